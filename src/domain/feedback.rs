@@ -1,0 +1,135 @@
+//! The words callforge itself says in a score: feedback, reasons and endings, in English and Russian.
+//! The scenario's language picks them, so a Russian call gets Russian feedback.
+
+/// A language callforge speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Lang {
+    /// `ru…` is Russian; anything else is English.
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().to_lowercase().starts_with("ru") { Lang::Ru } else { Lang::En }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ru => "ru",
+        }
+    }
+
+    pub fn hung_up(self) -> &'static str {
+        match self {
+            Lang::En => "Trainee hung up",
+            Lang::Ru => "Стажёр положил трубку",
+        }
+    }
+
+    pub fn patience_out(self) -> &'static str {
+        match self {
+            Lang::En => "Customer ran out of patience",
+            Lang::Ru => "У клиента кончилось терпение",
+        }
+    }
+
+    pub fn looped(self) -> &'static str {
+        match self {
+            Lang::En => "The dialogue went round in circles",
+            Lang::Ru => "Диалог зациклился",
+        }
+    }
+
+    /// A choice of the expected stage.
+    pub fn on_script(self, stage_title: &str) -> String {
+        match self {
+            Lang::En => format!("By the script: «{stage_title}»."),
+            Lang::Ru => format!("По скрипту: «{stage_title}»."),
+        }
+    }
+
+    /// A choice of another stage, or none, where the script expects one.
+    pub fn off_script(self, stage_title: &str, line: &str) -> String {
+        match self {
+            Lang::En => format!("The script expects «{stage_title}» here: “{line}”"),
+            Lang::Ru => format!("Здесь по скрипту нужен этап «{stage_title}»: «{line}»"),
+        }
+    }
+
+    /// A recalled line close enough to the script.
+    pub fn recall_hit(self, q: f64) -> String {
+        match self {
+            Lang::En => format!("Close to the script (similarity {q:.2})."),
+            Lang::Ru => format!("Близко к скрипту (сходство {q:.2})."),
+        }
+    }
+
+    /// A recalled line too far from the script.
+    pub fn recall_miss(self, q: f64, min: f64, line: &str) -> String {
+        match self {
+            Lang::En => format!("Too far from the script (similarity {q:.2}, {min:.2} needed). The line: “{line}”"),
+            Lang::Ru => format!("Слишком далеко от скрипта (сходство {q:.2}, нужно {min:.2}). Реплика: «{line}»"),
+        }
+    }
+
+    pub fn missing_mentions(self, phrases: &[String]) -> String {
+        let list = phrases.iter().map(|p| format!("«{p}»")).collect::<Vec<_>>().join(", ");
+        match self {
+            Lang::En => format!("Not mentioned: {list}."),
+            Lang::Ru => format!("Не прозвучало: {list}."),
+        }
+    }
+
+    pub fn forbidden_said(self, phrase: &str, penalty: u32) -> String {
+        match self {
+            Lang::En => format!("Forbidden phrase «{phrase}»: −{penalty}."),
+            Lang::Ru => format!("Запрещённая фраза «{phrase}»: −{penalty}."),
+        }
+    }
+
+    /// A turn where the script expects nothing in particular.
+    pub fn free_turn(self) -> &'static str {
+        match self {
+            Lang::En => "No script stage is expected here.",
+            Lang::Ru => "Здесь скрипт ничего не требует.",
+        }
+    }
+
+    pub fn critical_stage(self, stage_title: &str) -> String {
+        match self {
+            Lang::En => format!("Critical stage missed: «{stage_title}»"),
+            Lang::Ru => format!("Пропущен критический этап: «{stage_title}»"),
+        }
+    }
+
+    pub fn critical_phrase(self, phrase: &str) -> String {
+        match self {
+            Lang::En => format!("Critical forbidden phrase said: «{phrase}»"),
+            Lang::Ru => format!("Сказана критически запрещённая фраза: «{phrase}»"),
+        }
+    }
+
+    pub fn passed(self, score: u32, pass_mark: u32) -> String {
+        match self {
+            Lang::En => format!("Passed: {score} of 100, pass mark {pass_mark}, no critical error."),
+            Lang::Ru => format!("Сдано: {score} из 100, проходной балл {pass_mark}, критических ошибок нет."),
+        }
+    }
+
+    pub fn failed_low(self, score: u32, pass_mark: u32) -> String {
+        match self {
+            Lang::En => format!("Failed: {score} of 100 is below the pass mark {pass_mark}."),
+            Lang::Ru => format!("Не сдано: {score} из 100 ниже проходного балла {pass_mark}."),
+        }
+    }
+
+    pub fn failed_critical(self, first: &str) -> String {
+        match self {
+            Lang::En => format!("Failed on a critical error: {first}."),
+            Lang::Ru => format!("Не сдано из-за критической ошибки: {first}."),
+        }
+    }
+}

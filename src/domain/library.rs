@@ -1,0 +1,293 @@
+//! The scenario library: scripts, scenarios and the ladder read from scenario roots or single files,
+//! validated together. Broken files never stop the others from loading.
+
+use super::model::{Ladder, Role, Scenario, Script};
+use super::parse::{self, FileKind};
+use super::playable::Playable;
+use super::source::{Diagnostic, Severity, SourceFile};
+use super::syntax::{self, Kind};
+use super::validate::{self, Reporter};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Everything read from the given paths.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    /// Scripts that parsed, by id; `true` when the script has no errors.
+    pub scripts: BTreeMap<String, (Arc<Script>, bool)>,
+    /// Every scenario file, valid or broken, in path order.
+    pub scenarios: Vec<ScenarioEntry>,
+    pub ladder: Option<Ladder>,
+    /// Where the ladder was read from.
+    pub ladder_path: Option<String>,
+    /// Every problem found, errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many files were read.
+    pub files: usize,
+}
+
+/// One scenario file: playable, or broken with what is known of it.
+#[derive(Debug, Clone)]
+pub struct ScenarioEntry {
+    pub path: String,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub role: Option<Role>,
+    pub language: Option<String>,
+    pub playable: Option<Arc<Playable>>,
+    /// The first error in the file, for a broken scenario.
+    pub first_error: Option<Diagnostic>,
+}
+
+impl Library {
+    /// Reads scenario roots (folders with `scripts/` inside) and single files.
+    ///
+    /// A single scenario file is validated against the scripts of its root (the folder above its
+    /// own), and a single ladder file against the scenarios of its root; those context files are
+    /// read but their own problems are not reported.
+    pub fn load(paths: &[PathBuf]) -> Library {
+        let mut primary: Vec<PathBuf> = Vec::new();
+        let mut context: Vec<PathBuf> = Vec::new();
+        let mut early: Vec<Diagnostic> = Vec::new();
+        for path in paths {
+            if path.is_dir() {
+                if path.join("scripts").is_dir() {
+                    primary.extend(root_files(path));
+                } else {
+                    early.push(
+                        Diagnostic::file(Severity::Error, display(path), "not a scenario root: there is no `scripts/` folder inside")
+                            .with_help("give the folder that holds scripts/, generator/, closer/, account/ and ladder.ron, or single .ron files"),
+                    );
+                }
+            } else if path.exists() {
+                primary.push(path.clone());
+                if let Some(root) = path.parent().and_then(Path::parent) {
+                    if root.join("scripts").is_dir() {
+                        context.extend(root_files(root));
+                    }
+                }
+                if let Some(root) = path.parent() {
+                    if root.join("scripts").is_dir() {
+                        context.extend(root_files(root));
+                    }
+                }
+            } else {
+                early.push(Diagnostic::file(Severity::Error, display(path), "no such file or folder"));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        let mut sources = Vec::new();
+        let mut reported = BTreeSet::new();
+        for (path, is_primary) in primary.iter().map(|p| (p, true)).chain(context.iter().map(|p| (p, false))) {
+            let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+            if !seen.insert(key) {
+                continue;
+            }
+            let name = display(path);
+            if is_primary {
+                reported.insert(name.clone());
+            }
+            match std::fs::read(path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => sources.push(SourceFile::new(name, text)),
+                    Err(e) => early.push(Diagnostic::file(
+                        Severity::Error,
+                        name,
+                        format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    ).with_help("save the file as UTF-8")),
+                },
+                Err(e) => early.push(Diagnostic::file(Severity::Error, name, format!("cannot read: {e}"))),
+            }
+        }
+        let mut lib = Library::from_sources(sources);
+        lib.diagnostics.retain(|d| reported.contains(&d.path));
+        early.append(&mut lib.diagnostics);
+        lib.diagnostics = early;
+        lib.files = reported.len();
+        lib
+    }
+
+    /// Validates a set of files given as text. This is the whole of loading but the disk.
+    pub fn from_sources(sources: Vec<SourceFile>) -> Library {
+        let sources: Vec<Arc<SourceFile>> = sources.into_iter().map(Arc::new).collect();
+        let mut lib = Library { files: sources.len(), ..Library::default() };
+        let mut scripts = Vec::new();
+        let mut scenarios = Vec::new();
+        let mut ladders = Vec::new();
+        for src in &sources {
+            let kind = FileKind::sniff(&src.text).or_else(|| guess_kind(&src.path));
+            match kind {
+                Some(FileKind::Script) => scripts.push(src),
+                Some(FileKind::Scenario) => scenarios.push(src),
+                Some(FileKind::Ladder) => ladders.push(src),
+                Some(FileKind::Run) => lib.diagnostics.push(
+                    Diagnostic::at(Severity::Error, src, 0..0, "this is a run file, not a scenario file")
+                        .with_help("score it with `callforge score`"),
+                ),
+                None => lib.diagnostics.push(
+                    Diagnostic::at(Severity::Error, src, 0..0, "not a callforge file")
+                        .with_help("a file starts with `Script(`, `Scenario(` or `Ladder(`"),
+                ),
+            }
+        }
+
+        // Scripts first: scenarios refer to them.
+        let mut script_files: BTreeMap<String, String> = BTreeMap::new();
+        for src in scripts {
+            let mut r = Reporter::new(src);
+            match parse::read::<Script>(src, FileKind::Script) {
+                Ok(script) => {
+                    validate::check_script(&script, &mut r);
+                    if let Some(first) = script_files.get(&script.id) {
+                        r.error(&[syntax::Seg::Field("id")], format!("duplicate script id \"{}\"", script.id))
+                            .help = Some(format!("{first} already defines it; script ids must be unique"));
+                    } else {
+                        script_files.insert(script.id.clone(), src.path.clone());
+                        let ok = !r.has_errors();
+                        lib.scripts.insert(script.id.clone(), (Arc::new(script), ok));
+                    }
+                }
+                Err(mut d) => r.diagnostics.append(&mut d),
+            }
+            lib.diagnostics.append(&mut r.diagnostics);
+        }
+
+        let mut scenario_files: BTreeMap<String, String> = BTreeMap::new();
+        let mut roles: BTreeMap<String, Role> = BTreeMap::new();
+        for src in scenarios {
+            let mut r = Reporter::new(src);
+            let mut entry = ScenarioEntry {
+                path: src.path.clone(),
+                id: None,
+                title: None,
+                role: None,
+                language: None,
+                playable: None,
+                first_error: None,
+            };
+            match parse::read::<Scenario>(src, FileKind::Scenario) {
+                Ok(scenario) => {
+                    entry.id = Some(scenario.id.clone());
+                    entry.title = Some(scenario.title.clone());
+                    entry.role = Some(scenario.role);
+                    entry.language = Some(scenario.language.clone());
+                    let playable = validate::check_scenario(&scenario, &lib.scripts, &mut r);
+                    if let Some(first) = scenario_files.get(&scenario.id) {
+                        r.error(&[syntax::Seg::Field("id")], format!("duplicate scenario id \"{}\"", scenario.id))
+                            .help = Some(format!("{first} already defines it; scenario ids must be unique"));
+                    } else {
+                        scenario_files.insert(scenario.id.clone(), src.path.clone());
+                        if let Some(p) = playable.filter(|_| !r.has_errors()) {
+                            roles.insert(scenario.id.clone(), scenario.role);
+                            entry.playable = Some(Arc::new(p));
+                        }
+                    }
+                }
+                Err(mut d) => {
+                    fill_from_tree(&mut entry, &src.text);
+                    r.diagnostics.append(&mut d);
+                }
+            }
+            entry.first_error = r.diagnostics.iter().find(|d| d.is_error()).cloned();
+            lib.diagnostics.append(&mut r.diagnostics);
+            lib.scenarios.push(entry);
+        }
+
+        for src in ladders {
+            let mut r = Reporter::new(src);
+            match parse::read::<Ladder>(src, FileKind::Ladder) {
+                Ok(ladder) => {
+                    validate::check_ladder(&ladder, &roles, &mut r);
+                    if lib.ladder.is_none() {
+                        lib.ladder = Some(ladder);
+                        lib.ladder_path = Some(src.path.clone());
+                    } else {
+                        r.error(&[], "a second ladder: only one ladder.ron is used").help = lib.ladder_path.clone().map(|p| format!("{p} is the ladder in use"));
+                    }
+                }
+                Err(mut d) => r.diagnostics.append(&mut d),
+            }
+            lib.diagnostics.append(&mut r.diagnostics);
+        }
+        lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        lib
+    }
+
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// A playable scenario by id.
+    pub fn scenario(&self, id: &str) -> Option<&Arc<Playable>> {
+        self.scenarios.iter().filter_map(|e| e.playable.as_ref()).find(|p| p.id() == id)
+    }
+
+    /// Every playable scenario, in path order.
+    pub fn playable(&self) -> impl Iterator<Item = &Arc<Playable>> {
+        self.scenarios.iter().filter_map(|e| e.playable.as_ref())
+    }
+}
+
+/// The files of a scenario root: scripts/*.ron, ladder.ron and every other folder's *.ron, sorted.
+fn root_files(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    for p in dirs {
+        if p.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&p)
+                .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|f| is_ron(f)).collect())
+                .unwrap_or_default();
+            files.sort();
+            out.extend(files);
+        } else if is_ron(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn is_ron(p: &Path) -> bool {
+    p.is_file() && p.extension().is_some_and(|e| e == "ron")
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn guess_kind(path: &str) -> Option<FileKind> {
+    let p = Path::new(path);
+    let parent = p.parent().and_then(Path::file_name).and_then(|s| s.to_str());
+    match (parent, p.file_name().and_then(|s| s.to_str())) {
+        (_, Some("ladder.ron")) => Some(FileKind::Ladder),
+        (Some("scripts"), _) => Some(FileKind::Script),
+        (Some(_), _) if path.ends_with(".ron") => Some(FileKind::Scenario),
+        _ => None,
+    }
+}
+
+/// What can be read of a broken scenario's id, title, role and language, for the picker.
+fn fill_from_tree(entry: &mut ScenarioEntry, text: &str) {
+    let Ok(tree) = syntax::parse(text.trim_start_matches('\u{feff}')) else { return };
+    let Some(fields) = tree.fields() else { return };
+    for field in fields {
+        let value = match &field.value.kind {
+            Kind::Str(s) | Kind::Atom(s) => s.clone(),
+            _ => continue,
+        };
+        match field.name.as_str() {
+            "id" => entry.id = Some(value),
+            "title" => entry.title = Some(value),
+            "language" => entry.language = Some(value),
+            "role" => entry.role = Role::parse(&value),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The domain core: scripts, scenarios and the ladder, their loading and validation, the dialogue runtime and scoring.
+//!
+//! Architecture invariant: this module knows nothing of Bevy, SQL or the terminal. It reads files
+//! and returns values; the app, the command line and the records call into it, never the reverse.
+//! `cargo test --no-default-features` builds and tests it without any of them.
+
+pub mod feedback;
+pub mod library;
+pub mod model;
+pub mod parse;
+pub mod playable;
+pub mod runtime;
+pub mod score;
+pub mod source;
+pub mod syntax;
+pub mod text;
+mod validate;
+
+pub use library::{Library, ScenarioEntry};
+pub use model::{Input, Ladder, Mode, Outcome, Role, Run, Scenario, Script};
+pub use playable::Playable;
+pub use runtime::{Dialogue, InputError, RunError, replay};
+pub use score::{Score, score};
+pub use source::{Diagnostic, Severity, SourceFile};
+pub use validate::content_hash;

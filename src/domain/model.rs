@@ -1,0 +1,344 @@
+//! The file model: scripts, scenarios, the ladder and run files, exactly as authors write them in RON.
+
+use serde::de::{MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+/// A rung of the sales ladder, in promotion order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    Generator,
+    Closer,
+    AccountManager,
+}
+
+impl Role {
+    /// Every role, in ladder order.
+    pub const ALL: [Role; 3] = [Role::Generator, Role::Closer, Role::AccountManager];
+
+    /// The name used in files and on the command line (`Generator`, `Closer`, `AccountManager`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Generator => "Generator",
+            Role::Closer => "Closer",
+            Role::AccountManager => "AccountManager",
+        }
+    }
+
+    /// The folder under `scenarios/` that holds this role's scenarios.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Role::Generator => "generator",
+            Role::Closer => "closer",
+            Role::AccountManager => "account",
+        }
+    }
+
+    /// Parses a role from its file name, its folder name or a lower-case spelling.
+    pub fn parse(s: &str) -> Option<Role> {
+        let lower = s.to_lowercase().replace(['-', '_', ' '], "");
+        match lower.as_str() {
+            "generator" | "gen" => Some(Role::Generator),
+            "closer" => Some(Role::Closer),
+            "accountmanager" | "account" | "am" => Some(Role::AccountManager),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a call is played.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mode {
+    /// Choices, with the script panel showing the expected stage and its line.
+    Practice,
+    /// Choices, no hints.
+    Exam,
+    /// No choices: the trainee types the script line from memory.
+    Recall,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Practice, Mode::Exam, Mode::Recall];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Practice => "Practice",
+            Mode::Exam => "Exam",
+            Mode::Recall => "Recall",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a call ended for the business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Outcome {
+    Success,
+    Failure,
+}
+
+/// How hard a scenario is, as shown in the scenario picker.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Difficulty {
+    Easy,
+    #[default]
+    Medium,
+    Hard,
+}
+
+fn default_min_similarity() -> f64 {
+    0.6
+}
+
+fn default_pass_mark() -> u32 {
+    80
+}
+
+/// A company's prescribed call for one role (регламент).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    pub id: String,
+    pub version: u32,
+    pub role: Role,
+    pub title: String,
+    /// `en`, `ru`, …; optional because the contract example has none.
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default = "default_min_similarity")]
+    pub min_similarity: f64,
+    pub stages: Vec<Stage>,
+    #[serde(default)]
+    pub forbidden: Vec<Forbidden>,
+}
+
+/// One step of a script: the exact line to say and how much it counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub id: String,
+    pub title: String,
+    pub line: String,
+    #[serde(default)]
+    pub must_mention: Vec<String>,
+    pub weight: u32,
+    #[serde(default)]
+    pub critical: bool,
+}
+
+/// A phrase the trainee must never say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forbidden {
+    pub phrase: String,
+    pub penalty: u32,
+    #[serde(default)]
+    pub critical: bool,
+}
+
+/// One simulated customer for one role, following one script.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub id: String,
+    pub version: u32,
+    pub title: String,
+    pub role: Role,
+    pub language: String,
+    pub script: String,
+    pub brief: String,
+    pub persona: Persona,
+    #[serde(default)]
+    pub difficulty: Difficulty,
+    #[serde(default = "default_pass_mark")]
+    pub pass_mark: u32,
+    pub start: String,
+    pub nodes: Nodes,
+    #[serde(default)]
+    pub on_patience_out: Option<String>,
+}
+
+/// The simulated customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    pub name: String,
+    pub position: String,
+    pub company: String,
+    pub patience: i32,
+}
+
+/// The dialogue graph, in file order. Duplicate ids are kept so that validation can report them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Nodes(pub Vec<(String, Node)>);
+
+impl Nodes {
+    pub fn get(&self, id: &str) -> Option<&Node> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, n)| n)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.0.iter().map(|(k, n)| (k.as_str(), n))
+    }
+}
+
+impl<'de> Deserialize<'de> for Nodes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NodesVisitor;
+        impl<'de> Visitor<'de> for NodesVisitor {
+            type Value = Nodes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of node ids to nodes")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Nodes, A::Error> {
+                let mut nodes = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some((k, v)) = map.next_entry::<String, Node>()? {
+                    nodes.push((k, v));
+                }
+                Ok(Nodes(nodes))
+            }
+        }
+        deserializer.deserialize_map(NodesVisitor)
+    }
+}
+
+impl Serialize for Nodes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// A node of the dialogue graph.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum Node {
+    /// A customer turn: one of `say` is drawn, then the trainee answers.
+    Line {
+        say: Vec<String>,
+        #[serde(default)]
+        expect: Option<String>,
+        choices: Vec<Choice>,
+        /// Voice clips, one per entry of `say`, relative to the assets folder.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        audio: Vec<String>,
+    },
+    /// One branch drawn by weight.
+    Random { branches: Vec<Branch> },
+    /// The call is over.
+    End {
+        outcome: Outcome,
+        label: String,
+        #[serde(default)]
+        say: Vec<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        audio: Vec<String>,
+    },
+}
+
+/// A reply the trainee may give at a `Line`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub text: String,
+    #[serde(default)]
+    pub stage: Option<String>,
+    #[serde(default)]
+    pub feedback: Option<String>,
+    #[serde(default)]
+    pub patience: i32,
+    pub next: String,
+}
+
+/// One weighted way out of a `Random` node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Branch {
+    pub weight: u32,
+    pub next: String,
+}
+
+/// The promotion ladder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ladder {
+    pub rungs: Vec<Rung>,
+}
+
+/// One rung of the ladder and what it takes to reach it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rung {
+    pub role: Role,
+    pub title: String,
+    #[serde(default)]
+    pub exam: Option<Exam>,
+}
+
+/// The certification exam for a rung.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exam {
+    pub scenarios: Vec<String>,
+    pub mode: Mode,
+    pub min_score: u32,
+    pub practice_runs: u32,
+    pub cooldown_hours: u32,
+}
+
+/// One trainee turn as recorded in a run file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Input {
+    /// Picks choice `i` (0-based).
+    Choose(usize),
+    /// A typed reply (Recall mode).
+    Type(String),
+    /// The trainee hung up; it must be the last input.
+    HangUp,
+}
+
+/// One play of a scenario, replayable anywhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Run {
+    pub scenario: String,
+    /// The scenario's `version` when the run was played.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    /// The content hash of scenario and script when the run was played.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    pub seed: u64,
+    pub mode: Mode,
+    pub trainee: String,
+    pub inputs: Vec<Input>,
+    /// Milliseconds from the start of the call to each input.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub times_ms: Vec<u64>,
+    /// When the call was played (RFC 3339, UTC), written by the shell that recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub played_at: Option<String>,
+}

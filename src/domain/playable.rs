@@ -1,0 +1,70 @@
+//! A validated scenario compiled for play: node ids resolved to indices, stages to script positions.
+
+use super::model::{Node, Scenario, Script, Stage};
+use std::sync::Arc;
+
+/// A scenario that passed validation, with its script, ready for the dialogue runtime.
+#[derive(Debug, Clone)]
+pub struct Playable {
+    pub scenario: Scenario,
+    pub script: Arc<Script>,
+    /// Where the scenario was read from.
+    pub path: String,
+    /// SHA-256 of the scenario and its script, so a run can tell that either changed.
+    pub hash: String,
+    pub(crate) graph: Vec<Compiled>,
+    pub(crate) start: u32,
+    pub(crate) on_patience_out: Option<u32>,
+}
+
+/// A node with every reference resolved. Text stays in `scenario.nodes`, at the same index.
+#[derive(Debug, Clone)]
+pub(crate) enum Compiled {
+    Line { expect: Option<u16>, choices: Box<[CompiledChoice]>, variants: u32 },
+    Random { cumulative: Box<[u64]>, next: Box<[u32]> },
+    End { variants: u32 },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompiledChoice {
+    pub next: u32,
+    pub stage: Option<u16>,
+    pub patience: i32,
+}
+
+impl Playable {
+    pub fn id(&self) -> &str {
+        &self.scenario.id
+    }
+
+    /// The id of node `index`.
+    pub fn node_id(&self, index: u32) -> &str {
+        &self.scenario.nodes.0[index as usize].0
+    }
+
+    /// The authored node at `index`.
+    pub fn node(&self, index: u32) -> &Node {
+        &self.scenario.nodes.0[index as usize].1
+    }
+
+    pub fn stage(&self, index: u16) -> &Stage {
+        &self.script.stages[index as usize]
+    }
+
+    /// The stage a `Line` expects, if any.
+    pub fn expected_stage(&self, node: u32) -> Option<&Stage> {
+        match &self.graph[node as usize] {
+            Compiled::Line { expect: Some(e), .. } => Some(self.stage(*e)),
+            _ => None,
+        }
+    }
+
+    /// The scenario's language for generated feedback.
+    pub fn lang(&self) -> super::feedback::Lang {
+        super::feedback::Lang::from_code(&self.scenario.language)
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.len()
+    }
+}
