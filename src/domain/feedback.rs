@@ -29,6 +29,14 @@ impl Lang {
         }
     }
 
+    /// The trainee hung up where the script expected a stage.
+    pub fn hung_up_at(self, stage_title: &str, line: &str) -> String {
+        match self {
+            Lang::En => format!("You hung up. The script expects «{stage_title}» here: “{line}”"),
+            Lang::Ru => format!("Вы положили трубку. Здесь по скрипту нужен этап «{stage_title}»: «{line}»"),
+        }
+    }
+
     pub fn patience_out(self) -> &'static str {
         match self {
             Lang::En => "Customer ran out of patience",

@@ -62,16 +62,14 @@ impl Library {
                 }
             } else if path.exists() {
                 primary.push(path.clone());
-                if let Some(root) = path.parent().and_then(Path::parent) {
-                    if root.join("scripts").is_dir() {
+                if let Some(root) = path.parent().and_then(Path::parent)
+                    && root.join("scripts").is_dir() {
                         context.extend(root_files(root));
                     }
-                }
-                if let Some(root) = path.parent() {
-                    if root.join("scripts").is_dir() {
+                if let Some(root) = path.parent()
+                    && root.join("scripts").is_dir() {
                         context.extend(root_files(root));
                     }
-                }
             } else {
                 early.push(Diagnostic::file(Severity::Error, display(path), "no such file or folder"));
             }
@@ -91,11 +89,14 @@ impl Library {
             match std::fs::read(path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => sources.push(SourceFile::new(name, text)),
-                    Err(e) => early.push(Diagnostic::file(
-                        Severity::Error,
-                        name,
-                        format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-                    ).with_help("save the file as UTF-8")),
+                    Err(e) => early.push(
+                        Diagnostic::file(
+                            Severity::Error,
+                            name,
+                            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                        )
+                        .with_help("save the file as UTF-8"),
+                    ),
                 },
                 Err(e) => early.push(Diagnostic::file(Severity::Error, name, format!("cannot read: {e}"))),
             }
@@ -140,8 +141,8 @@ impl Library {
                 Ok(script) => {
                     validate::check_script(&script, &mut r);
                     if let Some(first) = script_files.get(&script.id) {
-                        r.error(&[syntax::Seg::Field("id")], format!("duplicate script id \"{}\"", script.id))
-                            .help = Some(format!("{first} already defines it; script ids must be unique"));
+                        r.error(&[syntax::Seg::Field("id")], format!("duplicate script id \"{}\"", script.id)).help =
+                            Some(format!("{first} already defines it; script ids must be unique"));
                     } else {
                         script_files.insert(script.id.clone(), src.path.clone());
                         let ok = !r.has_errors();
@@ -203,7 +204,8 @@ impl Library {
                         lib.ladder = Some(ladder);
                         lib.ladder_path = Some(src.path.clone());
                     } else {
-                        r.error(&[], "a second ladder: only one ladder.ron is used").help = lib.ladder_path.clone().map(|p| format!("{p} is the ladder in use"));
+                        r.error(&[], "a second ladder: only one ladder.ron is used").help =
+                            lib.ladder_path.clone().map(|p| format!("{p} is the ladder in use"));
                     }
                 }
                 Err(mut d) => r.diagnostics.append(&mut d),
@@ -236,9 +238,8 @@ impl Library {
 /// The files of a scenario root: scripts/*.ron, ladder.ron and every other folder's *.ron, sorted.
 fn root_files(root: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(root).map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
     dirs.sort();
     for p in dirs {
         if p.is_dir() {

@@ -342,3 +342,14 @@ pub struct Run {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub played_at: Option<String>,
 }
+
+/// A run file's text: pretty RON, one input per line, readable and diffable.
+pub fn run_to_ron(run: &Run) -> Result<String, String> {
+    let config = ron::ser::PrettyConfig::new().depth_limit(2).indentor("    ".to_owned()).struct_names(true);
+    ron::ser::to_string_pretty(run, config)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| e.to_string())
+}

@@ -225,13 +225,17 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
         _ => {
             out.push(
                 Diagnostic::at(Severity::Error, source, span(&tree.span), format!("expected `{}(…)`", kind.name()))
-                    .with_help(format!("a {} file holds one `{}( field: value, … )`", kind.name().to_lowercase(), kind.name())),
+                    .with_help(format!(
+                        "a {} file holds one `{}( field: value, … )`",
+                        kind.name().to_lowercase(),
+                        kind.name()
+                    )),
             );
             return out;
         }
     };
-    if let Some(n) = name {
-        if n != kind.name() {
+    if let Some(n) = name
+        && n != kind.name() {
             let end = tree.span.start + n.len();
             out.push(Diagnostic::at(
                 Severity::Error,
@@ -240,31 +244,45 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
                 format!("expected `{}(…)` here, found `{n}(…)`", kind.name()),
             ));
         }
-    }
     let schema = schema(kind);
     let known: Vec<&str> = schema.iter().map(|(n, _, _)| *n).collect();
     for (i, field) in fields.iter().enumerate() {
         if fields[..i].iter().any(|f| f.name == field.name) {
             out.push(
-                Diagnostic::at(Severity::Error, source, span(&field.name_span), format!("field `{}` is given twice", field.name))
-                    .with_help("keep one of them"),
+                Diagnostic::at(
+                    Severity::Error,
+                    source,
+                    span(&field.name_span),
+                    format!("field `{}` is given twice", field.name),
+                )
+                .with_help("keep one of them"),
             );
             continue;
         }
         let Some((_, _, part)) = schema.iter().find(|(n, _, _)| *n == field.name) else {
             out.push(
-                Diagnostic::at(Severity::Error, source, span(&field.name_span), format!("unknown field `{}` in `{}`", field.name, kind.name()))
-                    .with_help(format!("expected one of: {}{}", known.join(", "), suggest(&field.name, &known))),
+                Diagnostic::at(
+                    Severity::Error,
+                    source,
+                    span(&field.name_span),
+                    format!("unknown field `{}` in `{}`", field.name, kind.name()),
+                )
+                .with_help(format!(
+                    "expected one of: {}{}",
+                    known.join(", "),
+                    suggest(&field.name, &known)
+                )),
             );
             continue;
         };
-        let check_slice = |out: &mut Vec<Diagnostic>, f: fn(&str) -> Result<(), ron::error::SpannedError>, v: &Value| {
-            let s = span(&v.span);
-            let slice = &text[s.clone()];
-            if let Err(e) = f(slice) {
-                out.push(ron_diagnostic(source, s.start, slice, &e));
-            }
-        };
+        let check_slice =
+            |out: &mut Vec<Diagnostic>, f: fn(&str) -> Result<(), ron::error::SpannedError>, v: &Value| {
+                let s = span(&v.span);
+                let slice = &text[s.clone()];
+                if let Err(e) = f(slice) {
+                    out.push(ron_diagnostic(source, s.start, slice, &e));
+                }
+            };
         match part {
             Part::Whole(f) => check_slice(&mut out, *f, &field.value),
             Part::ListOf(f) => match field.value.items() {
@@ -284,8 +302,13 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
                     }
                 }
                 None => out.push(
-                    Diagnostic::at(Severity::Error, source, span(&field.value.span), format!("`{}` must be a map", field.name))
-                        .with_help("write `{ \"id\": Line(…), … }`"),
+                    Diagnostic::at(
+                        Severity::Error,
+                        source,
+                        span(&field.value.span),
+                        format!("`{}` must be a map", field.name),
+                    )
+                    .with_help("write `{ \"id\": Line(…), … }`"),
                 ),
             },
         }
@@ -294,8 +317,13 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
         if *required && !fields.iter().any(|f| f.name == *name) {
             let open = tree.span.start..(tree.span.start + name_len(tree));
             out.push(
-                Diagnostic::at(Severity::Error, source, span(&open), format!("missing field `{name}` in `{}`", kind.name()))
-                    .with_help(format!("add `{name}: …`")),
+                Diagnostic::at(
+                    Severity::Error,
+                    source,
+                    span(&open),
+                    format!("missing field `{name}` in `{}`", kind.name()),
+                )
+                .with_help(format!("add `{name}: …`")),
             );
         }
     }

@@ -26,8 +26,8 @@ pub struct Turn {
     pub variant: u32,
     /// What the trainee did.
     pub reply: Reply,
-    /// The choice the dialogue followed.
-    pub followed: u32,
+    /// The choice the dialogue followed; `None` when the trainee hung up.
+    pub followed: Option<u32>,
     /// Patience after the turn.
     pub patience: i32,
 }
@@ -37,6 +37,8 @@ pub struct Turn {
 pub enum Reply {
     Chose(u32),
     Typed(String),
+    /// The trainee hung up instead of answering; it scores as saying nothing.
+    HungUp,
 }
 
 /// How the call ended.
@@ -266,7 +268,11 @@ impl Dialogue {
             return Err(InputError::CallOver);
         };
         if index >= choices.len() {
-            return Err(InputError::ChoiceOutOfRange { node: self.playable.node_id(node).to_owned(), index, count: choices.len() });
+            return Err(InputError::ChoiceOutOfRange {
+                node: self.playable.node_id(node).to_owned(),
+                index,
+                count: choices.len(),
+            });
         }
         self.answer(Reply::Chose(index as u32), index as u32);
         Ok(())
@@ -301,11 +307,14 @@ impl Dialogue {
         Ok(())
     }
 
-    /// The trainee hangs up.
+    /// The trainee hangs up. The unanswered line counts as a turn where nothing was said, so
+    /// hanging up early can never beat finishing the call.
     pub fn hang_up(&mut self) -> Result<(), InputError> {
         if self.is_over() {
             return Err(InputError::CallOver);
         }
+        let (node, variant) = self.at;
+        self.turns.push(Turn { node, variant, reply: Reply::HungUp, followed: None, patience: self.patience });
         self.ending = Some(Ending::HungUp);
         Ok(())
     }
@@ -324,7 +333,7 @@ impl Dialogue {
         let Compiled::Line { choices, .. } = &self.playable.graph[node as usize] else { return };
         let choice = choices[followed as usize];
         self.patience += choice.patience;
-        self.turns.push(Turn { node, variant, reply, followed, patience: self.patience });
+        self.turns.push(Turn { node, variant, reply, followed: Some(followed), patience: self.patience });
         if choice.patience < 0 && self.patience <= 0 {
             match self.playable.on_patience_out {
                 Some(out) => self.enter(out),
@@ -351,17 +360,15 @@ impl Dialogue {
 
     /// The run file of this call so far.
     pub fn to_run(&self) -> Run {
-        let mut inputs: Vec<Input> = self
+        let inputs: Vec<Input> = self
             .turns
             .iter()
             .map(|t| match &t.reply {
                 Reply::Chose(i) => Input::Choose(*i as usize),
                 Reply::Typed(s) => Input::Type(s.clone()),
+                Reply::HungUp => Input::HangUp,
             })
             .collect();
-        if self.ending == Some(Ending::HungUp) {
-            inputs.push(Input::HangUp);
-        }
         Run {
             scenario: self.playable.scenario.id.clone(),
             version: Some(self.playable.scenario.version),
@@ -385,22 +392,20 @@ pub fn replay(playable: &Arc<Playable>, run: &Run, allow_changed: bool) -> Resul
         return Err(RunError::WrongScenario { run: run.scenario.clone(), scenario: playable.scenario.id.clone() });
     }
     if !allow_changed {
-        if let Some(v) = run.version {
-            if v != playable.scenario.version {
+        if let Some(v) = run.version
+            && v != playable.scenario.version {
                 return Err(RunError::Changed {
                     id: run.scenario.clone(),
                     what: format!("recorded at version {v}, the file is now version {}", playable.scenario.version),
                 });
             }
-        }
-        if let Some(h) = &run.hash {
-            if h != &playable.hash {
+        if let Some(h) = &run.hash
+            && h != &playable.hash {
                 return Err(RunError::Changed {
                     id: run.scenario.clone(),
                     what: "its content hash differs: the scenario or its script was edited".to_owned(),
                 });
             }
-        }
     }
     let mut d = Dialogue::new(Arc::clone(playable), run.seed, run.mode, run.trainee.clone());
     for (index, input) in run.inputs.iter().enumerate() {

@@ -28,7 +28,8 @@ pub fn recall_quality(playable: &Playable, stage: u16, typed: &str, trainee: &st
     let line_norm = normalise(&line);
     let line_words: Vec<&str> = line_norm.split(' ').filter(|w| !w.is_empty()).collect();
     let similarity = similarity_words(&typed_words, &line_words);
-    let missing: Vec<String> = st.must_mention.iter().filter(|p| !mentions(&typed_norm, &substitute(p, trainee))).cloned().collect();
+    let missing: Vec<String> =
+        st.must_mention.iter().filter(|p| !mentions(&typed_norm, &substitute(p, trainee))).cloned().collect();
     let mut q = similarity;
     if !missing.is_empty() {
         q = q.min(0.5);
@@ -127,12 +128,26 @@ pub fn score(d: &Dialogue) -> Score {
     let mut forbidden: Vec<ForbiddenHit> = script
         .forbidden
         .iter()
-        .map(|f| ForbiddenHit { phrase: f.phrase.clone(), count: 0, penalty: 0, critical: f.critical, turns: Vec::new() })
+        .map(|f| ForbiddenHit {
+            phrase: f.phrase.clone(),
+            count: 0,
+            penalty: 0,
+            critical: f.critical,
+            turns: Vec::new(),
+        })
         .collect();
     let mut stages: Vec<StageScore> = script
         .stages
         .iter()
-        .map(|s| StageScore { id: s.id.clone(), title: s.title.clone(), weight: s.weight, critical: s.critical, turns: 0, hits: 0, quality: None })
+        .map(|s| StageScore {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            weight: s.weight,
+            critical: s.critical,
+            turns: 0,
+            hits: 0,
+            quality: None,
+        })
         .collect();
     let mut stage_q = vec![0.0f64; stages.len()];
     let (mut weighted, mut total_weight) = (0.0f64, 0u64);
@@ -146,8 +161,14 @@ pub fn score(d: &Dialogue) -> Score {
         let (said, choice) = match &turn.reply {
             Reply::Chose(i) => (substitute(&choices[*i as usize].text, trainee), Some(*i as usize)),
             Reply::Typed(t) => (t.clone(), None),
+            Reply::HungUp => (String::new(), None),
         };
-        let followed = &choices[turn.followed as usize];
+        let hung_up = turn.reply == Reply::HungUp;
+        let followed = turn.followed.map(|f| &choices[f as usize]);
+        let author_feedback = match (&turn.reply, followed) {
+            (Reply::Chose(_), Some(c)) => c.feedback.clone(),
+            _ => None,
+        };
         let recall = d.mode() == Mode::Recall;
         let mut notes = Vec::new();
         let mut ts = TurnScore {
@@ -169,24 +190,31 @@ pub fn score(d: &Dialogue) -> Score {
             Some(e) => {
                 let stage = p.stage(*e);
                 let line = substitute(&stage.line, trainee);
-                let (q, hit, generated) = if recall {
+                let (q, hit, generated) = if hung_up {
+                    (0.0, false, lang.hung_up_at(&stage.title, &line))
+                } else if recall {
                     let rq = recall_quality(p, *e, &said, trainee);
                     if !rq.missing.is_empty() {
                         notes.push(lang.missing_mentions(&rq.missing));
                     }
                     ts.diff = Some(diff_words(&line, &said));
-                    let fb = if rq.hit { lang.recall_hit(rq.q) } else { lang.recall_miss(rq.similarity.min(if rq.missing.is_empty() { 1.0 } else { 0.5 }), script.min_similarity, &line) };
+                    let fb = if rq.hit {
+                        lang.recall_hit(rq.q)
+                    } else {
+                        lang.recall_miss(
+                            rq.similarity.min(if rq.missing.is_empty() { 1.0 } else { 0.5 }),
+                            script.min_similarity,
+                            &line,
+                        )
+                    };
                     (rq.q, rq.hit, fb)
                 } else {
-                    let hit = followed.stage.as_deref() == Some(stage.id.as_str());
+                    let hit = followed.and_then(|c| c.stage.as_deref()) == Some(stage.id.as_str());
                     let fb = if hit { lang.on_script(&stage.title) } else { lang.off_script(&stage.title, &line) };
                     (if hit { 1.0 } else { 0.0 }, hit, fb)
                 };
                 // Author feedback speaks to the choice made; a typed line gets the generated words.
-                ts.feedback = match (&turn.reply, &followed.feedback) {
-                    (Reply::Chose(_), Some(fb)) => fb.clone(),
-                    _ => generated,
-                };
+                ts.feedback = author_feedback.unwrap_or(generated);
                 ts.q = Some(q);
                 ts.hit = hit;
                 weighted += f64::from(stage.weight) * q;
@@ -204,10 +232,8 @@ pub fn score(d: &Dialogue) -> Score {
                 ts.expected_line = Some(line);
             }
             None => {
-                ts.feedback = match (&turn.reply, &followed.feedback) {
-                    (Reply::Chose(_), Some(fb)) => fb.clone(),
-                    _ => lang.free_turn().to_owned(),
-                };
+                ts.feedback = author_feedback
+                    .unwrap_or_else(|| if hung_up { lang.hung_up().to_owned() } else { lang.free_turn().to_owned() });
             }
         }
         let said_words = words(&said);

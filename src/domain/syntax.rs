@@ -75,10 +75,9 @@ impl Value {
                 (Seg::FieldName(f), Kind::Struct { fields, .. }) => {
                     fields.iter().find(|x| x.name == *f).map(|x| Err(x.name_span.clone()))
                 }
-                (Seg::Key(k), Kind::Map(entries)) => entries
-                    .iter()
-                    .find(|(key, _)| matches!(&key.kind, Kind::Str(s) if s == k))
-                    .map(|(_, v)| Ok(v)),
+                (Seg::Key(k), Kind::Map(entries)) => {
+                    entries.iter().find(|(key, _)| matches!(&key.kind, Kind::Str(s) if s == k)).map(|(_, v)| Ok(v))
+                }
                 (Seg::KeyName(k, n), Kind::Map(entries)) => entries
                     .iter()
                     .filter(|(key, _)| matches!(&key.kind, Kind::Str(s) if s == k))
@@ -449,7 +448,13 @@ Scenario(
     #[test]
     fn locates_fields_keys_items_and_through_some() {
         let v = parse(SRC).expect("parses");
-        let (s, ok) = v.locate(&[Seg::Field("nodes"), Seg::Key("a".into()), Seg::Field("choices"), Seg::Index(0), Seg::Field("next")]);
+        let (s, ok) = v.locate(&[
+            Seg::Field("nodes"),
+            Seg::Key("a".into()),
+            Seg::Field("choices"),
+            Seg::Index(0),
+            Seg::Field("next"),
+        ]);
         assert!(ok);
         assert_eq!(text_at(s), "\"b\"");
         let (s, ok) = v.locate(&[Seg::Field("nodes"), Seg::Key("a".into()), Seg::Field("expect")]);

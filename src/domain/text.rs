@@ -38,11 +38,7 @@ pub fn lcs_len<S: AsRef<str>>(a: &[S], b: &[S]) -> usize {
     let mut cur = vec![0usize; b.len() + 1];
     for wa in a {
         for (j, wb) in b.iter().enumerate() {
-            cur[j + 1] = if wa.as_ref() == wb.as_ref() {
-                prev[j] + 1
-            } else {
-                cur[j].max(prev[j + 1])
-            };
+            cur[j + 1] = if wa.as_ref() == wb.as_ref() { prev[j] + 1 } else { cur[j].max(prev[j + 1]) };
         }
         std::mem::swap(&mut prev, &mut cur);
     }
@@ -77,10 +73,7 @@ pub fn count_phrase<S: AsRef<str>>(text_words: &[S], phrase_words: &[S]) -> usiz
     if k == 0 || k > text_words.len() {
         return 0;
     }
-    text_words
-        .windows(k)
-        .filter(|w| w.iter().zip(phrase_words).all(|(a, b)| a.as_ref() == b.as_ref()))
-        .count()
+    text_words.windows(k).filter(|w| w.iter().zip(phrase_words).all(|(a, b)| a.as_ref() == b.as_ref())).count()
 }
 
 /// One step of a word-level diff between the script line and what was said.
@@ -104,11 +97,7 @@ pub fn diff_words(expected: &str, said: &str) -> Vec<DiffWord> {
     let mut suffix = vec![vec![0u32; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            suffix[i][j] = if a[i] == b[j] {
-                suffix[i + 1][j + 1] + 1
-            } else {
-                suffix[i + 1][j].max(suffix[i][j + 1])
-            };
+            suffix[i][j] = if a[i] == b[j] { suffix[i + 1][j + 1] + 1 } else { suffix[i + 1][j].max(suffix[i][j + 1]) };
         }
     }
     let mut out = Vec::with_capacity(n.max(m));
@@ -131,11 +120,7 @@ pub fn diff_words(expected: &str, said: &str) -> Vec<DiffWord> {
 
 /// Replaces `{trainee}` with the trainee's display name.
 pub fn substitute(text: &str, trainee: &str) -> String {
-    if text.contains("{trainee}") {
-        text.replace("{trainee}", trainee)
-    } else {
-        text.to_owned()
-    }
+    if text.contains("{trainee}") { text.replace("{trainee}", trainee) } else { text.to_owned() }
 }
 
 #[cfg(test)]

@@ -109,14 +109,19 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
         r.error(&[f("id")], "the script id is empty").help("give the script an id, like \"generator-cold-call\"");
     }
     if !(script.min_similarity > 0.0 && script.min_similarity <= 1.0) {
-        r.error(&[f("min_similarity")], format!("min_similarity must be above 0 and at most 1, not {}", script.min_similarity))
-            .help("0.6 means a recalled line must share 60% of its words, in order, with the script line");
+        r.error(
+            &[f("min_similarity")],
+            format!("min_similarity must be above 0 and at most 1, not {}", script.min_similarity),
+        )
+        .help("0.6 means a recalled line must share 60% of its words, in order, with the script line");
     }
     if script.stages.is_empty() {
-        r.error(&[f("stages")], "the script has no stages").help("add at least one `Stage(id: …, title: …, line: …, weight: …)`");
+        r.error(&[f("stages")], "the script has no stages")
+            .help("add at least one `Stage(id: …, title: …, line: …, weight: …)`");
     }
     if !script.stages.is_empty() && script.stages.iter().all(|s| s.weight == 0) {
-        r.error(&[f("stages")], "every stage weighs 0, so no call could ever score").help("give the stages weights, for example adding up to 100");
+        r.error(&[f("stages")], "every stage weighs 0, so no call could ever score")
+            .help("give the stages weights, for example adding up to 100");
     }
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, stage) in script.stages.iter().enumerate() {
@@ -164,15 +169,20 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
 }
 
 /// Checks a scenario against the scripts and compiles it when it has no errors.
-pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Arc<Script>, bool)>, r: &mut Reporter) -> Option<Playable> {
+pub(crate) fn check_scenario(
+    scenario: &Scenario,
+    scripts: &BTreeMap<String, (Arc<Script>, bool)>,
+    r: &mut Reporter,
+) -> Option<Playable> {
     if scenario.id.trim().is_empty() {
-        r.error(&[f("id")], "the scenario id is empty").help("use \"<role folder>/<file name>\", like \"generator/busy-office-manager\"");
-    } else if let Some(stem) = std::path::Path::new(&r.path().to_owned()).file_stem().and_then(|s| s.to_str()).map(str::to_owned) {
-        if scenario.id.rsplit('/').next() != Some(stem.as_str()) {
+        r.error(&[f("id")], "the scenario id is empty")
+            .help("use \"<role folder>/<file name>\", like \"generator/busy-office-manager\"");
+    } else if let Some(stem) =
+        std::path::Path::new(&r.path().to_owned()).file_stem().and_then(|s| s.to_str()).map(str::to_owned)
+        && scenario.id.rsplit('/').next() != Some(stem.as_str()) {
             r.warning(&[f("id")], format!("the id \"{}\" does not match the file name \"{stem}\"", scenario.id))
                 .help(format!("authors find scenarios by file name; consider id \"{}/{stem}\"", scenario.role_dir()));
         }
-    }
     if scenario.pass_mark > 100 {
         r.error(&[f("pass_mark")], format!("pass_mark is {}, but scores go from 0 to 100", scenario.pass_mark));
     }
@@ -191,13 +201,21 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
                     .help("fix the script first; `callforge validate` lists its problems");
             }
             if script.role != scenario.role {
-                r.error(&[f("role")], format!("the scenario is for {}, but script \"{}\" is for {}", scenario.role, script.id, script.role));
+                r.error(
+                    &[f("role")],
+                    format!(
+                        "the scenario is for {}, but script \"{}\" is for {}",
+                        scenario.role, script.id, script.role
+                    ),
+                );
             }
-            if let Some(lang) = &script.language {
-                if lang != &scenario.language {
-                    r.warning(&[f("language")], format!("the scenario is in \"{}\" but its script is in \"{lang}\"", scenario.language));
+            if let Some(lang) = &script.language
+                && lang != &scenario.language {
+                    r.warning(
+                        &[f("language")],
+                        format!("the scenario is in \"{}\" but its script is in \"{lang}\"", scenario.language),
+                    );
                 }
-            }
             Some(Arc::clone(script))
         }
         None => {
@@ -244,7 +262,8 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
         .and_then(|name| resolve(r, name, &[f("on_patience_out")], "`on_patience_out`").map(Some))
         .unwrap_or(None);
 
-    let stage_ids: Vec<&str> = script.as_ref().map(|s| s.stages.iter().map(|s| s.id.as_str()).collect()).unwrap_or_default();
+    let stage_ids: Vec<&str> =
+        script.as_ref().map(|s| s.stages.iter().map(|s| s.id.as_str()).collect()).unwrap_or_default();
     let stage_of = |r: &mut Reporter, name: &str, path: &[Seg], what: &str| -> Option<u16> {
         let s = script.as_ref()?;
         let found = s.stages.iter().position(|st| st.id == name).map(|p| p as u16);
@@ -258,6 +277,10 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
 
     let mut graph = Vec::with_capacity(nodes.len());
     let mut any_negative_patience = false;
+    // For the graph checks: resolved exits, and whether a node ends the call or has an exit that
+    // names a missing node (already an error; it is not also called a trap).
+    let mut edges: Vec<Vec<u32>> = vec![Vec::new(); nodes.len()];
+    let mut terminal = vec![false; nodes.len()];
     for (i, (id, node)) in nodes.iter().enumerate() {
         let at = |field: &'static str| vec![f("nodes"), Seg::Key(id.clone()), f(field)];
         let dup = count.get(id.as_str()).copied().unwrap_or(1) > 1 && index.get(id.as_str()) != Some(&(i as u32));
@@ -266,7 +289,9 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
                 check_say(r, say, &at("say"), true);
                 check_audio(r, audio, say.len(), &at("audio"));
                 if choices.is_empty() {
-                    r.error(&at("choices"), "this line has no choices").help("add at least one `Choice(text: …, next: …)`");
+                    r.error(&at("choices"), "this line has no choices")
+                        .help("add at least one `Choice(text: …, next: …)`");
+                    terminal[i] = true;
                 }
                 let expect_idx = expect.as_ref().and_then(|e| stage_of(r, e, &at("expect"), "`expect`"));
                 let mut compiled_choices = Vec::with_capacity(choices.len());
@@ -281,6 +306,16 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
                     }
                     let stage = c.stage.as_ref().and_then(|s| stage_of(r, s, &cpath("stage"), "`stage`"));
                     let next = resolve(r, &c.next, &cpath("next"), "`next`");
+                    match next {
+                        Some(nx) => edges[i].push(nx),
+                        None => terminal[i] = true,
+                    }
+                    if c.patience < 0 {
+                        match on_patience_out {
+                            Some(out) => edges[i].push(out),
+                            None => terminal[i] = true,
+                        }
+                    }
                     any_negative_patience |= c.patience < 0;
                     compiled_choices.push(CompiledChoice { next: next.unwrap_or(0), stage, patience: c.patience });
                 }
@@ -295,16 +330,22 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
                     }
                     let _ = e_idx;
                 }
-                Compiled::Line { expect: expect_idx, choices: compiled_choices.into_boxed_slice(), variants: say.len() as u32 }
+                Compiled::Line {
+                    expect: expect_idx,
+                    choices: compiled_choices.into_boxed_slice(),
+                    variants: say.len() as u32,
+                }
             }
             Node::Random { branches } => {
                 if branches.is_empty() {
                     r.error(&at("branches"), "this random node has no branches");
+                    terminal[i] = true;
                 }
                 let total: u64 = branches.iter().map(|b| u64::from(b.weight)).sum();
                 if total == 0 && !branches.is_empty() {
                     r.error(&at("branches"), "the branch weights add up to zero, so no branch can be drawn")
                         .help("give at least one branch a positive weight");
+                    terminal[i] = true;
                 }
                 let mut cumulative = Vec::with_capacity(branches.len());
                 let mut next = Vec::with_capacity(branches.len());
@@ -314,7 +355,13 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
                     p.extend([Seg::Index(j), f("next")]);
                     acc += u64::from(b.weight);
                     cumulative.push(acc);
-                    next.push(resolve(r, &b.next, &p, "`next`").unwrap_or(0));
+                    let target = resolve(r, &b.next, &p, "`next`");
+                    match target {
+                        Some(nx) if b.weight > 0 => edges[i].push(nx),
+                        Some(_) => {}
+                        None => terminal[i] = true,
+                    }
+                    next.push(target.unwrap_or(0));
                 }
                 Compiled::Random { cumulative: cumulative.into_boxed_slice(), next: next.into_boxed_slice() }
             }
@@ -324,25 +371,25 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
                 if label.trim().is_empty() {
                     r.error(&at("label"), "the ending has no label").help("say what happened, like \"Meeting booked\"");
                 }
+                terminal[i] = true;
                 Compiled::End { variants: say.len() as u32 }
             }
         };
-        if !dup {
-            graph.push(compiled);
-        } else {
-            graph.push(Compiled::End { variants: 0 });
+        if dup {
+            // Reported above; it takes no part in the graph.
+            terminal[i] = true;
+            edges[i].clear();
         }
+        graph.push(compiled);
     }
     if any_negative_patience && scenario.on_patience_out.is_none() {
-        r.warning(&[f("persona"), f("patience")], "choices lower the patience but there is no `on_patience_out`")
-            .help("when patience runs out the call simply ends as a failure; add `on_patience_out: \"…\"` to play a goodbye");
+        r.warning(&[f("persona"), f("patience")], "choices lower the patience but there is no `on_patience_out`").help(
+            "when patience runs out the call simply ends as a failure; add `on_patience_out: \"…\"` to play a goodbye",
+        );
     }
 
+    check_graph(scenario, &edges, &terminal, start, r);
     let (Some(script), Some(start)) = (script, start) else { return None };
-    if r.has_errors() {
-        return None;
-    }
-    check_graph(scenario, &graph, start, on_patience_out, r);
     if r.has_errors() {
         return None;
     }
@@ -359,7 +406,8 @@ pub(crate) fn check_scenario(scenario: &Scenario, scripts: &BTreeMap<String, (Ar
 
 fn check_say(r: &mut Reporter, say: &[String], path: &[Seg], required: bool) {
     if say.is_empty() && required {
-        r.error(path, "`say` is empty: the customer has nothing to say here").help("add at least one line, like say: [\"Hello?\"]");
+        r.error(path, "`say` is empty: the customer has nothing to say here")
+            .help("add at least one line, like say: [\"Hello?\"]");
     }
     for (i, line) in say.iter().enumerate() {
         if line.trim().is_empty() {
@@ -378,35 +426,10 @@ fn check_audio(r: &mut Reporter, audio: &[String], say: usize, path: &[Seg]) {
 }
 
 /// Unreachable nodes (a warning) and traps: nodes from which no `End` can be reached (an error).
-fn check_graph(scenario: &Scenario, graph: &[Compiled], start: u32, patience_out: Option<u32>, r: &mut Reporter) {
-    let n = graph.len();
-    let mut edges: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (i, node) in graph.iter().enumerate() {
-        match node {
-            Compiled::Line { choices, .. } => {
-                for c in choices.iter() {
-                    edges[i].push(c.next);
-                    if c.patience < 0 {
-                        if let Some(p) = patience_out {
-                            edges[i].push(p);
-                        }
-                    }
-                }
-            }
-            Compiled::Random { cumulative, next } => {
-                let mut prev = 0;
-                for (c, nx) in cumulative.iter().zip(next.iter()) {
-                    if *c > prev {
-                        edges[i].push(*nx);
-                    }
-                    prev = *c;
-                }
-            }
-            Compiled::End { .. } => {}
-        }
-    }
-    let mut reachable = vec![false; n];
-    let mut stack = vec![start];
+fn check_graph(scenario: &Scenario, edges: &[Vec<u32>], terminal: &[bool], start: Option<u32>, r: &mut Reporter) {
+    let n = edges.len();
+    let mut reachable = vec![start.is_none(); n];
+    let mut stack: Vec<u32> = start.into_iter().collect();
     while let Some(v) = stack.pop() {
         if !std::mem::replace(&mut reachable[v as usize], true) {
             stack.extend(edges[v as usize].iter().copied().filter(|w| !reachable[*w as usize]));
@@ -419,7 +442,7 @@ fn check_graph(scenario: &Scenario, graph: &[Compiled], start: u32, patience_out
         }
     }
     let mut ends = vec![false; n];
-    let mut stack: Vec<u32> = (0..n as u32).filter(|&i| matches!(graph[i as usize], Compiled::End { .. })).collect();
+    let mut stack: Vec<u32> = (0..n as u32).filter(|&i| terminal[i as usize]).collect();
     while let Some(v) = stack.pop() {
         if !std::mem::replace(&mut ends[v as usize], true) {
             stack.extend(reverse[v as usize].iter().copied().filter(|w| !ends[*w as usize]));
@@ -427,13 +450,19 @@ fn check_graph(scenario: &Scenario, graph: &[Compiled], start: u32, patience_out
     }
     for (i, (id, _)) in scenario.nodes.0.iter().enumerate() {
         if !ends[i] {
-            r.error(&[f("nodes"), Seg::KeyName(id.clone(), 0)], format!("node \"{id}\" is a trap: no `End` can be reached from it"))
-                .label("every path from here loops forever")
-                .help("give it, or a node after it, a way to an `End`");
+            r.error(
+                &[f("nodes"), Seg::KeyName(id.clone(), 0)],
+                format!("node \"{id}\" is a trap: no `End` can be reached from it"),
+            )
+            .label("every path from here loops forever")
+            .help("give it, or a node after it, a way to an `End`");
         } else if !reachable[i] {
-            r.warning(&[f("nodes"), Seg::KeyName(id.clone(), 0)], format!("node \"{id}\" can never be reached from `start`"))
-                .label("unreachable")
-                .help("point a `next` at it, or remove it");
+            r.warning(
+                &[f("nodes"), Seg::KeyName(id.clone(), 0)],
+                format!("node \"{id}\" can never be reached from `start`"),
+            )
+            .label("unreachable")
+            .help("point a `next` at it, or remove it");
         }
     }
 }
@@ -457,12 +486,11 @@ pub(crate) fn check_ladder(ladder: &Ladder, scenarios: &BTreeMap<String, Role>, 
     let ids: Vec<&String> = scenarios.keys().collect();
     for (i, rung) in ladder.rungs.iter().enumerate() {
         let at = |field| [f("rungs"), Seg::Index(i), f(field)];
-        if let Some(prev) = last {
-            if rung.role <= prev {
+        if let Some(prev) = last
+            && rung.role <= prev {
                 r.error(&at("role"), format!("{} cannot come after {}", rung.role, prev))
                     .help("rungs go up in order: Generator, Closer, AccountManager, each once");
             }
-        }
         last = Some(rung.role);
         let Some(exam) = &rung.exam else {
             if i > 0 {

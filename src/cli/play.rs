@@ -1,0 +1,216 @@
+//! `callforge play`: a whole call in the terminal, answered by number or by typing.
+
+use super::{CliError, CliResult, ScenarioDir, load_library, report_text};
+use crate::domain::model::Mode;
+use crate::domain::{Dialogue, Playable, score};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Play a call with a simulated customer in the terminal.
+///
+/// The customer speaks; you answer. In Practice and Exam mode you pick a numbered reply; in
+/// Recall mode you type the script line from memory. Practice also shows which script stage is
+/// expected and its line. At the end you get the score: adherence per stage, penalties, critical
+/// errors, pass or fail, and feedback for every turn.
+///
+/// Answer with the number of a reply, or type your line in Recall. Type `q` (or /hangup) to hang
+/// up. Input may be piped, one answer per line, so calls can be scripted.
+///
+/// Modes:
+///   practice  choices, with the script shown (learning)
+///   exam      choices, no hints (certification)
+///   recall    type each line from memory (certification)
+///
+/// Examples:
+///   callforge play
+///   callforge play --scenario generator/busy-office-manager --mode recall --trainee Olga
+///   printf '1\n1\n1\n1\n' | callforge play --scenario generator/busy-office-manager --seed 7
+///   callforge play --scenario closer/warm-lead-price --mode exam --record run.ron
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The scenario id (see `callforge list`); without it you pick from a menu.
+    #[arg(long, value_name = "ID")]
+    scenario: Option<String>,
+    /// practice, exam or recall.
+    #[arg(long, value_name = "MODE", default_value = "practice", value_parser = parse_mode)]
+    mode: Mode,
+    /// The seed for the customer's random lines and objections; the same seed replays the same call.
+    /// Without it a fresh seed is drawn and shown.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Your name, as the script says it (`{trainee}`).
+    #[arg(long, value_name = "NAME", default_value = "Trainee")]
+    trainee: String,
+    /// Write the run file here when the call ends, to replay or score it later.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    #[command(flatten)]
+    scenarios: ScenarioDir,
+}
+
+pub(crate) fn parse_mode(s: &str) -> Result<Mode, String> {
+    match s.to_lowercase().as_str() {
+        "practice" | "p" => Ok(Mode::Practice),
+        "exam" | "e" => Ok(Mode::Exam),
+        "recall" | "r" => Ok(Mode::Recall),
+        _ => Err(format!("unknown mode `{s}`; use practice, exam or recall")),
+    }
+}
+
+/// Lines from stdin, echoed when they do not come from a person at a terminal.
+struct Answers {
+    lines: std::io::Lines<std::io::StdinLock<'static>>,
+    echo: bool,
+}
+
+impl Answers {
+    fn next(&mut self, prompt: &str) -> Option<String> {
+        print!("{prompt}");
+        let _ = std::io::stdout().flush();
+        let line = self.lines.next()?.ok()?;
+        if self.echo {
+            println!("{line}");
+        }
+        Some(line.trim().to_owned())
+    }
+}
+
+fn is_hang_up(s: &str) -> bool {
+    matches!(s.to_lowercase().as_str(), "q" | "/q" | "/hangup" | "/hang-up" | "hangup")
+}
+
+pub fn run(args: Args) -> CliResult {
+    let lib = load_library(&args.scenarios)?;
+    let mut answers = Answers { lines: std::io::stdin().lock().lines(), echo: !std::io::stdin().is_terminal() };
+    let playable: Arc<Playable> = match &args.scenario {
+        Some(id) => match lib.scenario(id) {
+            Some(p) => Arc::clone(p),
+            None => {
+                let known: Vec<&str> = lib.playable().map(|p| p.id()).collect();
+                return Err(CliError::msg(format!(
+                    "no playable scenario \"{id}\"{}; see `callforge list`",
+                    crate::domain::parse::suggest(id, &known)
+                )));
+            }
+        },
+        None => {
+            let all: Vec<&Arc<Playable>> = lib.playable().collect();
+            if all.is_empty() {
+                return Err(CliError::msg(format!("no playable scenarios in {}", args.scenarios.dir.display())));
+            }
+            println!("Scenarios:");
+            for (i, p) in all.iter().enumerate() {
+                println!(
+                    "  {:>2}) [{}] {} — {} ({})",
+                    i + 1,
+                    p.scenario.role,
+                    p.scenario.title,
+                    p.scenario.persona.name,
+                    p.scenario.language
+                );
+            }
+            loop {
+                let Some(a) = answers.next(&format!("Pick a scenario (1–{}): ", all.len())) else {
+                    return Ok(ExitCode::SUCCESS);
+                };
+                match a.parse::<usize>() {
+                    Ok(n) if (1..=all.len()).contains(&n) => break Arc::clone(all[n - 1]),
+                    _ if is_hang_up(&a) => return Ok(ExitCode::SUCCESS),
+                    _ => println!("Type a number from 1 to {}.", all.len()),
+                }
+            }
+        }
+    };
+    let seed = args.seed.unwrap_or_else(fresh_seed);
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let bold = |s: &str| if color { format!("\x1b[1m{s}\x1b[0m") } else { s.to_owned() };
+    let dim = |s: &str| if color { format!("\x1b[2m{s}\x1b[0m") } else { s.to_owned() };
+    let sc = &playable.scenario;
+    println!("{}", bold(&format!("{} — {} mode", sc.title, args.mode)));
+    println!("{}", dim(&format!("scenario {} v{}, seed {seed}", sc.id, sc.version)));
+    println!("Brief: {}", sc.brief);
+    println!("Customer: {}, {}, {}", sc.persona.name, sc.persona.position, sc.persona.company);
+    println!(
+        "Answer with a number{}; q hangs up.\n",
+        if args.mode == Mode::Recall { " or type the script line" } else { "" }
+    );
+
+    let mut d = Dialogue::new(Arc::clone(&playable), seed, args.mode, args.trainee.clone());
+    while !d.is_over() {
+        if let Some(line) = d.customer_line() {
+            println!("{}: {line}", bold(&sc.persona.name));
+        }
+        if args.mode == Mode::Practice
+            && let Some(stage) = d.expected_stage() {
+                println!("{}", dim(&format!("  script — {}: “{}”", stage.title, d.text(&stage.line))));
+            }
+        let typing = d.expects_typing();
+        let choices: Vec<String> = d.choices().into_iter().map(|c| c.into_owned()).collect();
+        if !typing {
+            for (i, c) in choices.iter().enumerate() {
+                println!("  {}) {c}", i + 1);
+            }
+        }
+        let prompt = if typing { "you> " } else { "> " };
+        loop {
+            let Some(a) = answers.next(prompt) else {
+                println!("(end of input: hanging up)");
+                let _ = d.hang_up();
+                break;
+            };
+            if is_hang_up(&a) {
+                let _ = d.hang_up();
+                break;
+            }
+            if typing {
+                if a.is_empty() {
+                    println!("Type the line you would say (or q to hang up).");
+                    continue;
+                }
+                d.type_reply(&a).map_err(|e| CliError::msg(e.to_string()))?;
+                break;
+            }
+            match a.parse::<usize>() {
+                Ok(n) if (1..=choices.len()).contains(&n) => {
+                    d.choose(n - 1).map_err(|e| CliError::msg(e.to_string()))?;
+                    break;
+                }
+                _ => println!("Type a number from 1 to {} (or q to hang up).", choices.len()),
+            }
+        }
+        println!();
+    }
+    if let Some(line) = d.customer_line() {
+        println!("{}: {line}", bold(&sc.persona.name));
+    }
+    println!("{}\n", dim("— call ended —"));
+    let s = score(&d);
+    print!("{}", report_text::render(&s, color));
+    if let Some(path) = &args.record {
+        let run = d.to_run();
+        write_run(path, &run)?;
+        println!("\nrun written to {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A seed for a new call: the shell may draw one; the engine never does.
+pub(crate) fn fresh_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.finish() % 1_000_000_000
+}
+
+/// Writes a run file as pretty RON, atomically (a temporary file renamed into place).
+pub(crate) fn write_run(path: &std::path::Path, run: &crate::domain::Run) -> Result<(), CliError> {
+    let text = crate::domain::model::run_to_ron(run).map_err(CliError::msg)?;
+    let tmp = path.with_extension("ron.tmp");
+    std::fs::write(&tmp, text)
+        .map_err(|e| CliError::Io { context: format!("cannot write {}", tmp.display()), source: e })?;
+    std::fs::rename(&tmp, path)
+        .map_err(|e| CliError::Io { context: format!("cannot write {}", path.display()), source: e })
+}

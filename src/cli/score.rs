@@ -1,0 +1,87 @@
+//! `callforge score`: replays a run file and prints its score.
+
+use super::{CliError, CliResult, ScenarioDir, diagnostics, load_library, report_text};
+use crate::domain::model::Run;
+use crate::domain::parse::{self, FileKind};
+use crate::domain::{SourceFile, replay, score};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Replay a recorded run and print its score breakdown.
+///
+/// The run is played again against the scenario from its seed and inputs, so the score is exactly
+/// what it was when the call was made, on any machine. The same input always prints the same
+/// bytes.
+///
+/// A run recorded against an older version of the scenario (its `version` or content `hash`
+/// differs) is refused, since its score would not be comparable; pass --allow-changed to score it
+/// against the current text anyway.
+///
+/// The JSON has: score, adherence, penalties, pass_mark, passed, critical, outcome ("Success" or
+/// "Failure"), label, reason, stages, forbidden, and turns (node, expected, said, q, hit,
+/// feedback, notes, diff).
+///
+/// Exit status: 0 when the run was scored (passed or not), 1 when it could not be.
+///
+/// Examples:
+///   callforge score runs/bob-2026-11-28.ron
+///   callforge score run.ron --json | jq .score
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The run file, as written by `callforge play --record` or the simulator.
+    #[arg(value_name = "RUN.ron")]
+    run: PathBuf,
+    /// Print the breakdown as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Score a run even if its scenario changed since it was recorded.
+    #[arg(long)]
+    allow_changed: bool,
+    #[command(flatten)]
+    scenarios: ScenarioDir,
+}
+
+/// Reads and parses a run file, printing its diagnostics on failure.
+pub(crate) fn read_run(path: &std::path::Path) -> Result<Run, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Io { context: format!("cannot read {}", path.display()), source: e })?;
+    let source = Arc::new(SourceFile::new(path.display().to_string(), text));
+    parse::read::<Run>(&source, FileKind::Run).map_err(|diags| {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let shown: String = diags.iter().map(|d| diagnostics::render(d, color)).collect::<Vec<_>>().join("\n");
+        CliError::msg(format!("{} is not a valid run file:\n{shown}", path.display()))
+    })
+}
+
+pub fn run(args: Args) -> CliResult {
+    let run = read_run(&args.run)?;
+    let lib = load_library(&args.scenarios)?;
+    let playable = match lib.scenario(&run.scenario) {
+        Some(p) => p,
+        None => {
+            let why = match lib.scenarios.iter().find(|e| e.id.as_deref() == Some(run.scenario.as_str())) {
+                Some(entry) => format!(
+                    "scenario \"{}\" is broken: {}",
+                    run.scenario,
+                    entry.first_error.as_ref().map_or("unknown error".to_owned(), |d| d.to_string())
+                ),
+                None => format!("there is no scenario \"{}\" in {}", run.scenario, args.scenarios.dir.display()),
+            };
+            return Err(CliError::msg(why));
+        }
+    };
+    let dialogue = replay(playable, &run, args.allow_changed)
+        .map_err(|e| CliError::msg(format!("{}: {e}", args.run.display())))?;
+    let s = score(&dialogue);
+    if args.json {
+        let text = serde_json::to_string_pretty(&s).map_err(|e| CliError::msg(e.to_string()))?;
+        println!("{text}");
+    } else {
+        let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        print!("{}", report_text::render(&s, color));
+    }
+    Ok(ExitCode::SUCCESS)
+}

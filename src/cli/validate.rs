@@ -1,0 +1,60 @@
+//! `callforge validate`: checks scripts, scenarios and the ladder, and reports every problem.
+
+use super::{CliResult, diagnostics};
+use crate::domain::Library;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Check scenario files and report every problem with its file, line and column.
+///
+/// Each PATH is a single .ron file or a scenario root (a folder with scripts/ inside). A single
+/// scenario is checked against the scripts of its root; the ladder against its root's scenarios.
+/// All files are read in one pass and every problem is listed, not only the first.
+///
+/// Errors: RON syntax, unknown fields or variants, wrong types, a `next`, `start` or
+/// `on_patience_out` naming a missing node, an `expect` or `stage` naming a stage the script
+/// lacks, an unknown script, duplicate ids, an empty `say` or `choices`, random weights that sum
+/// to zero, and traps (nodes from which no End can be reached).
+///
+/// Warnings (which do not fail): unreachable nodes, must_mention phrases missing from their own
+/// line, and other things that are legal but probably not meant.
+///
+/// Exit status: 1 if there is any error, 0 otherwise.
+///
+/// Examples:
+///   callforge validate
+///   callforge validate scenarios/closer/warm-lead-price.ron
+///   callforge validate my-company-scenarios/
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Files or scenario roots to check.
+    #[arg(value_name = "PATH", default_value = "scenarios")]
+    paths: Vec<PathBuf>,
+    /// Print only errors, not warnings.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> CliResult {
+    let lib = Library::load(&args.paths);
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in lib.diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
+        eprint!("{}", diagnostics::render(d, color));
+        eprintln!();
+    }
+    let playable = lib.playable().count();
+    let errors = lib.errors();
+    let warnings = lib.warnings();
+    println!(
+        "checked {} file(s): {} scenario(s) playable, {} script(s), {}; {} error(s), {} warning(s)",
+        lib.files,
+        playable,
+        lib.scripts.len(),
+        if lib.ladder.is_some() { "ladder found" } else { "no ladder" },
+        errors,
+        warnings
+    );
+    Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,141 @@
+//! The `callforge` binary end to end: exit codes, piped play, byte-identical scoring, clear errors.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn callforge(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callforge"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("callforge runs");
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("callforge finishes")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("callforge-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+#[test]
+fn validate_exits_1_on_errors_and_0_on_warnings_only() {
+    let bad = callforge(&["validate", "tests/fixtures/broken"], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("tests/fixtures/broken/generator/refs.ron:17:59: error:"));
+    let good = callforge(&["validate", "scenarios"], None);
+    assert_eq!(good.status.code(), Some(0), "{}", text(&good.stderr));
+    let single = callforge(&["validate", "scenarios/generator/busy-office-manager.ron"], None);
+    assert_eq!(single.status.code(), Some(0), "a single scenario is checked against its root's scripts: {}", text(&single.stderr));
+}
+
+#[test]
+fn play_works_with_piped_input_and_records_a_run_that_scores_the_same() {
+    let record = tmp("piped.ron");
+    let out = callforge(
+        &["play", "--scenario", "generator/busy-office-manager", "--seed", "7", "--trainee", "Bob", "--record", record.to_str().expect("utf8")],
+        Some("1\n1\n1\n1\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Anna: "), "{stdout}");
+    assert!(stdout.contains("script — Greet, give your name and the company"), "Practice shows the script: {stdout}");
+    assert!(stdout.contains("Score 100/100 — PASSED"), "{stdout}");
+    let scored = callforge(&["score", record.to_str().expect("utf8"), "--json"], None);
+    assert_eq!(scored.status.code(), Some(0), "{}", text(&scored.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&scored.stdout).expect("json");
+    assert_eq!(json["score"], 100);
+    assert_eq!(json["outcome"], "Success");
+    for key in ["score", "adherence", "penalties", "passed", "critical", "outcome", "label", "turns"] {
+        assert!(json.get(key).is_some(), "JSON has {key}");
+    }
+    for key in ["node", "expected", "said", "q", "hit", "feedback", "diff"] {
+        assert!(json["turns"][0].get(key).is_some(), "a turn has {key}");
+    }
+}
+
+#[test]
+fn score_output_is_byte_identical_across_runs() {
+    let run = tmp("recall.ron");
+    std::fs::write(
+        &run,
+        r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Recall, trainee: "Bob", inputs: [
+            Type("Good afternoon, my name is Bob, calling from Northwind Office Supply."), Choose(0),
+            Type("I understand, many clients had a supplier; a free trial lets you compare"),
+            Type("could we meet tuesday at eleven or wednesday at three")])"#,
+    )
+    .expect("write run");
+    let a = callforge(&["score", run.to_str().expect("utf8"), "--json"], None);
+    let b = callforge(&["score", run.to_str().expect("utf8"), "--json"], None);
+    assert_eq!(a.status.code(), Some(0), "{}", text(&a.stderr));
+    assert_eq!(a.stdout, b.stdout);
+    let json: serde_json::Value = serde_json::from_slice(&a.stdout).expect("json");
+    assert_eq!(json["score"], 92, "worked by hand: 10·11/12 + 20 + 30·13/15 + 40·10/11 = 91.5");
+}
+
+#[test]
+fn a_run_that_does_not_fit_is_a_clear_error_not_a_panic() {
+    let run = tmp("design-example.ron");
+    // The run example of DESIGN.md: only two inputs, the call is not over.
+    std::fs::write(
+        &run,
+        r#"Run(
+    scenario: "generator/busy-office-manager",
+    seed: 7,
+    mode: Recall,
+    trainee: "Bob",
+    inputs: [Type("Good afternoon, my name is Bob, calling from Northwind Office Supply."), Choose(0)],
+)"#,
+    )
+    .expect("write");
+    let out = callforge(&["score", run.to_str().expect("utf8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("the call is not over") && err.contains("\"supplier\""), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    std::fs::write(&run, r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Exam, trainee: "B", inputs: [Choose(9)])"#).expect("write");
+    let out = callforge(&["score", run.to_str().expect("utf8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("out of range"), "{}", text(&out.stderr));
+
+    std::fs::write(&run, r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Exam, trainee: "B", inputs: [Type("hi")])"#).expect("write");
+    let out = callforge(&["score", run.to_str().expect("utf8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("answers with choices"), "{}", text(&out.stderr));
+
+    std::fs::write(&run, r#"Run(scenario: "generator/busy-office-manager", sed: 7)"#).expect("write");
+    let out = callforge(&["score", run.to_str().expect("utf8")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains(":1:48: error: unknown field `sed`"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn list_shows_scenarios_by_role_and_as_json() {
+    let out = callforge(&["list", "--role", "generator", "--json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rows = rows.as_array().expect("array");
+    assert!(rows.iter().all(|r| r["role"] == "Generator"));
+    assert!(rows.iter().any(|r| r["id"] == "generator/busy-office-manager" && r["language"] == "en"));
+    let table = callforge(&["list"], None);
+    assert!(text(&table.stdout).contains("Busy office manager"));
+}
+
+#[test]
+fn every_command_has_a_help_that_teaches() {
+    for cmd in ["validate", "list", "play", "score"] {
+        let out = callforge(&[cmd, "--help"], None);
+        assert_eq!(out.status.code(), Some(0));
+        let help = text(&out.stdout);
+        assert!(help.contains("Examples:"), "{cmd} --help has examples:\n{help}");
+    }
+    assert!(Path::new(env!("CARGO_BIN_EXE_callforge")).exists());
+}

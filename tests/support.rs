@@ -1,0 +1,52 @@
+//! Helpers shared by the integration tests: libraries from inline text, and replaying inputs.
+
+use callforge::domain::model::{Input, Mode, Run};
+use callforge::domain::{Dialogue, Library, Score, SourceFile, replay, score};
+
+/// A library from (path, text) pairs; panics with the rendered diagnostics if any is an error.
+pub fn library(files: &[(&str, &str)]) -> Library {
+    let lib = Library::from_sources(files.iter().map(|(p, t)| SourceFile::new(*p, *t)).collect());
+    let errors: Vec<String> = lib.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "fixture has errors:\n{}", errors.join("\n"));
+    lib
+}
+
+/// Replays inputs through a scenario of the library.
+pub fn run(lib: &Library, id: &str, seed: u64, mode: Mode, trainee: &str, inputs: Vec<Input>) -> Result<Dialogue, callforge::domain::RunError> {
+    let p = lib.scenario(id).unwrap_or_else(|| panic!("no scenario {id}"));
+    let run = Run {
+        scenario: id.to_owned(),
+        version: None,
+        hash: None,
+        seed,
+        mode,
+        trainee: trainee.to_owned(),
+        inputs,
+        times_ms: Vec::new(),
+        played_at: None,
+    };
+    replay(p, &run, false)
+}
+
+/// Replays inputs and scores the call; panics if the run does not fit.
+pub fn scored(lib: &Library, id: &str, mode: Mode, trainee: &str, inputs: Vec<Input>) -> Score {
+    let d = run(lib, id, 1, mode, trainee, inputs).unwrap_or_else(|e| panic!("run does not fit: {e}"));
+    score(&d)
+}
+
+pub fn choose(picks: &[usize]) -> Vec<Input> {
+    picks.iter().map(|&i| Input::Choose(i)).collect()
+}
+
+pub fn typed(lines: &[&str]) -> Vec<Input> {
+    lines.iter().map(|l| Input::Type((*l).to_owned())).collect()
+}
+
+/// The bundled scenario library.
+pub fn bundled() -> Library {
+    Library::load(&[std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))])
+}
+
+pub fn assert_close(a: f64, b: f64) {
+    assert!((a - b).abs() < 1e-9, "{a} != {b}");
+}
