@@ -1,4 +1,7 @@
 //! callforge: a sales-call training simulator — scripted customers, script-adherence scoring, exams and promotions.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod cli;
 pub mod domain;
+pub mod records;

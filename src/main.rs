@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    callforge::cli::mark_start();
     let cli = callforge::cli::Cli::parse();
     match cli.command {
         Some(command) => callforge::cli::run(command),
@@ -13,8 +14,7 @@ fn main() -> ExitCode {
 
 #[cfg(feature = "gui")]
 fn open_window() -> ExitCode {
-    eprintln!("callforge: the simulator window is not built yet; try `callforge play`.");
-    ExitCode::FAILURE
+    callforge::cli::open_window()
 }
 
 #[cfg(not(feature = "gui"))]

@@ -3,10 +3,12 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn callforge(args: &[&str], stdin: Option<&str>) -> Output {
+pub fn callforge(args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_callforge"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").env("CALLFORGE_DB", tmp("records.db"));
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("callforge runs");
     if let Some(input) = stdin {
         use std::io::Write;
@@ -15,11 +17,11 @@ fn callforge(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().expect("callforge finishes")
 }
 
-fn text(b: &[u8]) -> String {
+pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-fn tmp(name: &str) -> std::path::PathBuf {
+pub fn tmp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("callforge-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir.join(name)
@@ -33,14 +35,29 @@ fn validate_exits_1_on_errors_and_0_on_warnings_only() {
     let good = callforge(&["validate", "scenarios"], None);
     assert_eq!(good.status.code(), Some(0), "{}", text(&good.stderr));
     let single = callforge(&["validate", "scenarios/generator/busy-office-manager.ron"], None);
-    assert_eq!(single.status.code(), Some(0), "a single scenario is checked against its root's scripts: {}", text(&single.stderr));
+    assert_eq!(
+        single.status.code(),
+        Some(0),
+        "a single scenario is checked against its root's scripts: {}",
+        text(&single.stderr)
+    );
 }
 
 #[test]
 fn play_works_with_piped_input_and_records_a_run_that_scores_the_same() {
     let record = tmp("piped.ron");
     let out = callforge(
-        &["play", "--scenario", "generator/busy-office-manager", "--seed", "7", "--trainee", "Bob", "--record", record.to_str().expect("utf8")],
+        &[
+            "play",
+            "--scenario",
+            "generator/busy-office-manager",
+            "--seed",
+            "7",
+            "--trainee",
+            "Bob",
+            "--record",
+            record.to_str().expect("utf8"),
+        ],
         Some("1\n1\n1\n1\n"),
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -101,12 +118,20 @@ fn a_run_that_does_not_fit_is_a_clear_error_not_a_panic() {
     assert!(err.contains("the call is not over") && err.contains("\"supplier\""), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 
-    std::fs::write(&run, r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Exam, trainee: "B", inputs: [Choose(9)])"#).expect("write");
+    std::fs::write(
+        &run,
+        r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Exam, trainee: "B", inputs: [Choose(9)])"#,
+    )
+    .expect("write");
     let out = callforge(&["score", run.to_str().expect("utf8")], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("out of range"), "{}", text(&out.stderr));
 
-    std::fs::write(&run, r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Exam, trainee: "B", inputs: [Type("hi")])"#).expect("write");
+    std::fs::write(
+        &run,
+        r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Exam, trainee: "B", inputs: [Type("hi")])"#,
+    )
+    .expect("write");
     let out = callforge(&["score", run.to_str().expect("utf8")], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("answers with choices"), "{}", text(&out.stderr));

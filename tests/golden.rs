@@ -1,1 +1,173 @@
-//! Golden runs.
+//! Golden runs: for every bundled scenario a perfect, an average and a poor call, each pinned to
+//! its score. A change to the rules or to a scenario's text that moves a score fails here.
+//!
+//! `CALLFORGE_BLESS=1 cargo test golden` writes the golden file of any scenario that lacks one,
+//! from a scripted trainee: perfect picks the expected stage every time (Practice); average types
+//! the script lines from memory with words dropped or confused (Recall); poor picks the first wrong
+//! reply (Exam). Review a new file's scores before committing it.
+
+use crate::support::bundled;
+use callforge::domain::model::{Input, Mode, Node, Outcome, Run};
+use callforge::domain::{Dialogue, Playable, replay, score};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Golden {
+    scenario: String,
+    runs: Vec<Pinned>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Pinned {
+    name: String,
+    score: u32,
+    passed: bool,
+    outcome: Outcome,
+    label: String,
+    run: Run,
+}
+
+fn golden_path(id: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{id}.ron"))
+}
+
+#[test]
+fn every_scenario_replays_its_golden_runs_to_the_pinned_scores() {
+    let lib = bundled();
+    let bless = std::env::var_os("CALLFORGE_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for p in lib.playable() {
+        let path = golden_path(p.id());
+        if !path.exists() {
+            if bless {
+                write_golden(p, &path);
+            } else {
+                failures.push(format!("{}: no golden file {}", p.id(), path.display()));
+                continue;
+            }
+        }
+        let text = std::fs::read_to_string(&path).expect("read golden");
+        let golden: Golden = callforge::domain::parse::ron_options().from_str(&text).expect("golden parses");
+        assert_eq!(golden.scenario, p.id());
+        let names: Vec<&str> = golden.runs.iter().map(|r| r.name.as_str()).collect();
+        for needed in ["perfect", "average", "poor"] {
+            if !names.contains(&needed) {
+                failures.push(format!("{}: no {needed} golden run", p.id()));
+            }
+        }
+        for pinned in &golden.runs {
+            checked += 1;
+            match replay(p, &pinned.run, false) {
+                Ok(d) => {
+                    let s = score(&d);
+                    let got = (s.score, s.passed, s.outcome, s.label.clone());
+                    let want = (pinned.score, pinned.passed, pinned.outcome, pinned.label.clone());
+                    if got != want {
+                        failures.push(format!("{} {}: got {got:?}, pinned {want:?}", p.id(), pinned.name));
+                    }
+                }
+                Err(e) => failures.push(format!("{} {}: {e}", p.id(), pinned.name)),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} golden problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= 3, "golden runs were checked");
+}
+
+#[test]
+fn golden_scores_are_ordered_perfect_over_average_over_poor() {
+    let lib = bundled();
+    for p in lib.playable() {
+        let Ok(text) = std::fs::read_to_string(golden_path(p.id())) else { continue };
+        let golden: Golden = callforge::domain::parse::ron_options().from_str(&text).expect("golden parses");
+        let score_of = |n: &str| golden.runs.iter().find(|r| r.name == n).map(|r| r.score);
+        let (Some(perfect), Some(average), Some(poor)) = (score_of("perfect"), score_of("average"), score_of("poor"))
+        else {
+            continue;
+        };
+        assert_eq!(perfect, 100, "{}: following the script exactly scores 100", p.id());
+        assert!(perfect > average && average > poor, "{}: {perfect} > {average} > {poor}", p.id());
+    }
+}
+
+/// A scripted trainee of a given skill.
+#[derive(Clone, Copy)]
+enum Skill {
+    Perfect,
+    Average,
+    Poor,
+}
+
+fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64) -> Run {
+    let mode = match skill {
+        Skill::Perfect => Mode::Practice,
+        Skill::Average => Mode::Recall,
+        Skill::Poor => Mode::Exam,
+    };
+    let mut d = Dialogue::new(Arc::clone(p), seed, mode, "Alex");
+    let mut turn = 0usize;
+    while !d.is_over() {
+        if turn > 200 {
+            d.hang_up().expect("hang up");
+            break;
+        }
+        let Node::Line { choices, expect, .. } = p.node(d.node()) else { break };
+        let safe = choices.iter().position(|c| c.patience >= 0).unwrap_or(0);
+        let right = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() == Some(e)));
+        let wrong = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() != Some(e)));
+        let input = match (skill, d.expects_typing()) {
+            (Skill::Average, true) => {
+                let line = d.text(&d.expected_stage().expect("typing needs a stage").line).into_owned();
+                Input::Type(garble(&line, turn))
+            }
+            (Skill::Perfect, _) | (Skill::Average, false) => Input::Choose(right.unwrap_or(safe)),
+            (Skill::Poor, _) => Input::Choose(wrong.unwrap_or(safe)),
+        };
+        d.apply(&input).expect("scripted input fits");
+        turn += 1;
+    }
+    let mut run = d.to_run();
+    run.version = None;
+    run.hash = None;
+    run
+}
+
+/// What an average trainee types: every other line close to the script with a word or two
+/// dropped; the others only half remembered.
+fn garble(line: &str, turn: usize) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if turn % 2 == 0 {
+        words.iter().enumerate().filter(|(i, _)| i % 5 != 3).map(|(_, w)| *w).collect::<Vec<_>>().join(" ")
+    } else {
+        words[..words.len().div_ceil(2)].join(" ")
+    }
+}
+
+fn write_golden(p: &Arc<Playable>, path: &std::path::Path) {
+    let mut runs = Vec::new();
+    for (name, skill, seed) in
+        [("perfect", Skill::Perfect, 1), ("average", Skill::Average, 2), ("poor", Skill::Poor, 3)]
+    {
+        let run = play_as(p, skill, seed);
+        let d = replay(p, &run, false).expect("scripted run replays");
+        let s = score(&d);
+        runs.push(Pinned {
+            name: name.to_owned(),
+            score: s.score,
+            passed: s.passed,
+            outcome: s.outcome,
+            label: s.label,
+            run,
+        });
+    }
+    let golden = Golden { scenario: p.id().to_owned(), runs };
+    let config = ron::ser::PrettyConfig::new().depth_limit(3).indentor("    ".to_owned()).struct_names(true);
+    let body = ron::ser::to_string_pretty(&golden, config).expect("serialises");
+    let text = format!("// Golden runs of {}: pinned scores; see tests/golden.rs.\n{body}\n", p.id());
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write golden");
+    eprintln!("blessed {}", path.display());
+}

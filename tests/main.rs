@@ -1,9 +1,13 @@
 //! Integration tests, one binary: each module covers one area of callforge.
 
+#[cfg(feature = "gui")]
+mod app;
 mod cli;
 mod content;
 mod diagnostics;
 mod golden;
+mod records;
+mod reliability;
 mod runtime;
 mod scoring;
 mod support;

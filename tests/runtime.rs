@@ -88,12 +88,19 @@ fn runs_that_do_not_fit_are_clear_errors() {
     assert!(matches!(too_many, RunError::TooManyInputs { used: 2, given: 3 }), "{too_many}");
     let range = run(&lib, "closer/r", 1, Mode::Practice, "Bob", choose(&[5])).expect_err("range");
     assert!(
-        matches!(range, RunError::Input { index: 0, error: InputError::ChoiceOutOfRange { index: 5, count: 2, .. }, .. }),
+        matches!(
+            range,
+            RunError::Input { index: 0, error: InputError::ChoiceOutOfRange { index: 5, count: 2, .. }, .. }
+        ),
         "{range}"
     );
     assert!(range.to_string().contains("out of range"), "{range}");
-    let typed_in_exam = run(&lib, "closer/r", 1, Mode::Exam, "Bob", typed(&["What matters most to you?"])).expect_err("type");
-    assert!(matches!(typed_in_exam, RunError::Input { error: InputError::TypeInChoiceMode { .. }, .. }), "{typed_in_exam}");
+    let typed_in_exam =
+        run(&lib, "closer/r", 1, Mode::Exam, "Bob", typed(&["What matters most to you?"])).expect_err("type");
+    assert!(
+        matches!(typed_in_exam, RunError::Input { error: InputError::TypeInChoiceMode { .. }, .. }),
+        "{typed_in_exam}"
+    );
     let after_hang_up =
         run(&lib, "closer/r", 1, Mode::Practice, "Bob", vec![Input::HangUp, Input::Choose(0)]).expect_err("after");
     assert!(matches!(after_hang_up, RunError::TooManyInputs { used: 1, given: 2 }), "{after_hang_up}");

@@ -149,7 +149,11 @@ fn a_missing_must_mention_caps_q_at_one_half_and_a_miss_scores_zero() {
         "generator/t",
         Mode::Recall,
         "Olga",
-        typed(&["Hello, this is Olga from Acne.", "We deliver office paper the next day.", "Shall we meet on Monday at ten?"]),
+        typed(&[
+            "Hello, this is Olga from Acne.",
+            "We deliver office paper the next day.",
+            "Shall we meet on Monday at ten?",
+        ]),
     );
     // sim 10/12 = 0.83, capped at 0.5 < 0.6: a miss, q = 0, and greeting is critical
     assert_eq!(s.turns[0].q, Some(0.0));
@@ -164,11 +168,23 @@ fn a_missing_must_mention_caps_q_at_one_half_and_a_miss_scores_zero() {
 #[test]
 fn min_similarity_is_inclusive() {
     // "we deliver paper": LCS 3 with the 7-word line, 2·3 / (3 + 7) = 0.6 exactly
-    let hit = scored(&lib(), "generator/t", Mode::Recall, "Olga", typed(&["Hello, this is Olga from Acme.", "we deliver paper", "Shall we meet on Monday at ten?"]));
+    let hit = scored(
+        &lib(),
+        "generator/t",
+        Mode::Recall,
+        "Olga",
+        typed(&["Hello, this is Olga from Acme.", "we deliver paper", "Shall we meet on Monday at ten?"]),
+    );
     assert!(hit.turns[1].hit);
     assert_close(hit.turns[1].q.unwrap_or(0.0), 0.6);
     // "we deliver": 4 / 9 < 0.6
-    let miss = scored(&lib(), "generator/t", Mode::Recall, "Olga", typed(&["Hello, this is Olga from Acme.", "we deliver", "Shall we meet on Monday at ten?"]));
+    let miss = scored(
+        &lib(),
+        "generator/t",
+        Mode::Recall,
+        "Olga",
+        typed(&["Hello, this is Olga from Acme.", "we deliver", "Shall we meet on Monday at ten?"]),
+    );
     assert!(!miss.turns[1].hit);
     assert_eq!(miss.turns[1].q, Some(0.0));
 }
@@ -176,7 +192,17 @@ fn min_similarity_is_inclusive() {
 #[test]
 fn recall_gives_a_word_diff_against_the_script_line() {
     use callforge::domain::text::DiffWord::*;
-    let s = scored(&lib(), "generator/t", Mode::Recall, "Olga", typed(&["Hello this is Olga from Acme", "We deliver paper the next day please", "Shall we meet on Monday at ten?"]));
+    let s = scored(
+        &lib(),
+        "generator/t",
+        Mode::Recall,
+        "Olga",
+        typed(&[
+            "Hello this is Olga from Acme",
+            "We deliver paper the next day please",
+            "Shall we meet on Monday at ten?",
+        ]),
+    );
     let diff = s.turns[1].diff.clone().unwrap_or_default();
     assert_eq!(diff[..4], [Same("we".into()), Same("deliver".into()), Missing("office".into()), Same("paper".into())]);
     assert_eq!(diff.last(), Some(&Extra("please".into())));
@@ -228,11 +254,21 @@ const SCENARIO_RU: &str = r#"Scenario(
 #[test]
 fn russian_yo_quotes_and_case_do_not_matter() {
     let lib = library(&[("scripts/ru.ron", SCRIPT_RU), ("generator/ru.ron", SCENARIO_RU)]);
-    for line in ["еще раз здравствуйте это северный ветер", "ЕЩЁ РАЗ ЗДРАВСТВУЙТЕ, ЭТО \"СЕВЕРНЫЙ ВЕТЕР\"!", "Ещё раз здравствуйте — это «Северный Ветер»"] {
+    for line in [
+        "еще раз здравствуйте это северный ветер",
+        "ЕЩЁ РАЗ ЗДРАВСТВУЙТЕ, ЭТО \"СЕВЕРНЫЙ ВЕТЕР\"!",
+        "Ещё раз здравствуйте — это «Северный Ветер»",
+    ] {
         let s = scored(&lib, "generator/ru", Mode::Recall, "Оля", typed(&[line]));
         assert_eq!(s.score, 100, "{line}");
     }
-    let s = scored(&lib, "generator/ru", Mode::Recall, "Оля", typed(&["ЧЕСТНО ГОВОРЯ, ещё раз здравствуйте, это «Северный ветер»"]));
+    let s = scored(
+        &lib,
+        "generator/ru",
+        Mode::Recall,
+        "Оля",
+        typed(&["ЧЕСТНО ГОВОРЯ, ещё раз здравствуйте, это «Северный ветер»"]),
+    );
     assert_eq!(s.penalties, 7);
     assert!(s.reason.starts_with("Сдано") || s.reason.starts_with("Не сдано"), "Russian feedback: {}", s.reason);
     assert!(s.turns[0].feedback.contains("сходство"), "{}", s.turns[0].feedback);
@@ -240,7 +276,19 @@ fn russian_yo_quotes_and_case_do_not_matter() {
 
 #[test]
 fn scoring_is_deterministic_to_the_byte() {
-    let a = scored(&lib(), "generator/t", Mode::Recall, "Olga", typed(&["Hello, this is Olga from Acme!", "We deliver paper", "Shall we meet?"]));
-    let b = scored(&lib(), "generator/t", Mode::Recall, "Olga", typed(&["Hello, this is Olga from Acme!", "We deliver paper", "Shall we meet?"]));
+    let a = scored(
+        &lib(),
+        "generator/t",
+        Mode::Recall,
+        "Olga",
+        typed(&["Hello, this is Olga from Acme!", "We deliver paper", "Shall we meet?"]),
+    );
+    let b = scored(
+        &lib(),
+        "generator/t",
+        Mode::Recall,
+        "Olga",
+        typed(&["Hello, this is Olga from Acme!", "We deliver paper", "Shall we meet?"]),
+    );
     assert_eq!(serde_json::to_string(&a).ok(), serde_json::to_string(&b).ok());
 }

@@ -12,7 +12,14 @@ pub fn library(files: &[(&str, &str)]) -> Library {
 }
 
 /// Replays inputs through a scenario of the library.
-pub fn run(lib: &Library, id: &str, seed: u64, mode: Mode, trainee: &str, inputs: Vec<Input>) -> Result<Dialogue, callforge::domain::RunError> {
+pub fn run(
+    lib: &Library,
+    id: &str,
+    seed: u64,
+    mode: Mode,
+    trainee: &str,
+    inputs: Vec<Input>,
+) -> Result<Dialogue, callforge::domain::RunError> {
     let p = lib.scenario(id).unwrap_or_else(|| panic!("no scenario {id}"));
     let run = Run {
         scenario: id.to_owned(),

@@ -2,16 +2,44 @@
 
 mod diagnostics;
 mod list;
+mod manager;
 mod play;
+mod promote;
+mod record;
+mod records_args;
 mod report_text;
 mod score;
+mod trainee;
 mod validate;
+mod verify;
+#[cfg(feature = "gui")]
+mod window;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use diagnostics::render as render_diagnostic;
+pub use play::fresh_seed;
+
+/// When the process started, for the window's launch-time measurement.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Notes the start of the process; `main` calls it first thing.
+pub fn mark_start() {
+    STARTED.get_or_init(std::time::Instant::now);
+}
+
+/// When the process started (or now, if `mark_start` was never called).
+pub fn started() -> std::time::Instant {
+    *STARTED.get_or_init(std::time::Instant::now)
+}
+
+/// Opens the simulator window with the defaults (no command given).
+#[cfg(feature = "gui")]
+pub fn open_window() -> ExitCode {
+    run(Command::Window(window::WindowArgs::default()))
+}
 
 /// callforge — a sales-call training simulator.
 ///
@@ -33,6 +61,19 @@ pub enum Command {
     List(list::Args),
     Play(play::Args),
     Score(score::Args),
+    Trainee(trainee::Args),
+    Record(record::Args),
+    Manager(manager::Args),
+    Promote(promote::Args),
+    /// Move a trainee one rung down, with a manager's approval (see `promote --help`).
+    Demote(promote::Args),
+    /// Put a trainee back on the first rung, with a manager's approval (see `promote --help`).
+    Reset(promote::Args),
+    Verify(verify::Args),
+    #[cfg(feature = "gui")]
+    Window(window::WindowArgs),
+    #[cfg(feature = "gui")]
+    Demo(window::DemoArgs),
 }
 
 /// Where the scenario library lives, shared by the commands that read it.
@@ -50,6 +91,17 @@ pub fn run(command: Command) -> ExitCode {
         Command::List(a) => list::run(a),
         Command::Play(a) => play::run(a),
         Command::Score(a) => score::run(a),
+        Command::Trainee(a) => trainee::run(a),
+        Command::Record(a) => record::run(a),
+        Command::Manager(a) => manager::run(a),
+        Command::Promote(a) => promote::run(promote::Kind::Promote, a),
+        Command::Demote(a) => promote::run(promote::Kind::Demote, a),
+        Command::Reset(a) => promote::run(promote::Kind::Reset, a),
+        Command::Verify(a) => verify::run(a),
+        #[cfg(feature = "gui")]
+        Command::Window(a) => window::window(a),
+        #[cfg(feature = "gui")]
+        Command::Demo(a) => window::demo(a, started()),
     };
     match result {
         Ok(code) => code,

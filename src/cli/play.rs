@@ -47,8 +47,13 @@ pub struct Args {
     /// Write the run file here when the call ends, to replay or score it later.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
+    /// Do not store the finished call in the trainee records.
+    #[arg(long)]
+    no_store: bool,
     #[command(flatten)]
     scenarios: ScenarioDir,
+    #[command(flatten)]
+    db: super::records_args::DbArg,
 }
 
 pub(crate) fn parse_mode(s: &str) -> Result<Mode, String> {
@@ -139,14 +144,17 @@ pub fn run(args: Args) -> CliResult {
     );
 
     let mut d = Dialogue::new(Arc::clone(&playable), seed, args.mode, args.trainee.clone());
+    let started = std::time::Instant::now();
+    let mut times_ms = Vec::new();
     while !d.is_over() {
         if let Some(line) = d.customer_line() {
             println!("{}: {line}", bold(&sc.persona.name));
         }
         if args.mode == Mode::Practice
-            && let Some(stage) = d.expected_stage() {
-                println!("{}", dim(&format!("  script — {}: “{}”", stage.title, d.text(&stage.line))));
-            }
+            && let Some(stage) = d.expected_stage()
+        {
+            println!("{}", dim(&format!("  script — {}: “{}”", stage.title, d.text(&stage.line))));
+        }
         let typing = d.expects_typing();
         let choices: Vec<String> = d.choices().into_iter().map(|c| c.into_owned()).collect();
         if !typing {
@@ -181,6 +189,7 @@ pub fn run(args: Args) -> CliResult {
                 _ => println!("Type a number from 1 to {} (or q to hang up).", choices.len()),
             }
         }
+        times_ms.push(started.elapsed().as_millis() as u64);
         println!();
     }
     if let Some(line) = d.customer_line() {
@@ -189,16 +198,33 @@ pub fn run(args: Args) -> CliResult {
     println!("{}\n", dim("— call ended —"));
     let s = score(&d);
     print!("{}", report_text::render(&s, color));
+    let mut run = d.to_run();
+    run.times_ms = times_ms;
+    run.played_at = Some(crate::records::format_time(crate::records::Clock::System.now()));
     if let Some(path) = &args.record {
-        let run = d.to_run();
         write_run(path, &run)?;
         println!("\nrun written to {}", path.display());
+    }
+    if !args.no_store {
+        let stored = args.db.open().and_then(|mut r| {
+            let t = r.trainee_or_new(&args.trainee).map_err(|e| CliError::msg(e.to_string()))?;
+            r.store_run(&t.id.to_string(), &lib, &run).map(|s| (t, s)).map_err(|e| CliError::msg(e.to_string()))
+        });
+        match stored {
+            Ok((t, s)) => println!("\nstored as run {} in the records of {} (id {})", s.id, t.name, t.id),
+            Err(e) => {
+                let fallback = PathBuf::from(format!("callforge-run-{}-{seed}.ron", sc.id.replace('/', "-")));
+                write_run(&fallback, &run)?;
+                eprintln!("warning: the call could not be stored in the records: {e}");
+                eprintln!("the run was saved to {}; store it later with `callforge record`", fallback.display());
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// A seed for a new call: the shell may draw one; the engine never does.
-pub(crate) fn fresh_seed() -> u64 {
+pub fn fresh_seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));

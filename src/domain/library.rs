@@ -14,8 +14,8 @@ use std::sync::Arc;
 /// Everything read from the given paths.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
-    /// Scripts that parsed, by id; `true` when the script has no errors.
-    pub scripts: BTreeMap<String, (Arc<Script>, bool)>,
+    /// Scripts that parsed, by id.
+    pub scripts: BTreeMap<String, ScriptEntry>,
     /// Every scenario file, valid or broken, in path order.
     pub scenarios: Vec<ScenarioEntry>,
     pub ladder: Option<Ladder>,
@@ -25,6 +25,15 @@ pub struct Library {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+}
+
+/// A script that parsed.
+#[derive(Debug, Clone)]
+pub struct ScriptEntry {
+    pub script: Arc<Script>,
+    /// The script has no errors.
+    pub ok: bool,
+    pub source: Arc<SourceFile>,
 }
 
 /// One scenario file: playable, or broken with what is known of it.
@@ -63,13 +72,15 @@ impl Library {
             } else if path.exists() {
                 primary.push(path.clone());
                 if let Some(root) = path.parent().and_then(Path::parent)
-                    && root.join("scripts").is_dir() {
-                        context.extend(root_files(root));
-                    }
+                    && root.join("scripts").is_dir()
+                {
+                    context.extend(root_files(root));
+                }
                 if let Some(root) = path.parent()
-                    && root.join("scripts").is_dir() {
-                        context.extend(root_files(root));
-                    }
+                    && root.join("scripts").is_dir()
+                {
+                    context.extend(root_files(root));
+                }
             } else {
                 early.push(Diagnostic::file(Severity::Error, display(path), "no such file or folder"));
             }
@@ -146,7 +157,8 @@ impl Library {
                     } else {
                         script_files.insert(script.id.clone(), src.path.clone());
                         let ok = !r.has_errors();
-                        lib.scripts.insert(script.id.clone(), (Arc::new(script), ok));
+                        let entry = ScriptEntry { script: Arc::new(script), ok, source: Arc::clone(src) };
+                        lib.scripts.insert(entry.script.id.clone(), entry);
                     }
                 }
                 Err(mut d) => r.diagnostics.append(&mut d),
@@ -173,7 +185,7 @@ impl Library {
                     entry.title = Some(scenario.title.clone());
                     entry.role = Some(scenario.role);
                     entry.language = Some(scenario.language.clone());
-                    let playable = validate::check_scenario(&scenario, &lib.scripts, &mut r);
+                    let playable = validate::check_scenario(&scenario, src, &lib.scripts, &mut r);
                     if let Some(first) = scenario_files.get(&scenario.id) {
                         r.error(&[syntax::Seg::Field("id")], format!("duplicate scenario id \"{}\"", scenario.id))
                             .help = Some(format!("{first} already defines it; scenario ids must be unique"));

@@ -5,6 +5,7 @@
 //! `cargo test --no-default-features` builds and tests it without any of them.
 
 pub mod feedback;
+pub mod ladder;
 pub mod library;
 pub mod model;
 pub mod parse;
@@ -16,7 +17,7 @@ pub mod syntax;
 pub mod text;
 mod validate;
 
-pub use library::{Library, ScenarioEntry};
+pub use library::{Library, ScenarioEntry, ScriptEntry};
 pub use model::{Input, Ladder, Mode, Outcome, Role, Run, Scenario, Script};
 pub use playable::Playable;
 pub use runtime::{Dialogue, InputError, RunError, replay};

@@ -235,15 +235,16 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
         }
     };
     if let Some(n) = name
-        && n != kind.name() {
-            let end = tree.span.start + n.len();
-            out.push(Diagnostic::at(
-                Severity::Error,
-                source,
-                span(&(tree.span.start..end)),
-                format!("expected `{}(…)` here, found `{n}(…)`", kind.name()),
-            ));
-        }
+        && n != kind.name()
+    {
+        let end = tree.span.start + n.len();
+        out.push(Diagnostic::at(
+            Severity::Error,
+            source,
+            span(&(tree.span.start..end)),
+            format!("expected `{}(…)` here, found `{n}(…)`", kind.name()),
+        ));
+    }
     let schema = schema(kind);
     let known: Vec<&str> = schema.iter().map(|(n, _, _)| *n).collect();
     for (i, field) in fields.iter().enumerate() {

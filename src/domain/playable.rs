@@ -12,6 +12,9 @@ pub struct Playable {
     pub path: String,
     /// SHA-256 of the scenario and its script, so a run can tell that either changed.
     pub hash: String,
+    /// The files as read, so records can keep the exact text a run was scored against.
+    pub scenario_source: Arc<super::source::SourceFile>,
+    pub script_source: Arc<super::source::SourceFile>,
     pub(crate) graph: Vec<Compiled>,
     pub(crate) start: u32,
     pub(crate) on_patience_out: Option<u32>,

@@ -393,19 +393,21 @@ pub fn replay(playable: &Arc<Playable>, run: &Run, allow_changed: bool) -> Resul
     }
     if !allow_changed {
         if let Some(v) = run.version
-            && v != playable.scenario.version {
-                return Err(RunError::Changed {
-                    id: run.scenario.clone(),
-                    what: format!("recorded at version {v}, the file is now version {}", playable.scenario.version),
-                });
-            }
+            && v != playable.scenario.version
+        {
+            return Err(RunError::Changed {
+                id: run.scenario.clone(),
+                what: format!("recorded at version {v}, the file is now version {}", playable.scenario.version),
+            });
+        }
         if let Some(h) = &run.hash
-            && h != &playable.hash {
-                return Err(RunError::Changed {
-                    id: run.scenario.clone(),
-                    what: "its content hash differs: the scenario or its script was edited".to_owned(),
-                });
-            }
+            && h != &playable.hash
+        {
+            return Err(RunError::Changed {
+                id: run.scenario.clone(),
+                what: "its content hash differs: the scenario or its script was edited".to_owned(),
+            });
+        }
     }
     let mut d = Dialogue::new(Arc::clone(playable), run.seed, run.mode, run.trainee.clone());
     for (index, input) in run.inputs.iter().enumerate() {
@@ -444,15 +446,11 @@ mod tests {
 
     #[test]
     fn draws_are_portable() {
-        // Pinned outputs of the seed-7 generator: a change of generator or draw rule fails here.
+        // Pinned outputs of the seed-7 generator: a change of generator, key layout or draw rule
+        // would change every recorded run, and fails here first.
         let mut rng = rng_for(7);
-        let draws: Vec<u64> = (0..6).map(|_| draw(&mut rng, 3)).collect();
-        let mut again = rng_for(7);
-        let again: Vec<u64> = (0..6).map(|_| draw(&mut again, 3)).collect();
-        assert_eq!(draws, again);
-        assert!(draws.iter().all(|&d| d < 3));
-        let mut r0 = rng_for(0);
-        assert_eq!(r0.next_u64(), rng_for(0).next_u64());
+        let draws: Vec<u64> = (0..8).map(|_| draw(&mut rng, 1000)).collect();
+        assert_eq!(draws, [764, 465, 5, 301, 386, 336, 354, 193]);
         assert_ne!(rng_for(1).next_u64(), rng_for(2).next_u64());
     }
 }

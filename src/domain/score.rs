@@ -5,7 +5,7 @@ use super::model::{Mode, Node, Outcome};
 use super::playable::{Compiled, Playable};
 use super::runtime::{Dialogue, Reply};
 use super::text::{DiffWord, count_phrase, diff_words, mentions, normalise, similarity_words, substitute, words};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The quality of a recalled line against a stage.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +39,7 @@ pub fn recall_quality(playable: &Playable, stage: u16, typed: &str, trainee: &st
 }
 
 /// The score of a finished (or abandoned) call.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Score {
     pub scenario: String,
     pub version: u32,
@@ -66,7 +66,7 @@ pub struct Score {
 }
 
 /// How one script stage went over the call.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageScore {
     pub id: String,
     pub title: String,
@@ -80,7 +80,7 @@ pub struct StageScore {
 }
 
 /// A forbidden phrase that was said.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForbiddenHit {
     pub phrase: String,
     pub count: u32,
@@ -92,7 +92,7 @@ pub struct ForbiddenHit {
 }
 
 /// One trainee turn, with its feedback.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TurnScore {
     pub node: String,
     /// What the customer said.

@@ -1,6 +1,6 @@
 //! Text rules of the scoring contract: normalisation, words, word-LCS similarity, phrase search and word diffs.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Normalises a text: Unicode lowercase, `ё`→`е`, every character that is not a letter, digit or
 /// whitespace becomes a space, whitespace collapses to single spaces, no leading or trailing space.
@@ -77,7 +77,7 @@ pub fn count_phrase<S: AsRef<str>>(text_words: &[S], phrase_words: &[S]) -> usiz
 }
 
 /// One step of a word-level diff between the script line and what was said.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DiffWord {
     /// In both.
     Same(String),

@@ -2,6 +2,7 @@
 //! Every check reports into the file at the exact value it is about, and all checks run, so one
 //! pass finds every problem.
 
+use super::library::ScriptEntry;
 use super::model::{Ladder, Mode, Node, Role, Scenario, Script};
 use super::parse::suggest;
 use super::playable::{Compiled, CompiledChoice, Playable};
@@ -171,7 +172,8 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
 /// Checks a scenario against the scripts and compiles it when it has no errors.
 pub(crate) fn check_scenario(
     scenario: &Scenario,
-    scripts: &BTreeMap<String, (Arc<Script>, bool)>,
+    source: &Arc<SourceFile>,
+    scripts: &BTreeMap<String, ScriptEntry>,
     r: &mut Reporter,
 ) -> Option<Playable> {
     if scenario.id.trim().is_empty() {
@@ -179,10 +181,11 @@ pub(crate) fn check_scenario(
             .help("use \"<role folder>/<file name>\", like \"generator/busy-office-manager\"");
     } else if let Some(stem) =
         std::path::Path::new(&r.path().to_owned()).file_stem().and_then(|s| s.to_str()).map(str::to_owned)
-        && scenario.id.rsplit('/').next() != Some(stem.as_str()) {
-            r.warning(&[f("id")], format!("the id \"{}\" does not match the file name \"{stem}\"", scenario.id))
-                .help(format!("authors find scenarios by file name; consider id \"{}/{stem}\"", scenario.role_dir()));
-        }
+        && scenario.id.rsplit('/').next() != Some(stem.as_str())
+    {
+        r.warning(&[f("id")], format!("the id \"{}\" does not match the file name \"{stem}\"", scenario.id))
+            .help(format!("authors find scenarios by file name; consider id \"{}/{stem}\"", scenario.role_dir()));
+    }
     if scenario.pass_mark > 100 {
         r.error(&[f("pass_mark")], format!("pass_mark is {}, but scores go from 0 to 100", scenario.pass_mark));
     }
@@ -194,8 +197,10 @@ pub(crate) fn check_scenario(
         r.error(&[f("language")], "the language is empty").help("write \"en\" or \"ru\"");
     }
 
+    let mut script_source = None;
     let script = match scripts.get(&scenario.script) {
-        Some((script, ok)) => {
+        Some(ScriptEntry { script, ok, source }) => {
+            script_source = Some(Arc::clone(source));
             if !ok {
                 r.error(&[f("script")], format!("script \"{}\" has errors", scenario.script))
                     .help("fix the script first; `callforge validate` lists its problems");
@@ -210,12 +215,13 @@ pub(crate) fn check_scenario(
                 );
             }
             if let Some(lang) = &script.language
-                && lang != &scenario.language {
-                    r.warning(
-                        &[f("language")],
-                        format!("the scenario is in \"{}\" but its script is in \"{lang}\"", scenario.language),
-                    );
-                }
+                && lang != &scenario.language
+            {
+                r.warning(
+                    &[f("language")],
+                    format!("the scenario is in \"{}\" but its script is in \"{lang}\"", scenario.language),
+                );
+            }
             Some(Arc::clone(script))
         }
         None => {
@@ -389,7 +395,7 @@ pub(crate) fn check_scenario(
     }
 
     check_graph(scenario, &edges, &terminal, start, r);
-    let (Some(script), Some(start)) = (script, start) else { return None };
+    let (Some(script), Some(start), Some(script_source)) = (script, start, script_source) else { return None };
     if r.has_errors() {
         return None;
     }
@@ -398,6 +404,8 @@ pub(crate) fn check_scenario(
         scenario: scenario.clone(),
         script,
         path: r.path().to_owned(),
+        scenario_source: Arc::clone(source),
+        script_source,
         graph,
         start,
         on_patience_out,
@@ -487,10 +495,11 @@ pub(crate) fn check_ladder(ladder: &Ladder, scenarios: &BTreeMap<String, Role>, 
     for (i, rung) in ladder.rungs.iter().enumerate() {
         let at = |field| [f("rungs"), Seg::Index(i), f(field)];
         if let Some(prev) = last
-            && rung.role <= prev {
-                r.error(&at("role"), format!("{} cannot come after {}", rung.role, prev))
-                    .help("rungs go up in order: Generator, Closer, AccountManager, each once");
-            }
+            && rung.role <= prev
+        {
+            r.error(&at("role"), format!("{} cannot come after {}", rung.role, prev))
+                .help("rungs go up in order: Generator, Closer, AccountManager, each once");
+        }
         last = Some(rung.role);
         let Some(exam) = &rung.exam else {
             if i > 0 {

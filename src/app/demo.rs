@@ -1,0 +1,353 @@
+//! The scripted tour (`callforge demo`): plays the app through its screens with simulated key
+//! presses, saving a screenshot of each, or measuring start-up time, frame rate and memory.
+
+use super::screens::call::ActiveCall;
+use super::theme::UiFonts;
+use super::{Screen, Session};
+use bevy::diagnostic::FrameCount;
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
+use bevy::render::view::screenshot::{Capturing, Screenshot, save_to_disk};
+use bevy::window::PrimaryWindow;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What the tour does.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// Save one PNG per screen here.
+    pub screenshots: Option<PathBuf>,
+    /// Measure instead: seconds of call to time the frame rate over.
+    pub bench_seconds: Option<f32>,
+    /// When the process started, for the launch time.
+    pub started: Instant,
+}
+
+/// One step of the tour.
+#[derive(Clone)]
+enum Step {
+    /// Let frames pass.
+    Frames(u32),
+    /// Wait until the condition holds (give up after 30 s).
+    Until(&'static str, fn(&mut World) -> bool),
+    Shot(&'static str),
+    Press(KeyCode),
+    Type(&'static str),
+    /// Answer the current turn: the right choice, or the script line typed with one word left out.
+    Answer,
+    /// Type the script line half-way without sending it.
+    TypeHalf,
+    /// Start measuring the frame rate.
+    BenchStart,
+    /// Stop measuring and report.
+    BenchEnd,
+    Exit,
+}
+
+#[derive(Resource)]
+struct Tour {
+    steps: Vec<Step>,
+    index: usize,
+    wait: u32,
+    since: Instant,
+    dir: Option<PathBuf>,
+    started: Instant,
+    launch: Option<Duration>,
+    bench: Option<(Instant, u32)>,
+    bench_seconds: f32,
+}
+
+/// Adds the tour to the app.
+#[derive(Debug)]
+pub struct DemoPlugin(pub DemoOptions);
+
+impl Plugin for DemoPlugin {
+    fn build(&self, app: &mut App) {
+        let o = &self.0;
+        let steps = match o.bench_seconds {
+            Some(_) => bench_steps(),
+            None => tour_steps(),
+        };
+        if let Some(dir) = &o.screenshots {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        app.insert_resource(Tour {
+            steps,
+            index: 0,
+            wait: 0,
+            since: Instant::now(),
+            dir: o.screenshots.clone(),
+            started: o.started,
+            launch: None,
+            bench: None,
+            bench_seconds: o.bench_seconds.unwrap_or(10.0),
+        })
+        .add_systems(Update, run_tour);
+    }
+}
+
+pub fn plugin(o: DemoOptions) -> DemoPlugin {
+    DemoPlugin(o)
+}
+
+fn on(screen: Screen) -> fn(&mut World) -> bool {
+    match screen {
+        Screen::Start => |w| in_screen(w, Screen::Start) && fonts_ready(w),
+        Screen::Home => |w| in_screen(w, Screen::Home),
+        Screen::Picker => |w| in_screen(w, Screen::Picker),
+        Screen::Call => |w| in_screen(w, Screen::Call),
+        Screen::Results => |w| in_screen(w, Screen::Results),
+    }
+}
+
+fn in_screen(w: &mut World, s: Screen) -> bool {
+    w.get_resource::<State<Screen>>().is_some_and(|st| *st.get() == s)
+}
+
+fn fonts_ready(w: &mut World) -> bool {
+    let fonts = w.resource::<UiFonts>().clone();
+    let server = w.resource::<AssetServer>();
+    server.is_loaded_with_dependencies(&fonts.regular) && server.is_loaded_with_dependencies(&fonts.bold)
+}
+
+fn awaiting(w: &mut World) -> bool {
+    w.get_resource::<ActiveCall>().is_some_and(|c| c.awaiting())
+}
+
+fn tour_steps() -> Vec<Step> {
+    use Step::*;
+    vec![
+        Until("start screen", on(Screen::Start)),
+        Frames(20),
+        Shot("01-start.png"),
+        Press(KeyCode::F2),
+        Frames(5),
+        Type("Ольга"),
+        Press(KeyCode::Enter),
+        Until("home", on(Screen::Home)),
+        Frames(15),
+        Shot("02-home.png"),
+        Press(KeyCode::Digit1),
+        Until("picker", on(Screen::Picker)),
+        Frames(15),
+        Shot("03-picker.png"),
+        Press(KeyCode::Enter),
+        Until("practice call", awaiting),
+        Answer,
+        Until("second turn", awaiting),
+        Answer,
+        Until("third turn", awaiting),
+        Frames(10),
+        Shot("04-call-practice.png"),
+        Press(KeyCode::Escape),
+        Until("results of the hang-up", on(Screen::Results)),
+        Frames(5),
+        Press(KeyCode::Escape),
+        Until("home again", on(Screen::Home)),
+        Press(KeyCode::Digit3),
+        Until("recall picker", on(Screen::Picker)),
+        Press(KeyCode::Enter),
+        Until("recall call", awaiting),
+        Answer,
+        Until("second recall turn", awaiting),
+        TypeHalf,
+        Frames(10),
+        Shot("05-call-recall.png"),
+        Press(KeyCode::Enter),
+        Until("results of the recall call", |w| {
+            if awaiting(w) {
+                answer(w);
+            }
+            in_screen(w, Screen::Results)
+        }),
+        Frames(20),
+        Shot("06-results.png"),
+        Exit,
+    ]
+}
+
+fn bench_steps() -> Vec<Step> {
+    use Step::*;
+    vec![
+        Until("start screen", on(Screen::Start)),
+        Type("Bench"),
+        Press(KeyCode::Enter),
+        Until("home", on(Screen::Home)),
+        Press(KeyCode::Digit1),
+        Until("picker", on(Screen::Picker)),
+        Press(KeyCode::Enter),
+        Until("call", awaiting),
+        BenchStart,
+        Until("the measured call", |w| {
+            if awaiting(w) {
+                answer(w);
+            }
+            let tour = w.resource::<Tour>();
+            tour.bench.is_some_and(|(t, _)| t.elapsed().as_secs_f32() >= tour.bench_seconds)
+                || (!in_screen(w, Screen::Call) && !in_screen(w, Screen::Results))
+        }),
+        BenchEnd,
+        Exit,
+    ]
+}
+
+fn key_message(w: &mut World, key_code: KeyCode, logical_key: Key, text: Option<&str>) {
+    let window = w.query_filtered::<Entity, With<PrimaryWindow>>().iter(w).next().unwrap_or(Entity::PLACEHOLDER);
+    for state in [ButtonState::Pressed, ButtonState::Released] {
+        w.write_message(KeyboardInput {
+            key_code,
+            logical_key: logical_key.clone(),
+            state,
+            text: if state == ButtonState::Pressed { text.map(Into::into) } else { None },
+            repeat: false,
+            window,
+        });
+    }
+}
+
+fn type_text(w: &mut World, text: &str) {
+    for c in text.chars() {
+        let s = c.to_string();
+        if c == ' ' {
+            key_message(w, KeyCode::Space, Key::Space, Some(" "));
+        } else {
+            key_message(w, KeyCode::KeyA, Key::Character(s.as_str().into()), Some(&s));
+        }
+    }
+}
+
+fn press(w: &mut World, code: KeyCode) {
+    let logical = match code {
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Escape => Key::Escape,
+        KeyCode::F2 => Key::F2,
+        _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),
+    };
+    key_message(w, code, logical, None);
+}
+
+/// Answers the current turn as a good trainee would.
+fn answer(w: &mut World) {
+    let Some(call) = w.get_resource::<ActiveCall>() else { return };
+    let d = &call.dialogue;
+    if d.expects_typing() {
+        let line = d.expected_stage().map(|s| d.text(&s.line).into_owned()).unwrap_or_default();
+        // Leave out the third word, as people do.
+        let typed: Vec<&str> = line.split_whitespace().enumerate().filter(|(i, _)| *i != 2).map(|(_, w)| w).collect();
+        let typed = typed.join(" ");
+        type_text(w, &typed);
+        press(w, KeyCode::Enter);
+    } else {
+        let right = match d.playable().node(d.node()) {
+            crate::domain::model::Node::Line { choices, expect, .. } => {
+                choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        const DIGITS: [KeyCode; 9] = [
+            KeyCode::Digit1,
+            KeyCode::Digit2,
+            KeyCode::Digit3,
+            KeyCode::Digit4,
+            KeyCode::Digit5,
+            KeyCode::Digit6,
+            KeyCode::Digit7,
+            KeyCode::Digit8,
+            KeyCode::Digit9,
+        ];
+        press(w, DIGITS[right.min(8)]);
+    }
+}
+
+fn type_half(w: &mut World) {
+    let Some(call) = w.get_resource::<ActiveCall>() else { return };
+    let d = &call.dialogue;
+    let line = d.expected_stage().map(|s| d.text(&s.line).into_owned()).unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let half = words[..words.len().div_ceil(2)].join(" ");
+    type_text(w, &half);
+}
+
+fn run_tour(w: &mut World) {
+    if w.query_filtered::<(), With<Capturing>>().iter(w).next().is_some() {
+        return;
+    }
+    let (step, dir) = {
+        let mut tour = w.resource_mut::<Tour>();
+        if tour.launch.is_none() {
+            let elapsed = tour.started.elapsed();
+            tour.launch = Some(elapsed);
+        }
+        if tour.wait > 0 {
+            tour.wait -= 1;
+            return;
+        }
+        let Some(step) = tour.steps.get(tour.index).cloned() else { return };
+        (step, tour.dir.clone())
+    };
+    let mut advance = true;
+    match step {
+        Step::Frames(n) => w.resource_mut::<Tour>().wait = n,
+        Step::Until(what, cond) => {
+            if !cond(w) {
+                advance = false;
+                if w.resource::<Tour>().since.elapsed() > Duration::from_secs(30) {
+                    error!("demo: gave up waiting for {what}");
+                    w.write_message(AppExit::error());
+                }
+            }
+        }
+        Step::Shot(name) => {
+            if let Some(dir) = dir {
+                let path = dir.join(name);
+                info!("demo: screenshot {}", path.display());
+                w.spawn(Screenshot::primary_window()).observe(save_to_disk(path));
+            }
+        }
+        Step::Press(code) => press(w, code),
+        Step::Type(text) => type_text(w, text),
+        Step::Answer => answer(w),
+        Step::TypeHalf => type_half(w),
+        Step::BenchStart => {
+            let frame = w.resource::<FrameCount>().0;
+            let launch = w.resource::<Tour>().launch;
+            w.resource_mut::<Tour>().bench = Some((Instant::now(), frame));
+            if let Some(l) = launch {
+                info!("demo: first interactive frame {:.0} ms after start", l.as_secs_f64() * 1000.0);
+            }
+        }
+        Step::BenchEnd => {
+            let frame = w.resource::<FrameCount>().0;
+            let tour = w.resource::<Tour>();
+            if let Some((t0, f0)) = tour.bench {
+                let secs = t0.elapsed().as_secs_f64();
+                let fps = f64::from(frame.wrapping_sub(f0)) / secs;
+                let launch_ms = tour.launch.map_or(0.0, |l| l.as_secs_f64() * 1000.0);
+                let lang = w.resource::<Session>().lang.code();
+                println!(
+                    "{{\"launch_to_interactive_ms\": {launch_ms:.0}, \"call_fps\": {fps:.1}, \"measured_seconds\": {secs:.1}, \"peak_rss_mb\": {:.1}, \"lang\": \"{lang}\"}}",
+                    peak_rss_mb()
+                );
+            }
+        }
+        Step::Exit => {
+            w.write_message(AppExit::Success);
+        }
+    }
+    if advance {
+        let mut tour = w.resource_mut::<Tour>();
+        tour.index += 1;
+        tour.since = Instant::now();
+    }
+}
+
+/// The process's peak resident memory, from /proc (Linux), in MiB.
+pub fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}

@@ -1,0 +1,485 @@
+//! The call: a phone-call screen with the customer's card, a call timer, the transcript as chat
+//! bubbles, the trainee's reply (numbered choices or, in Recall, a text field), the script panel in
+//! Practice, and a hang-up button.
+
+use super::super::input::{TextField, text_field};
+use super::super::text::strings;
+use super::super::theme::{UiFonts, palette, widgets};
+use super::super::{AppSystems, CallRequest, Cue, LastResult, RecordsRes, RunsDir, Scenarios, Screen, Session};
+use super::{digit_pressed, enter_pressed};
+use crate::domain::model::{Mode, Run};
+use crate::domain::{Dialogue, score};
+use bevy::prelude::*;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Seconds the phone rings before the customer picks up.
+const RING: f32 = 1.2;
+/// Seconds the call screen stays after the call ends.
+const LINGER: f32 = 1.6;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Call), start_call)
+        .add_systems(OnExit(Screen::Call), |mut c: Commands| c.remove_resource::<ActiveCall>())
+        .add_systems(
+            Update,
+            (tick, keys, buttons, spawn_bubbles, refresh, update_timer)
+                .chain()
+                .in_set(AppSystems::Update)
+                .run_if(in_state(Screen::Call).and_then(resource_exists::<ActiveCall>)),
+        );
+}
+
+/// Where the call is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Phase {
+    /// The phone rings until the given time.
+    Ringing(f32),
+    /// The customer is typing their next line until the given time.
+    Typing(f32),
+    /// Waiting for the trainee.
+    Awaiting,
+    /// The call is over; the results come at the given time.
+    Ending(f32),
+}
+
+/// Who says a line in the transcript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Speaker {
+    Customer,
+    Trainee,
+}
+
+/// The call in progress.
+#[derive(Resource, Debug)]
+pub struct ActiveCall {
+    pub dialogue: Dialogue,
+    /// Seconds since the call started.
+    pub clock: f32,
+    pub phase: Phase,
+    times_ms: Vec<u64>,
+    bubbles: Vec<(Speaker, String)>,
+    dirty: bool,
+}
+
+impl ActiveCall {
+    pub fn awaiting(&self) -> bool {
+        self.phase == Phase::Awaiting
+    }
+}
+
+#[derive(Component, Debug)]
+struct Transcript;
+#[derive(Component, Debug)]
+struct ReplyArea;
+#[derive(Component, Debug)]
+struct ScriptPanel;
+#[derive(Component, Debug)]
+struct PatienceMeter;
+#[derive(Component, Debug)]
+struct TimerText;
+
+#[derive(Component, Debug, Clone, Copy)]
+enum CallButton {
+    Choice(usize),
+    Send,
+    HangUp,
+}
+
+fn start_call(
+    mut commands: Commands,
+    request: Option<Res<CallRequest>>,
+    scenarios: Res<Scenarios>,
+    session: Res<Session>,
+    fonts: Res<UiFonts>,
+    mut cues: MessageWriter<Cue>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Some(playable) = request.as_ref().and_then(|r| scenarios.lib.scenario(&r.scenario)) else {
+        next.set(Screen::Picker);
+        return;
+    };
+    let Some(request) = request else { return };
+    let name = session.trainee.as_ref().map_or_else(|| "Trainee".to_owned(), |t| t.name.clone());
+    let dialogue = Dialogue::new(Arc::clone(playable), request.seed, request.mode, name);
+    cues.write(Cue::Ring);
+    let s = strings(session.lang);
+    let sc = &playable.scenario;
+    let root = commands.spawn((widgets::screen_root("Call screen"), DespawnOnExit(Screen::Call))).id();
+    commands.entity(root).with_children(|p| {
+        // Top bar
+        p.spawn(Node { justify_content: JustifyContent::SpaceBetween, align_items: AlignItems::Center, ..default() })
+            .with_children(|bar| {
+                bar.spawn(widgets::heading(&fonts, format!("{} — {}", sc.title, s.mode(request.mode)), 22.0));
+                bar.spawn(widgets::button(&fonts, s.call_hang_up, CallButton::HangUp));
+            });
+        p.spawn(Node { column_gap: px(16), flex_grow: 1.0, min_height: px(0), ..default() }).with_children(|cols| {
+            // Persona card
+            cols.spawn(widgets::panel("Persona card", px(270))).with_children(|card| {
+                card.spawn(widgets::heading(&fonts, sc.persona.name.clone(), 24.0));
+                card.spawn(widgets::label(&fonts, sc.persona.position.clone(), 16.0, palette::TEXT_DIM));
+                card.spawn(widgets::label(&fonts, sc.persona.company.clone(), 16.0, palette::TEXT_DIM));
+                card.spawn(widgets::label(&fonts, s.call_patience, 15.0, palette::TEXT));
+                card.spawn((PatienceMeter, Node { flex_direction: FlexDirection::Column, ..default() }));
+                card.spawn((TimerText, widgets::label(&fonts, "00:00", 30.0, palette::ACCENT)));
+                card.spawn(widgets::label(&fonts, sc.brief.clone(), 14.0, palette::TEXT_DIM));
+            });
+            // Transcript and reply
+            cols.spawn(Node {
+                flex_direction: FlexDirection::Column,
+                flex_grow: 1.0,
+                row_gap: px(10),
+                min_height: px(0),
+                ..default()
+            })
+            .with_children(|mid| {
+                mid.spawn((
+                    Name::new("Transcript"),
+                    Transcript,
+                    Node {
+                        flex_direction: FlexDirection::Column,
+                        row_gap: px(8),
+                        padding: UiRect::all(px(12)),
+                        flex_grow: 1.0,
+                        min_height: px(0),
+                        overflow: Overflow::scroll_y(),
+                        border_radius: BorderRadius::all(px(10)),
+                        ..default()
+                    },
+                    BackgroundColor(palette::PANEL),
+                ));
+                mid.spawn((
+                    Name::new("Reply"),
+                    ReplyArea,
+                    Node { flex_direction: FlexDirection::Column, row_gap: px(6), ..default() },
+                ));
+            });
+            if request.mode == Mode::Practice {
+                cols.spawn((ScriptPanel, widgets::panel("Script panel", px(300))));
+            }
+        });
+    });
+    commands.insert_resource(ActiveCall {
+        dialogue,
+        clock: 0.0,
+        phase: Phase::Ringing(RING),
+        times_ms: Vec::new(),
+        bubbles: Vec::new(),
+        dirty: true,
+    });
+}
+
+/// Moves the call along in time: the ring, the customer typing, the end.
+fn tick(
+    time: Res<Time>,
+    mut call: ResMut<ActiveCall>,
+    mut cues: MessageWriter<Cue>,
+    mut commands: Commands,
+    session: Res<Session>,
+    records: Res<RecordsRes>,
+    scenarios: Res<Scenarios>,
+    runs_dir: Option<Res<RunsDir>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    call.clock += time.delta_secs();
+    let now = call.clock;
+    match call.phase {
+        Phase::Ringing(until) if now >= until => {
+            cues.write(Cue::PickUp);
+            call.phase = Phase::Typing(now + 0.5);
+            call.dirty = true;
+        }
+        Phase::Typing(until) if now >= until => {
+            if let Some(line) = call.dialogue.customer_line().map(|l| l.into_owned()) {
+                call.bubbles.push((Speaker::Customer, line));
+                cues.write(Cue::Line(call.dialogue.customer_audio().map(str::to_owned)));
+            }
+            call.phase = if call.dialogue.is_over() {
+                cues.write(Cue::HangUp);
+                Phase::Ending(now + LINGER)
+            } else {
+                Phase::Awaiting
+            };
+            call.dirty = true;
+        }
+        Phase::Ending(until) if now >= until => {
+            let result = finish(&call, &session, &records, &scenarios, runs_dir.as_deref());
+            commands.insert_resource(result);
+            next.set(Screen::Results);
+        }
+        _ => {}
+    }
+}
+
+/// Applies the trainee's answer and schedules what comes next.
+fn answer(call: &mut ActiveCall, reply: Reply, cues: &mut MessageWriter<Cue>) {
+    if !matches!(call.phase, Phase::Awaiting | Phase::Typing(_) | Phase::Ringing(_)) {
+        return;
+    }
+    let now = call.clock;
+    let said = match &reply {
+        Reply::Choose(i) => {
+            if !call.awaiting() {
+                return;
+            }
+            let choices = call.dialogue.choices();
+            let Some(text) = choices.get(*i).map(|c| c.to_string()) else { return };
+            if call.dialogue.choose(*i).is_err() {
+                return;
+            }
+            Some(text)
+        }
+        Reply::Type(text) => {
+            if !call.awaiting() || call.dialogue.type_reply(text).is_err() {
+                return;
+            }
+            Some(text.clone())
+        }
+        Reply::HangUp => {
+            let _ = call.dialogue.hang_up();
+            None
+        }
+    };
+    call.times_ms.push((now * 1000.0) as u64);
+    match said {
+        Some(text) => {
+            cues.write(Cue::Click);
+            call.bubbles.push((Speaker::Trainee, text));
+            let delay =
+                call.dialogue.customer_line().map_or(0.4, |l| 0.35 + (l.chars().count() as f32 * 0.012).min(0.9));
+            call.phase = Phase::Typing(now + delay);
+        }
+        None => {
+            cues.write(Cue::HangUp);
+            call.phase = Phase::Ending(now + 0.6);
+        }
+    }
+    call.dirty = true;
+}
+
+#[derive(Debug)]
+enum Reply {
+    Choose(usize),
+    Type(String),
+    HangUp,
+}
+
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut call: ResMut<ActiveCall>,
+    mut fields: Query<&mut TextField>,
+    mut cues: MessageWriter<Cue>,
+) {
+    if keys.just_pressed(KeyCode::Escape) {
+        if !matches!(call.phase, Phase::Ending(_)) {
+            answer(&mut call, Reply::HangUp, &mut cues);
+        }
+        return;
+    }
+    if !call.awaiting() {
+        return;
+    }
+    if call.dialogue.expects_typing() {
+        if enter_pressed(&keys) {
+            if let Some(mut f) = fields.iter_mut().next() {
+                let text = f.value.trim().to_owned();
+                if !text.is_empty() {
+                    f.value.clear();
+                    answer(&mut call, Reply::Type(text), &mut cues);
+                }
+            }
+        }
+    } else if let Some(d) = digit_pressed(&keys) {
+        answer(&mut call, Reply::Choose(d), &mut cues);
+    }
+}
+
+fn buttons(
+    q: Query<(&Interaction, &CallButton), Changed<Interaction>>,
+    mut call: ResMut<ActiveCall>,
+    mut fields: Query<&mut TextField>,
+    mut cues: MessageWriter<Cue>,
+) {
+    for (interaction, button) in &q {
+        if *interaction != Interaction::Pressed {
+            continue;
+        }
+        match *button {
+            CallButton::Choice(i) => answer(&mut call, Reply::Choose(i), &mut cues),
+            CallButton::HangUp => answer(&mut call, Reply::HangUp, &mut cues),
+            CallButton::Send => {
+                if let Some(mut f) = fields.iter_mut().next() {
+                    let text = f.value.trim().to_owned();
+                    if !text.is_empty() {
+                        f.value.clear();
+                        answer(&mut call, Reply::Type(text), &mut cues);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Adds new lines to the transcript and scrolls to the newest.
+fn spawn_bubbles(
+    mut commands: Commands,
+    mut call: ResMut<ActiveCall>,
+    transcript: Single<(Entity, &mut ScrollPosition), With<Transcript>>,
+    fonts: Res<UiFonts>,
+) {
+    if call.bubbles.is_empty() {
+        return;
+    }
+    let (list, mut scroll) = transcript.into_inner();
+    let name = call.dialogue.playable().scenario.persona.name.clone();
+    for (who, text) in std::mem::take(&mut call.bubbles) {
+        let (color, align, title) = match who {
+            Speaker::Customer => (palette::CUSTOMER_BUBBLE, AlignSelf::FlexStart, name.clone()),
+            Speaker::Trainee => (palette::TRAINEE_BUBBLE, AlignSelf::FlexEnd, call.dialogue.trainee().to_owned()),
+        };
+        commands.entity(list).with_children(|p| {
+            p.spawn((
+                Name::new("Bubble"),
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    max_width: percent(78),
+                    padding: UiRect::axes(px(12), px(8)),
+                    border_radius: BorderRadius::all(px(12)),
+                    align_self: align,
+                    flex_shrink: 0.0,
+                    ..default()
+                },
+                BackgroundColor(color),
+                children![
+                    widgets::label(&fonts, title, 12.0, palette::TEXT_DIM),
+                    widgets::label(&fonts, text, 18.0, palette::TEXT)
+                ],
+            ));
+        });
+    }
+    scroll.y = 1.0e6;
+}
+
+/// Rebuilds the reply area, the script panel and the patience meter after each turn.
+fn refresh(
+    mut commands: Commands,
+    mut call: ResMut<ActiveCall>,
+    reply: Single<Entity, With<ReplyArea>>,
+    script: Option<Single<Entity, With<ScriptPanel>>>,
+    patience: Single<Entity, With<PatienceMeter>>,
+    fonts: Res<UiFonts>,
+    session: Res<Session>,
+) {
+    if !call.dirty {
+        return;
+    }
+    call.dirty = false;
+    let s = strings(session.lang);
+    let d = &call.dialogue;
+    let persona = &d.playable().scenario.persona;
+    commands.entity(*reply).despawn_children().with_children(|p| match call.phase {
+        Phase::Awaiting if d.expects_typing() => {
+            p.spawn(widgets::label(&fonts, s.call_type_hint, 15.0, palette::TEXT_DIM));
+            p.spawn(Node { column_gap: px(10), align_items: AlignItems::Center, ..default() }).with_children(|row| {
+                row.spawn(text_field(&fonts, s.call_your_reply, 640.0));
+                row.spawn(widgets::button(&fonts, s.call_send, CallButton::Send));
+            });
+        }
+        Phase::Awaiting => {
+            for (i, c) in d.choices().iter().enumerate() {
+                p.spawn(widgets::button(&fonts, format!("{}  {c}", i + 1), CallButton::Choice(i)));
+            }
+        }
+        Phase::Ringing(_) => {
+            p.spawn(widgets::label(&fonts, "☎ …", 20.0, palette::TEXT_DIM));
+        }
+        Phase::Typing(_) => {
+            p.spawn(widgets::label(&fonts, format!("{} {}", persona.name, s.call_typing), 16.0, palette::TEXT_DIM));
+        }
+        Phase::Ending(_) => {
+            p.spawn(widgets::label(&fonts, s.call_ended, 18.0, palette::TEXT_DIM));
+        }
+    });
+    if let Some(panel) = script {
+        commands.entity(*panel).despawn_children().with_children(|p| {
+            p.spawn(widgets::heading(&fonts, s.call_script, 18.0));
+            if let (Phase::Awaiting, Some(stage)) = (call.phase, d.expected_stage()) {
+                p.spawn(widgets::label(&fonts, stage.title.clone(), 16.0, palette::ACCENT));
+                p.spawn(widgets::label(&fonts, format!("“{}”", d.text(&stage.line)), 17.0, palette::TEXT));
+                if !stage.must_mention.is_empty() {
+                    p.spawn(widgets::label(
+                        &fonts,
+                        format!("+ {}", stage.must_mention.join(", ")),
+                        14.0,
+                        palette::TEXT_DIM,
+                    ));
+                }
+            } else {
+                p.spawn(widgets::label(&fonts, "—", 16.0, palette::TEXT_DIM));
+            }
+        });
+    }
+    let start = persona.patience.max(1);
+    let left = d.patience().max(0);
+    let color = if left * 3 > start * 2 {
+        palette::GOOD
+    } else if left * 3 > start {
+        palette::WARN
+    } else {
+        palette::BAD
+    };
+    commands.entity(*patience).despawn_children().with_children(|p| {
+        p.spawn(widgets::bar(left as f32 / start as f32, 230.0, color));
+        p.spawn(widgets::label(&fonts, format!("{left} / {start}"), 14.0, palette::TEXT_DIM));
+    });
+}
+
+fn update_timer(call: Res<ActiveCall>, mut timer: Single<&mut Text, With<TimerText>>) {
+    let talking = (call.clock - RING).max(0.0) as u32;
+    let text = format!("{:02}:{:02}", talking / 60, talking % 60);
+    if timer.0 != text {
+        timer.0 = text;
+    }
+}
+
+/// Scores the call, writes its run file and stores it in the trainee's records.
+fn finish(
+    call: &ActiveCall,
+    session: &Session,
+    records: &RecordsRes,
+    scenarios: &Scenarios,
+    runs_dir: Option<&RunsDir>,
+) -> LastResult {
+    let s = score(&call.dialogue);
+    let mut run: Run = call.dialogue.to_run();
+    run.times_ms = call.times_ms.clone();
+    let now = records.with(|r| r.now()).unwrap_or(0);
+    run.played_at = Some(crate::records::format_time(now));
+    let run_file = match runs_dir {
+        Some(dir) => write_run_file(&dir.0, &run, now),
+        None => Err("no folder for run files".to_owned()),
+    };
+    let stored = match session.trainee.as_ref().filter(|t| t.id > 0) {
+        Some(t) => records
+            .with(|r| r.store_run(&t.id.to_string(), &scenarios.lib, &run).map(|x| x.id).map_err(|e| e.to_string()))
+            .unwrap_or_else(|| Err(records.error.clone().unwrap_or_else(|| "no records".to_owned()))),
+        None => Err("no trainee profile in the records".to_owned()),
+    };
+    if let Err(e) = &stored {
+        warn!("the call was not stored in the records: {e}");
+    }
+    LastResult { score: s, run, stored, run_file }
+}
+
+fn write_run_file(dir: &std::path::Path, run: &Run, now: i64) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let stamp = crate::records::format_time(now).replace([':', '-'], "");
+    let name: String = format!("{stamp}-{}-{}-{}.ron", run.trainee, run.scenario.replace('/', "-"), run.seed)
+        .chars()
+        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .collect();
+    let path = dir.join(name);
+    let text = crate::domain::model::run_to_ron(run)?;
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
+}

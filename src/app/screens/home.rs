@@ -1,0 +1,150 @@
+//! The home screen: the trainee's rung, progress toward the next one, and the three ways to train.
+
+use super::super::text::strings;
+use super::super::theme::{UiFonts, palette, widgets};
+use super::super::{AppSystems, RecordsRes, Scenarios, Screen, Session};
+use super::digit_pressed;
+use crate::domain::ladder::Eligibility;
+use crate::domain::model::Mode;
+use crate::records::format_time;
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Home), spawn).add_systems(
+        Update,
+        (super::global_keys, relabel_on_language, keys, buttons)
+            .chain()
+            .in_set(AppSystems::Update)
+            .run_if(in_state(Screen::Home)),
+    );
+}
+
+#[derive(Component, Debug, Clone, Copy)]
+struct ModeButton(Mode);
+
+/// The trainee's current standing, as the records and the ladder say.
+pub(crate) fn standing(records: &RecordsRes, scenarios: &Scenarios, session: &Session) -> Option<Eligibility> {
+    let t = session.trainee.as_ref()?;
+    let ladder = scenarios.lib.ladder.as_ref()?;
+    let facts = records.with(|r| r.run_facts(t.id).unwrap_or_default()).unwrap_or_default();
+    let now = records.with(|r| r.now()).unwrap_or(0);
+    Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &facts, now))
+}
+
+fn spawn(
+    mut commands: Commands,
+    fonts: Res<UiFonts>,
+    session: Res<Session>,
+    records: Res<RecordsRes>,
+    scenarios: Res<Scenarios>,
+) {
+    let s = strings(session.lang);
+    let Some(trainee) = session.trainee.clone() else { return };
+    let standing = standing(&records, &scenarios, &session);
+    let root = commands.spawn((widgets::screen_root("Home screen"), DespawnOnExit(Screen::Home))).id();
+    commands.entity(root).with_children(|p| {
+        p.spawn(widgets::heading(&fonts, trainee.name.clone(), 30.0));
+        p.spawn(widgets::label(&fonts, format!("{}: {}", s.home_rung, s.role(trainee.role)), 22.0, palette::ACCENT));
+        p.spawn(widgets::panel("Progress", px(760))).with_children(|panel| match &standing {
+            Some(e) if e.next.is_some() => {
+                let next = e.next.unwrap_or(trainee.role);
+                panel.spawn(widgets::heading(&fonts, format!("{}: {}", s.home_next, s.role(next)), 20.0));
+                let need = e.practice_needed.max(1);
+                panel.spawn(widgets::label(
+                    &fonts,
+                    format!("{}: {} / {}", s.home_practice_runs, e.practice_runs, e.practice_needed),
+                    17.0,
+                    palette::TEXT,
+                ));
+                panel.spawn(widgets::bar(e.practice_runs as f32 / need as f32, 700.0, palette::ACCENT));
+                let passed = e.exams.iter().filter(|x| x.passed).count();
+                panel.spawn(widgets::label(
+                    &fonts,
+                    format!("{}: {} / {}", s.home_exams, passed, e.exams.len()),
+                    17.0,
+                    palette::TEXT,
+                ));
+                panel.spawn(widgets::bar(passed as f32 / e.exams.len().max(1) as f32, 700.0, palette::GOOD));
+                for x in &e.exams {
+                    let mark = if x.passed { "✓" } else { "·" };
+                    let best = x.best.map(|b| format!(" — {} {b}", s.picker_best)).unwrap_or_default();
+                    let lock = x
+                        .locked_until
+                        .map(|u| format!(" — {} {}", s.picker_locked, format_time(u)))
+                        .unwrap_or_default();
+                    panel.spawn(widgets::label(
+                        &fonts,
+                        format!("  {mark} {} ({}, ≥ {}){best}{lock}", x.scenario, s.mode(x.mode), x.min_score),
+                        15.0,
+                        if x.passed { palette::GOOD } else { palette::TEXT_DIM },
+                    ));
+                }
+                if e.eligible {
+                    panel.spawn(widgets::label(&fonts, s.home_eligible, 17.0, palette::GOOD));
+                } else {
+                    panel.spawn(widgets::label(&fonts, format!("{}:", s.home_not_eligible), 16.0, palette::TEXT_DIM));
+                    for m in e.missing.iter().take(4) {
+                        panel.spawn(widgets::label(&fonts, format!("  – {m}"), 14.0, palette::TEXT_DIM));
+                    }
+                }
+            }
+            Some(_) => {
+                panel.spawn(widgets::label(&fonts, s.home_top, 18.0, palette::GOOD));
+            }
+            None => {
+                panel.spawn(widgets::label(&fonts, records.error.clone().unwrap_or_default(), 15.0, palette::WARN));
+            }
+        });
+        p.spawn(Node { column_gap: px(16), ..default() }).with_children(|row| {
+            for (i, (mode, hint)) in [
+                (Mode::Practice, s.mode_practice_hint),
+                (Mode::Exam, s.mode_exam_hint),
+                (Mode::Recall, s.mode_recall_hint),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                row.spawn(widgets::button(&fonts, format!("{}  {}\n{hint}", i + 1, s.mode(mode)), ModeButton(mode)));
+            }
+        });
+        p.spawn(widgets::label(&fonts, s.home_keys, 15.0, palette::TEXT_DIM));
+    });
+}
+
+fn relabel_on_language(
+    session: Res<Session>,
+    mut last: Local<Option<crate::domain::feedback::Lang>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    if last.is_some_and(|l| l != session.lang) {
+        next.set(Screen::Home);
+    }
+    *last = Some(session.lang);
+}
+
+fn choose(mode: Mode, session: &mut Session, next: &mut NextState<Screen>) {
+    session.mode = mode;
+    next.set(Screen::Picker);
+}
+
+fn keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<Session>, mut next: ResMut<NextState<Screen>>) {
+    match digit_pressed(&keys) {
+        Some(0) => choose(Mode::Practice, &mut session, &mut next),
+        Some(1) => choose(Mode::Exam, &mut session, &mut next),
+        Some(2) => choose(Mode::Recall, &mut session, &mut next),
+        _ if keys.just_pressed(KeyCode::Escape) => next.set(Screen::Start),
+        _ => {}
+    }
+}
+
+fn buttons(
+    q: Query<(&Interaction, &ModeButton), Changed<Interaction>>,
+    mut session: ResMut<Session>,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    for (interaction, button) in &q {
+        if *interaction == Interaction::Pressed {
+            choose(button.0, &mut session, &mut next);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! The screens, one plugin per file; this module only declares them and shared keyboard helpers.
+
+pub mod call;
+mod home;
+mod picker;
+mod results;
+mod start;
+
+use bevy::prelude::*;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_plugins((start::plugin, home::plugin, picker::plugin, call::plugin, results::plugin));
+}
+
+/// The digit 1–9 pressed this frame (top row or keypad), as 0–8.
+pub(crate) fn digit_pressed(keys: &ButtonInput<KeyCode>) -> Option<usize> {
+    const TOP: [KeyCode; 9] = [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+        KeyCode::Digit5,
+        KeyCode::Digit6,
+        KeyCode::Digit7,
+        KeyCode::Digit8,
+        KeyCode::Digit9,
+    ];
+    const PAD: [KeyCode; 9] = [
+        KeyCode::Numpad1,
+        KeyCode::Numpad2,
+        KeyCode::Numpad3,
+        KeyCode::Numpad4,
+        KeyCode::Numpad5,
+        KeyCode::Numpad6,
+        KeyCode::Numpad7,
+        KeyCode::Numpad8,
+        KeyCode::Numpad9,
+    ];
+    (0..9).find(|&i| keys.just_pressed(TOP[i]) || keys.just_pressed(PAD[i]))
+}
+
+/// Enter on either the main keyboard or the keypad.
+pub(crate) fn enter_pressed(keys: &ButtonInput<KeyCode>) -> bool {
+    keys.just_pressed(KeyCode::Enter) || keys.just_pressed(KeyCode::NumpadEnter)
+}
+
+/// Moves a selection with the arrow keys, wrapping around.
+pub(crate) fn move_selection(keys: &ButtonInput<KeyCode>, selected: &mut usize, len: usize) -> bool {
+    if len == 0 {
+        return false;
+    }
+    if keys.just_pressed(KeyCode::ArrowDown) {
+        *selected = (*selected + 1) % len;
+        true
+    } else if keys.just_pressed(KeyCode::ArrowUp) {
+        *selected = (*selected + len - 1) % len;
+        true
+    } else {
+        false
+    }
+}
+
+/// F2 switches the interface language; F3 and F4 turn the volume down and up.
+pub(crate) fn global_keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<super::Session>) {
+    if keys.just_pressed(KeyCode::F2) {
+        session.lang = match session.lang {
+            crate::domain::feedback::Lang::En => crate::domain::feedback::Lang::Ru,
+            crate::domain::feedback::Lang::Ru => crate::domain::feedback::Lang::En,
+        };
+    }
+    if keys.just_pressed(KeyCode::F3) {
+        session.volume = (session.volume - 0.1).max(0.0);
+    }
+    if keys.just_pressed(KeyCode::F4) {
+        session.volume = (session.volume + 0.1).min(1.0);
+    }
+}

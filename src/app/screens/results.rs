@@ -1,0 +1,274 @@
+//! The results: the score, passed or failed and why, critical errors, a bar per script stage, and
+//! feedback for every turn — in Recall with a word diff (missing words red, extra words struck out).
+
+use super::super::text::strings;
+use super::super::theme::{UiFonts, palette, widgets};
+use super::super::{AppSystems, CallRequest, Cue, LastResult, Screen, Seeds, Session};
+use crate::domain::text::DiffWord;
+use bevy::prelude::*;
+use bevy::text::{Strikethrough, StrikethroughColor};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(OnEnter(Screen::Results), spawn)
+        .add_systems(Update, (keys, buttons).in_set(AppSystems::Update).run_if(in_state(Screen::Results)));
+}
+
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+enum ResultButton {
+    Retry,
+    Replay,
+    Back,
+}
+
+fn spawn(
+    mut commands: Commands,
+    fonts: Res<UiFonts>,
+    session: Res<Session>,
+    result: Option<Res<LastResult>>,
+    mut cues: MessageWriter<Cue>,
+) {
+    let Some(result) = result else { return };
+    let s = strings(session.lang);
+    let score = &result.score;
+    cues.write(if score.passed { Cue::Pass } else { Cue::Fail });
+    let root = commands.spawn((widgets::screen_root("Results screen"), DespawnOnExit(Screen::Results))).id();
+    commands.entity(root).with_children(|p| {
+        p.spawn(Node { column_gap: px(24), align_items: AlignItems::Center, ..default() }).with_children(|top| {
+            top.spawn(widgets::label(
+                &fonts,
+                format!("{}", score.score),
+                64.0,
+                widgets::score_color(score.score, score.pass_mark),
+            ));
+            top.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(4), ..default() }).with_children(
+                |col| {
+                    let verdict =
+                        if score.passed { (s.results_passed, palette::GOOD) } else { (s.results_failed, palette::BAD) };
+                    col.spawn(widgets::label(&fonts, verdict.0, 28.0, verdict.1));
+                    col.spawn(widgets::label(&fonts, score.reason.clone(), 16.0, palette::TEXT));
+                    col.spawn(widgets::label(
+                        &fonts,
+                        format!(
+                            "{} · {:.1} − {} {}",
+                            score.label, score.adherence, score.penalties, s.results_penalties
+                        ),
+                        15.0,
+                        palette::TEXT_DIM,
+                    ));
+                    let saved = match &result.stored {
+                        Ok(id) => format!("{} (#{id})", s.results_saved),
+                        Err(e) => format!("{}: {e}", s.results_not_saved),
+                    };
+                    col.spawn(widgets::label(&fonts, saved, 13.0, palette::TEXT_DIM));
+                },
+            );
+        });
+        if !score.critical.is_empty() {
+            p.spawn(widgets::panel("Critical errors", Val::Auto)).with_children(|c| {
+                c.spawn(widgets::heading(&fonts, s.results_critical, 17.0));
+                for e in &score.critical {
+                    c.spawn(widgets::label(&fonts, format!("✗ {e}"), 15.0, palette::BAD));
+                }
+            });
+        }
+        p.spawn(Node { column_gap: px(16), flex_grow: 1.0, min_height: px(0), ..default() }).with_children(|cols| {
+            cols.spawn(widgets::panel("Stages", px(430))).with_children(|st| {
+                st.spawn(widgets::heading(&fonts, s.results_stages, 17.0));
+                for stage in &score.stages {
+                    st.spawn(widgets::label(
+                        &fonts,
+                        format!("{}{}", stage.title, if stage.critical { " *" } else { "" }),
+                        14.0,
+                        palette::TEXT,
+                    ));
+                    match stage.quality {
+                        Some(q) => {
+                            let color = if q >= 0.999 {
+                                palette::GOOD
+                            } else if q > 0.0 {
+                                palette::WARN
+                            } else {
+                                palette::BAD
+                            };
+                            st.spawn(Node { column_gap: px(8), align_items: AlignItems::Center, ..default() })
+                                .with_children(|row| {
+                                    row.spawn(widgets::bar(q as f32, 300.0, color));
+                                    row.spawn(widgets::label(
+                                        &fonts,
+                                        format!("{:.0}%", q * 100.0),
+                                        13.0,
+                                        palette::TEXT_DIM,
+                                    ));
+                                });
+                        }
+                        None => {
+                            st.spawn(widgets::label(&fonts, s.results_not_reached, 13.0, palette::TEXT_DIM));
+                        }
+                    }
+                }
+            });
+            cols.spawn(widgets::panel("Turns", Val::Auto))
+                .insert(Node {
+                    flex_direction: FlexDirection::Column,
+                    flex_grow: 1.0,
+                    min_height: px(0),
+                    row_gap: px(8),
+                    padding: UiRect::all(px(14)),
+                    overflow: Overflow::scroll_y(),
+                    border_radius: BorderRadius::all(px(10)),
+                    ..default()
+                })
+                .with_children(|list| {
+                    list.spawn(widgets::heading(&fonts, s.results_turns, 17.0));
+                    for (i, t) in score.turns.iter().enumerate() {
+                        let (mark, color) = match t.q {
+                            Some(q) if t.hit => (format!("✓ {q:.2}"), palette::GOOD),
+                            Some(q) => (format!("✗ {q:.2}"), palette::BAD),
+                            None => ("·".to_owned(), palette::TEXT_DIM),
+                        };
+                        list.spawn(Node {
+                            flex_direction: FlexDirection::Column,
+                            row_gap: px(2),
+                            flex_shrink: 0.0,
+                            ..default()
+                        })
+                        .with_children(|turn| {
+                            turn.spawn(widgets::label(
+                                &fonts,
+                                format!("{}. {}", i + 1, t.customer),
+                                14.0,
+                                palette::TEXT_DIM,
+                            ));
+                            if let Some(title) = &t.expected_title {
+                                turn.spawn(widgets::label(&fonts, format!("   {title}"), 13.0, palette::ACCENT));
+                            }
+                            turn.spawn(widgets::label(
+                                &fonts,
+                                format!("   {}: “{}”", s.results_you, t.said),
+                                15.0,
+                                palette::TEXT,
+                            ));
+                            turn.spawn(widgets::label(&fonts, format!("   {mark}  {}", t.feedback), 14.0, color));
+                            for n in &t.notes {
+                                turn.spawn(widgets::label(&fonts, format!("   • {n}"), 13.0, palette::WARN));
+                            }
+                            if let Some(diff) = &t.diff {
+                                turn.spawn((
+                                    Text::new("   "),
+                                    TextFont {
+                                        font: fonts.regular.clone().into(),
+                                        font_size: FontSize::Px(15.0),
+                                        ..default()
+                                    },
+                                ))
+                                .with_children(|line| {
+                                    for w in diff {
+                                        match w {
+                                            DiffWord::Same(word) => {
+                                                line.spawn(widgets::span(
+                                                    &fonts,
+                                                    format!("{word} "),
+                                                    15.0,
+                                                    palette::TEXT,
+                                                    false,
+                                                ));
+                                            }
+                                            DiffWord::Missing(word) => {
+                                                line.spawn(widgets::span(
+                                                    &fonts,
+                                                    format!("{word} "),
+                                                    15.0,
+                                                    palette::BAD,
+                                                    true,
+                                                ));
+                                            }
+                                            DiffWord::Extra(word) => {
+                                                line.spawn((
+                                                    widgets::span(
+                                                        &fonts,
+                                                        format!("{word} "),
+                                                        15.0,
+                                                        palette::TEXT_DIM,
+                                                        false,
+                                                    ),
+                                                    Strikethrough,
+                                                    StrikethroughColor(palette::TEXT_DIM),
+                                                ));
+                                            }
+                                        }
+                                    }
+                                });
+                            }
+                        });
+                    }
+                });
+        });
+        p.spawn(Node { column_gap: px(12), ..default() }).with_children(|row| {
+            row.spawn(widgets::button(&fonts, s.results_retry, ResultButton::Retry));
+            row.spawn(widgets::button(&fonts, s.results_replay, ResultButton::Replay));
+            row.spawn(widgets::button(&fonts, s.results_back, ResultButton::Back));
+        });
+    });
+}
+
+fn act(
+    action: ResultButton,
+    result: &LastResult,
+    seeds: &mut Seeds,
+    commands: &mut Commands,
+    next: &mut NextState<Screen>,
+) {
+    let run = &result.run;
+    match action {
+        ResultButton::Retry => {
+            commands.insert_resource(CallRequest {
+                scenario: run.scenario.clone(),
+                mode: run.mode,
+                seed: seeds.next(),
+            });
+            next.set(Screen::Call);
+        }
+        ResultButton::Replay => {
+            commands.insert_resource(CallRequest { scenario: run.scenario.clone(), mode: run.mode, seed: run.seed });
+            next.set(Screen::Call);
+        }
+        ResultButton::Back => next.set(Screen::Home),
+    }
+}
+
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    result: Option<Res<LastResult>>,
+    mut seeds: ResMut<Seeds>,
+    mut commands: Commands,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Some(result) = result else { return };
+    let action = if keys.just_pressed(KeyCode::KeyR) {
+        Some(ResultButton::Retry)
+    } else if keys.just_pressed(KeyCode::KeyP) {
+        Some(ResultButton::Replay)
+    } else if keys.just_pressed(KeyCode::Escape) || keys.just_pressed(KeyCode::Backspace) {
+        Some(ResultButton::Back)
+    } else {
+        None
+    };
+    if let Some(a) = action {
+        act(a, &result, &mut seeds, &mut commands, &mut next);
+    }
+}
+
+fn buttons(
+    q: Query<(&Interaction, &ResultButton), Changed<Interaction>>,
+    result: Option<Res<LastResult>>,
+    mut seeds: ResMut<Seeds>,
+    mut commands: Commands,
+    mut next: ResMut<NextState<Screen>>,
+) {
+    let Some(result) = result else { return };
+    for (interaction, b) in &q {
+        if *interaction == Interaction::Pressed {
+            act(*b, &result, &mut seeds, &mut commands, &mut next);
+        }
+    }
+}

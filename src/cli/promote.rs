@@ -1,0 +1,66 @@
+//! `callforge promote`, `demote` and `reset`: a manager moves a trainee on the ladder.
+
+use super::records_args::{DbArg, Passwords};
+use super::{CliError, CliResult, ScenarioDir, load_library};
+use crate::records::format_time;
+use std::process::ExitCode;
+
+/// Which way a trainee moves.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Promote,
+    Demote,
+    Reset,
+}
+
+/// Move a trainee on the ladder, with a manager's approval.
+///
+/// promote: one rung up, only when the trainee is eligible (enough practice runs and every exam
+/// scenario passed; see `callforge trainee show`); otherwise it refuses and says what is missing.
+/// demote: one rung down. reset: back to the first rung.
+///
+/// The manager's password is checked against its argon2 hash. No manager can move their own
+/// record. Each change is stored with who approved it and when, chained for `callforge verify`.
+///
+/// Examples:
+///   callforge promote 3 --manager anna
+///   printf '%s\n' "$ANNA_PASSWORD" | callforge promote 3 --manager anna --password-stdin
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// The trainee's id or exact name.
+    #[arg(value_name = "ID")]
+    trainee: String,
+    /// The approving manager's user name.
+    #[arg(long, value_name = "USER")]
+    manager: String,
+    /// Read the manager's password from the first line of stdin instead of prompting.
+    #[arg(long)]
+    password_stdin: bool,
+    #[command(flatten)]
+    scenarios: ScenarioDir,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+pub fn run(kind: Kind, args: Args) -> CliResult {
+    let lib = load_library(&args.scenarios)?;
+    let mut records = args.db.open()?;
+    let password = Passwords::new(args.password_stdin)?.read(&format!("password for {}: ", args.manager))?;
+    let result = match kind {
+        Kind::Promote => records.promote(&args.trainee, &args.manager, &password, &lib),
+        Kind::Demote => records.demote(&args.trainee, &args.manager, &password, &lib),
+        Kind::Reset => records.reset(&args.trainee, &args.manager, &password, &lib),
+    };
+    let p = result.map_err(|e| CliError::msg(e.to_string()))?;
+    let name = records.trainee(&p.trainee_id.to_string()).map(|t| t.name).unwrap_or_default();
+    println!(
+        "{name} (id {}): {} → {}, approved by {} at {}",
+        p.trainee_id,
+        p.from_role,
+        p.to_role,
+        p.manager,
+        format_time(p.at)
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,186 @@
+//! `callforge trainee`: add, list and show trainees.
+
+use super::records_args::DbArg;
+use super::{CliError, CliResult, ScenarioDir, load_library};
+use crate::domain::Role;
+use crate::records::{TraineeReport, format_time};
+use std::process::ExitCode;
+
+/// Add trainees, list them, and show one's progress toward promotion.
+///
+/// Examples:
+///   callforge trainee add "Olga Petrova"
+///   callforge trainee list
+///   callforge trainee show 3
+///   callforge trainee show "Olga Petrova" --json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Sub,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Sub {
+    /// Add a trainee; prints the new id.
+    Add {
+        /// The trainee's name, as they will be greeted in the scripts.
+        name: String,
+        /// The starting rung: generator, closer or account.
+        #[arg(long, value_name = "ROLE", default_value = "generator", value_parser = super::list::parse_role)]
+        role: Role,
+    },
+    /// List every trainee with their rung and number of runs.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a trainee's rung, runs per role, best scores, exam status and what is missing for promotion.
+    Show {
+        /// The trainee's id or exact name.
+        trainee: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        scenarios: ScenarioDir,
+    },
+}
+
+pub fn run(args: Args) -> CliResult {
+    let mut records = args.db.open()?;
+    match args.command {
+        Sub::Add { name, role } => {
+            let id = records.add_trainee(&name, role).map_err(|e| CliError::msg(e.to_string()))?;
+            println!("{id}");
+        }
+        Sub::List { json } => {
+            let trainees = records.trainees().map_err(|e| CliError::msg(e.to_string()))?;
+            let runs = records.runs(None).map_err(|e| CliError::msg(e.to_string()))?;
+            let count = |id: i64| runs.iter().filter(|r| r.trainee_id == id).count();
+            if json {
+                let rows: Vec<serde_json::Value> = trainees
+                    .iter()
+                    .map(|t| serde_json::json!({"id": t.id, "name": t.name, "role": t.role, "runs": count(t.id), "created_at": format_time(t.created_at)}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| CliError::msg(e.to_string()))?);
+            } else if trainees.is_empty() {
+                println!("no trainees yet; add one with `callforge trainee add NAME`");
+            } else {
+                println!("{:>4}  {:<28} {:<15} {:>5}", "id", "name", "role", "runs");
+                for t in &trainees {
+                    println!("{:>4}  {:<28} {:<15} {:>5}", t.id, t.name, t.role.as_str(), count(t.id));
+                }
+            }
+        }
+        Sub::Show { trainee, json, scenarios } => {
+            let lib = load_library(&scenarios)?;
+            let report = records.report(&trainee, &lib).map_err(|e| CliError::msg(e.to_string()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::msg(e.to_string()))?);
+            } else {
+                print!("{}", render(&report));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(r: &TraineeReport) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let t = &r.trainee;
+    let _ = writeln!(o, "{} (id {}) — {}, since {}", t.name, t.id, t.role, format_time(t.created_at));
+    let _ = writeln!(o, "\nRuns");
+    for s in &r.roles {
+        let best = s.best.map_or("—".to_owned(), |b| b.to_string());
+        let avg = s.average.map_or("—".to_owned(), |a| format!("{a:.1}"));
+        let _ = writeln!(
+            o,
+            "  {:<15} {:>4} runs ({} finished), best {best}, average {avg}",
+            s.role.as_str(),
+            s.runs,
+            s.finished
+        );
+    }
+    if !r.scenarios.is_empty() {
+        let _ = writeln!(o, "\nBest scores");
+        for s in &r.scenarios {
+            let _ = writeln!(
+                o,
+                "  {:<40} {:>4} runs  best {:>3}  last {}",
+                s.scenario,
+                s.runs,
+                s.best,
+                format_time(s.last_played)
+            );
+        }
+    }
+    match &r.eligibility {
+        None => {
+            let _ = writeln!(o, "\nNo ladder.ron in the scenario library: promotion rules unknown.");
+        }
+        Some(e) => match e.next {
+            None => {
+                let _ = writeln!(o, "\nTop of the ladder.");
+            }
+            Some(next) => {
+                let _ = writeln!(o, "\nNext rung: {} ({next})", e.next_title.as_deref().unwrap_or(""));
+                let tick = |ok: bool| if ok { "✓" } else { "✗" };
+                let _ = writeln!(
+                    o,
+                    "  {} practice runs as {}: {} of {}",
+                    tick(e.practice_runs >= e.practice_needed),
+                    e.role,
+                    e.practice_runs,
+                    e.practice_needed
+                );
+                for x in &e.exams {
+                    let best = x.best.map_or("no attempt".to_owned(), |b| format!("best {b}"));
+                    let lock = x.locked_until.map(|u| format!(", locked until {}", format_time(u))).unwrap_or_default();
+                    let _ = writeln!(
+                        o,
+                        "  {} exam {} ({} mode, ≥ {}): {best}{lock}",
+                        tick(x.passed),
+                        x.scenario,
+                        x.mode,
+                        x.min_score
+                    );
+                    for n in &x.not_counted {
+                        let _ = writeln!(o, "      not counted: {n}");
+                    }
+                }
+                if e.eligible {
+                    let _ = writeln!(
+                        o,
+                        "Eligible for promotion to {next}: a manager can approve it (`callforge promote {}`).",
+                        t.id
+                    );
+                } else {
+                    let _ = writeln!(o, "Not eligible yet. Missing:");
+                    for m in &e.missing {
+                        let _ = writeln!(o, "  - {m}");
+                    }
+                }
+            }
+        },
+    }
+    if !r.promotions.is_empty() {
+        let _ = writeln!(o, "\nHistory");
+        for p in &r.promotions {
+            let _ = writeln!(
+                o,
+                "  {} {}: {} → {}, approved by {}",
+                format_time(p.at),
+                p.kind,
+                p.from_role,
+                p.to_role,
+                p.manager
+            );
+        }
+    }
+    o
+}

@@ -1,0 +1,91 @@
+//! `callforge window` and `callforge demo`: the simulator window, and its scripted tour.
+
+use super::records_args::DbArg;
+use super::{CliResult, ScenarioDir};
+use crate::app::{Options, demo::DemoOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Open the simulator window (the same as running callforge with no command).
+///
+/// Pick or create your profile, then train: Practice (choices, with the script shown), Exam (the
+/// next rung's scenarios, no hints) or Recall (type each line from memory). Everything works from
+/// the keyboard: arrows and Enter, digits 1–9 for replies, Esc to go back or hang up, F2 to switch
+/// Русский/English, F3/F4 for the volume. Every finished call is saved as a run file and stored in
+/// your records. Scenario files are watched: save a file and the app reloads it, showing any errors.
+///
+/// Examples:
+///   callforge
+///   callforge window --scenarios my-scenarios --db team.db
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct WindowArgs {
+    #[command(flatten)]
+    pub scenarios: ScenarioDir,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+impl Default for WindowArgs {
+    /// What a bare `callforge` uses: the environment, else the defaults.
+    fn default() -> Self {
+        WindowArgs {
+            scenarios: ScenarioDir {
+                dir: std::env::var_os("CALLFORGE_SCENARIOS").map_or_else(|| PathBuf::from("scenarios"), PathBuf::from),
+            },
+            db: DbArg { db: std::env::var("CALLFORGE_DB").ok() },
+        }
+    }
+}
+
+/// Play a scripted tour of the window, saving a screenshot of each screen or measuring speed.
+///
+/// The tour goes start → home → picker → a Practice call → a Recall call with typed text →
+/// results with the word diff, pressing keys as a trainee would. It uses a fresh in-memory
+/// record store unless --db is given, so your records are untouched.
+///
+/// Examples:
+///   callforge demo --screenshots shots/
+///   xvfb-run -a callforge demo --screenshots shots/     # on a machine without a display
+///   callforge demo --bench 10                           # launch time, fps during a call, peak memory
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct DemoArgs {
+    /// Save one PNG per screen into this folder.
+    #[arg(long, value_name = "DIR")]
+    screenshots: Option<PathBuf>,
+    /// Measure instead: the time to the first interactive frame, the frame rate over SECONDS of a
+    /// call, and the peak memory; prints one JSON line.
+    #[arg(long, value_name = "SECONDS")]
+    bench: Option<f32>,
+    #[command(flatten)]
+    scenarios: ScenarioDir,
+    /// The records database (default: a fresh one in memory).
+    #[arg(long, value_name = "PATH|URL")]
+    db: Option<String>,
+}
+
+fn runs_dir() -> PathBuf {
+    crate::records::default_location().parent().map_or_else(|| PathBuf::from("runs"), |d| d.join("runs"))
+}
+
+pub fn window(args: WindowArgs) -> CliResult {
+    let exit = crate::app::run(Options {
+        scenarios: args.scenarios.dir,
+        db: args.db.location(),
+        runs_dir: runs_dir(),
+        demo: None,
+    });
+    Ok(if exit.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+pub fn demo(args: DemoArgs, started: std::time::Instant) -> CliResult {
+    let runs = std::env::temp_dir().join(format!("callforge-demo-runs-{}", std::process::id()));
+    let exit = crate::app::run(Options {
+        scenarios: args.scenarios.dir,
+        db: args.db.unwrap_or_else(|| ":memory:".to_owned()),
+        runs_dir: runs,
+        demo: Some(DemoOptions { screenshots: args.screenshots, bench_seconds: args.bench, started }),
+    });
+    Ok(if exit.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

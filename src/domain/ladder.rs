@@ -1,0 +1,167 @@
+//! Certification rules: what a trainee has shown toward the next rung, and whether they may be promoted.
+//!
+//! Pure rules over facts: the records layer gathers the trainee's runs, this decides.
+
+use super::library::Library;
+use super::model::{Ladder, Mode, Role};
+use serde::Serialize;
+
+/// What the rules need to know of one stored run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunFact {
+    pub scenario: String,
+    pub role: Role,
+    pub mode: Mode,
+    pub score: u32,
+    pub critical: bool,
+    /// The call ended at an `End` (the trainee did not hang up).
+    pub finished: bool,
+    pub version: u32,
+    pub hash: String,
+    /// Seconds since the Unix epoch.
+    pub played_at: i64,
+}
+
+/// Where a trainee stands on one exam scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExamStatus {
+    pub scenario: String,
+    pub mode: Mode,
+    pub min_score: u32,
+    pub passed: bool,
+    /// Best score among the runs that count.
+    pub best: Option<u32>,
+    /// Runs that count: in the exam's mode, of the current version, outside a cooldown.
+    pub attempts: u32,
+    /// Runs that do not count, and why (wrong mode, changed scenario, during a cooldown).
+    pub not_counted: Vec<String>,
+    /// While a failed attempt locks the exam: until when (seconds since the epoch).
+    pub locked_until: Option<i64>,
+}
+
+/// A trainee's progress toward the next rung.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Eligibility {
+    pub role: Role,
+    /// The next rung, if there is one.
+    pub next: Option<Role>,
+    pub next_title: Option<String>,
+    /// Finished runs of the current role's scenarios.
+    pub practice_runs: u32,
+    pub practice_needed: u32,
+    pub exams: Vec<ExamStatus>,
+    /// Everything but a manager's approval is there.
+    pub eligible: bool,
+    /// What is missing, in words.
+    pub missing: Vec<String>,
+}
+
+/// Works out a trainee's eligibility for the rung above `role` at time `now`.
+///
+/// Exam runs count only in the exam's mode and only while the scenario's version and content hash
+/// still match the current file. A failed attempt locks that scenario's exam for the exam's
+/// cooldown; attempts made during a lock do not count.
+pub fn eligibility(ladder: &Ladder, lib: &Library, role: Role, runs: &[RunFact], now: i64) -> Eligibility {
+    let practice_runs = runs.iter().filter(|r| r.role == role && r.finished).count() as u32;
+    let position = ladder.rungs.iter().position(|r| r.role == role);
+    let next = position.and_then(|p| ladder.rungs.get(p + 1));
+    let Some(next) = next else {
+        return Eligibility {
+            role,
+            next: None,
+            next_title: None,
+            practice_runs,
+            practice_needed: 0,
+            exams: Vec::new(),
+            eligible: false,
+            missing: vec![format!("{role} is the top of the ladder")],
+        };
+    };
+    let mut missing = Vec::new();
+    let mut exams = Vec::new();
+    let practice_needed = next.exam.as_ref().map_or(0, |e| e.practice_runs);
+    if practice_runs < practice_needed {
+        missing.push(format!(
+            "{} more practice run(s) as {role} ({practice_runs} of {practice_needed})",
+            practice_needed - practice_runs
+        ));
+    }
+    if let Some(exam) = &next.exam {
+        let mut ordered: Vec<&RunFact> = runs.iter().collect();
+        ordered.sort_by_key(|r| r.played_at);
+        for id in &exam.scenarios {
+            let current = lib.scenario(id);
+            let mut status = ExamStatus {
+                scenario: id.clone(),
+                mode: exam.mode,
+                min_score: exam.min_score,
+                passed: false,
+                best: None,
+                attempts: 0,
+                not_counted: Vec::new(),
+                locked_until: None,
+            };
+            let mut locked_until: Option<i64> = None;
+            for r in ordered.iter().filter(|r| &r.scenario == id) {
+                if r.mode != exam.mode {
+                    continue; // a practice of the exam scenario: not an attempt
+                }
+                let up_to_date = current.is_some_and(|p| p.scenario.version == r.version && p.hash == r.hash);
+                if !up_to_date {
+                    status.not_counted.push(format!("a run of an older version of {id} (score {})", r.score));
+                    continue;
+                }
+                if let Some(until) = locked_until.filter(|u| r.played_at < *u) {
+                    status.not_counted.push(format!("a run during the cooldown before {until} (score {})", r.score));
+                    continue;
+                }
+                status.attempts += 1;
+                status.best = Some(status.best.map_or(r.score, |b| b.max(r.score)));
+                if r.score >= exam.min_score && !r.critical {
+                    status.passed = true;
+                } else if !status.passed {
+                    locked_until = Some(r.played_at + i64::from(exam.cooldown_hours) * 3600);
+                }
+            }
+            if !status.passed {
+                status.locked_until = locked_until.filter(|u| *u > now);
+                let how = format!("{} mode, score ≥ {}, no critical error", exam.mode, exam.min_score);
+                missing.push(match (current, status.locked_until) {
+                    (None, _) => format!("exam scenario {id} is missing or broken in the library"),
+                    (Some(_), Some(_)) => {
+                        format!("pass the exam {id} ({how}); locked by a cooldown after a failed attempt")
+                    }
+                    (Some(_), None) => format!("pass the exam {id} ({how})"),
+                });
+            }
+            exams.push(status);
+        }
+    }
+    Eligibility {
+        role,
+        next: Some(next.role),
+        next_title: Some(next.title.clone()),
+        practice_runs,
+        practice_needed,
+        exams,
+        eligible: missing.is_empty(),
+        missing,
+    }
+}
+
+/// Whether an exam attempt of `scenario` may be started now (not locked by a cooldown).
+pub fn exam_open(e: &Eligibility, scenario: &str) -> bool {
+    e.exams.iter().find(|x| x.scenario == scenario).is_none_or(|x| x.locked_until.is_none())
+}
+
+/// The role one rung above `role`, if any.
+pub fn next_role(ladder: &Ladder, role: Role) -> Option<Role> {
+    let p = ladder.rungs.iter().position(|r| r.role == role)?;
+    ladder.rungs.get(p + 1).map(|r| r.role)
+}
+
+/// The role one rung below `role`, if any.
+pub fn previous_role(ladder: &Ladder, role: Role) -> Option<Role> {
+    let p = ladder.rungs.iter().position(|r| r.role == role)?;
+    p.checked_sub(1).and_then(|q| ladder.rungs.get(q)).map(|r| r.role)
+}

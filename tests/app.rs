@@ -1,0 +1,296 @@
+//! The simulator's screens headless: `MinimalPlugins` + `StatesPlugin`, no window, keys pressed
+//! by hand, time stepped by hand.
+
+use crate::support::bundled;
+use bevy::input::ButtonState;
+use bevy::input::keyboard::{Key, KeyboardInput};
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy::time::TimeUpdateStrategy;
+use callforge::app::screens::call::ActiveCall;
+use callforge::app::{LastResult, RecordsRes, RunsDir, Scenarios, Screen, Seeds, Session, core_plugin};
+use callforge::domain::model::{Mode, Node, Role};
+use std::time::Duration;
+
+fn tmp(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("callforge-app-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir.join(name)
+}
+
+fn headless(db: &str) -> App {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, StatesPlugin))
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)))
+        .insert_resource(ButtonInput::<KeyCode>::default())
+        .add_message::<KeyboardInput>()
+        .insert_resource(Scenarios { lib: bundled(), generation: 1 })
+        .insert_resource(RecordsRes::open(db))
+        .insert_resource(RunsDir(tmp("runs")))
+        .add_plugins(core_plugin)
+        .insert_resource(Seeds::Sequence(41));
+    app.update();
+    app
+}
+
+fn press(app: &mut App, key: KeyCode) {
+    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(key);
+    app.update();
+    let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
+    keys.release(key);
+    keys.clear();
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let s = c.to_string();
+        app.world_mut().write_message(KeyboardInput {
+            key_code: KeyCode::KeyA,
+            logical_key: if c == ' ' { Key::Space } else { Key::Character(s.as_str().into()) },
+            state: ButtonState::Pressed,
+            text: Some(s.as_str().into()),
+            repeat: false,
+            window: Entity::PLACEHOLDER,
+        });
+    }
+    app.update();
+}
+
+fn screen(app: &App) -> Screen {
+    *app.world().resource::<State<Screen>>().get()
+}
+
+fn digit(i: usize) -> KeyCode {
+    [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit4,
+        KeyCode::Digit5,
+        KeyCode::Digit6,
+        KeyCode::Digit7,
+        KeyCode::Digit8,
+        KeyCode::Digit9,
+    ][i]
+}
+
+/// Steps time until the customer has spoken and waits for a reply, or the call is over.
+fn until_awaiting(app: &mut App) -> bool {
+    for _ in 0..200 {
+        if screen(app) != Screen::Call {
+            return false;
+        }
+        if app.world().get_resource::<ActiveCall>().is_some_and(|c| c.awaiting()) {
+            return true;
+        }
+        app.update();
+    }
+    panic!("the call never waited for a reply");
+}
+
+#[test]
+fn a_whole_practice_call_driven_by_keys_is_scored_saved_and_stored() {
+    let db = tmp("practice.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let mut app = headless(&db);
+    assert_eq!(screen(&app), Screen::Start);
+
+    // A new profile: type a name, Enter.
+    type_text(&mut app, "Тестовый Стажёр");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::Home);
+    let trainee = app.world().resource::<Session>().trainee.clone().expect("a trainee");
+    assert_eq!((trainee.name.as_str(), trainee.role), ("Тестовый Стажёр", Role::Generator));
+
+    // Practice, then the busy office manager from the generator list.
+    press(&mut app, KeyCode::Digit1);
+    app.update();
+    assert_eq!(screen(&app), Screen::Picker);
+    assert_eq!(app.world().resource::<Session>().mode, Mode::Practice);
+    let index = bundled()
+        .scenarios
+        .iter()
+        .filter(|e| e.role == Some(Role::Generator))
+        .position(|e| e.id.as_deref() == Some("generator/busy-office-manager"))
+        .expect("listed");
+    assert!(index < 9);
+    press(&mut app, digit(index));
+    app.update();
+    assert_eq!(screen(&app), Screen::Call);
+
+    // Answer every turn with the script's choice, by its number key.
+    let mut turns = 0;
+    while until_awaiting(&mut app) {
+        let right = {
+            let call = app.world().resource::<ActiveCall>();
+            let d = &call.dialogue;
+            match d.playable().node(d.node()) {
+                Node::Line { choices, expect, .. } => {
+                    choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
+                }
+                _ => 0,
+            }
+        };
+        press(&mut app, digit(right));
+        turns += 1;
+        assert!(turns < 30);
+    }
+    for _ in 0..40 {
+        if screen(&app) == Screen::Results {
+            break;
+        }
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Results);
+    assert_eq!(turns, 4);
+
+    let result = app.world().resource::<LastResult>().clone();
+    assert_eq!((result.score.score, result.score.passed), (100, true));
+    assert_eq!(result.run.seed, 42, "the first seed of the fixed sequence");
+    assert_eq!(result.run.times_ms.len(), 4);
+    let stored = result.stored.clone().expect("stored in the records");
+    // The saved run file replays to the same score.
+    let path = result.run_file.clone().expect("a run file");
+    let text = std::fs::read_to_string(&path).expect("run file");
+    let run: callforge::domain::Run = callforge::domain::parse::ron_options().from_str(&text).expect("parses");
+    let lib = bundled();
+    let replayed =
+        callforge::domain::replay(lib.scenario(&run.scenario).expect("scenario"), &run, false).expect("replays");
+    assert_eq!(callforge::domain::score(&replayed).score, 100);
+    // And the records hold it.
+    let mut records = callforge::records::Records::open(&db).expect("records");
+    let rows = records.runs(Some(trainee.id)).expect("runs");
+    assert_eq!(rows.iter().map(|r| (r.id, r.score)).collect::<Vec<_>>(), [(stored, 100)]);
+
+    // Replay (P) plays the same seed again; Esc goes home.
+    press(&mut app, KeyCode::KeyP);
+    app.update();
+    assert_eq!(screen(&app), Screen::Call);
+    assert_eq!(app.world().resource::<ActiveCall>().dialogue.seed(), 42);
+    until_awaiting(&mut app);
+    press(&mut app, KeyCode::Escape);
+    for _ in 0..20 {
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Results, "hanging up ends the call");
+    assert_eq!(app.world().resource::<LastResult>().score.label, "Trainee hung up");
+    press(&mut app, KeyCode::Escape);
+    app.update();
+    assert_eq!(screen(&app), Screen::Home);
+}
+
+#[test]
+fn recall_mode_takes_typed_lines() {
+    let db = tmp("recall.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let mut app = headless(&db);
+    type_text(&mut app, "Bob");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    press(&mut app, KeyCode::Digit3);
+    app.update();
+    assert_eq!(app.world().resource::<Session>().mode, Mode::Recall);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::Call);
+    let mut typed_turns = 0;
+    while until_awaiting(&mut app) {
+        let (typing, line) = {
+            let d = &app.world().resource::<ActiveCall>().dialogue;
+            (d.expects_typing(), d.expected_stage().map(|s| d.text(&s.line).into_owned()))
+        };
+        if typing {
+            type_text(&mut app, &line.expect("a stage"));
+            press(&mut app, KeyCode::Enter);
+            typed_turns += 1;
+        } else {
+            press(&mut app, KeyCode::Digit1);
+        }
+    }
+    for _ in 0..40 {
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Results);
+    let result = app.world().resource::<LastResult>();
+    assert!(typed_turns >= 2);
+    assert!(result.score.turns.iter().filter(|t| t.diff.is_some()).count() >= 2, "Recall turns carry a word diff");
+    assert!(result.score.turns.iter().filter(|t| t.q.is_some()).all(|t| t.hit), "word-perfect lines are hits");
+}
+
+#[test]
+fn the_language_switch_changes_the_interface() {
+    let db = tmp("lang.db").display().to_string();
+    let mut app = headless(&db);
+    press(&mut app, KeyCode::F2);
+    app.update();
+    app.update();
+    assert_eq!(app.world().resource::<Session>().lang, callforge::domain::feedback::Lang::Ru);
+    let texts: Vec<String> = app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect();
+    assert!(texts.iter().any(|t| t.contains("Кто сегодня тренируется")), "{texts:?}");
+}
+
+/// The shipped font covers Cyrillic (Bevy's built-in one does not).
+#[test]
+fn the_shipped_font_has_cyrillic() {
+    use skrifa::MetadataProvider;
+    let bytes =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/fonts/DejaVuSans.ttf")).expect("font shipped");
+    let font = skrifa::FontRef::new(&bytes).expect("a font");
+    let cmap = font.charmap();
+    for c in "ЁёЖжЩщЪъ«»—АБВГДабвгд".chars() {
+        assert!(cmap.map(c).is_some(), "glyph for {c}");
+    }
+}
+
+/// The real window under Xvfb with software Vulkan: the tour saves one non-blank PNG per screen.
+#[test]
+fn the_demo_tour_saves_a_screenshot_of_every_screen() {
+    let xvfb =
+        std::process::Command::new("sh").args(["-c", "command -v xvfb-run"]).output().is_ok_and(|o| o.status.success());
+    if !xvfb {
+        assert!(
+            std::env::var_os("CALLFORGE_REQUIRE_WINDOW").is_none(),
+            "CALLFORGE_REQUIRE_WINDOW is set but xvfb-run is missing"
+        );
+        eprintln!("SKIPPED: window test (no xvfb-run)");
+        return;
+    }
+    let dir = tmp("shots");
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = std::process::Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x720x24", env!("CARGO_BIN_EXE_callforge"), "demo", "--screenshots"])
+        .arg(&dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("xvfb-run runs");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "demo failed: {log}");
+    let names = [
+        "01-start.png",
+        "02-home.png",
+        "03-picker.png",
+        "04-call-practice.png",
+        "05-call-recall.png",
+        "06-results.png",
+    ];
+    for name in names {
+        let path = dir.join(name);
+        let file = std::fs::File::open(&path).unwrap_or_else(|_| panic!("{name} was saved: {log}"));
+        let mut reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("a PNG");
+        let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+        let info = reader.next_frame(&mut buf).expect("decodes");
+        assert_eq!((info.width, info.height), (1280, 720), "{name}");
+        let px = info.color_type.samples();
+        let mut colours = std::collections::HashSet::new();
+        let mut bright = 0usize;
+        for p in buf[..info.buffer_size()].chunks(px) {
+            colours.insert((p[0] / 8, p[1] / 8, p[2] / 8));
+            if p[0] as u32 + p[1] as u32 + p[2] as u32 > 500 {
+                bright += 1;
+            }
+        }
+        assert!(colours.len() > 20, "{name} is not blank: {} colours", colours.len());
+        assert!(bright > 2000, "{name} has text on it: {bright} bright pixels");
+    }
+}

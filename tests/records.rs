@@ -1,0 +1,434 @@
+//! Trainee records on both backends: the same suite runs on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL tests need `CALLFORGE_TEST_PG` (an admin URL such as
+//! postgres://postgres@127.0.0.1:55432/postgres, which `scripts/test` sets after starting a server);
+//! without it they say so and pass, unless `CALLFORGE_REQUIRE_PG` is set.
+
+use crate::support::library;
+use callforge::domain::Library;
+use callforge::domain::model::{Input, Mode, Role, Run};
+use callforge::records::{Clock, Records, RecordsError};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub const SCRIPT_G: &str = r#"Script(id: "g", version: 1, role: Generator, title: "G", stages: [
+    Stage(id: "hi", title: "Greet", line: "Good morning, this is Northwind.", must_mention: ["northwind"], weight: 50, critical: true),
+    Stage(id: "ask", title: "Ask", line: "May I send you a free sample?", weight: 50),
+])"#;
+
+pub const SCRIPT_C: &str = r#"Script(id: "c", version: 1, role: Closer, title: "C", stages: [
+    Stage(id: "hi", title: "Greet", line: "Hello again, it is Northwind.", weight: 50, critical: true),
+    Stage(id: "close", title: "Close", line: "Shall I send the contract today?", weight: 50),
+])"#;
+
+fn scenario(id: &str, role: &str, script: &str, first: &str, second: &str, version: u32) -> String {
+    format!(
+        r#"Scenario(id: "{id}", version: {version}, title: "{id}", role: {role}, language: "en", script: "{script}", brief: "b",
+        persona: Persona(name: "Ann", position: "Buyer", company: "Initech", patience: 3), start: "a",
+        nodes: {{
+            "a": Line(say: ["Hello?"], expect: "{first}", choices: [
+                Choice(text: "right", stage: "{first}", next: "b"),
+                Choice(text: "wrong", next: "b"),
+            ]),
+            "b": Line(say: ["And?"], expect: "{second}", choices: [
+                Choice(text: "right", stage: "{second}", next: "z"),
+                Choice(text: "wrong", next: "z"),
+            ]),
+            "z": End(outcome: Success, label: "Done"),
+        }})"#
+    )
+}
+
+pub const LADDER: &str = r#"Ladder(rungs: [
+    Rung(role: Generator, title: "Lead generator"),
+    Rung(role: Closer, title: "Closer", exam: Some(Exam(scenarios: ["closer/x", "closer/y"], mode: Exam, min_score: 85, practice_runs: 2, cooldown_hours: 24))),
+    Rung(role: AccountManager, title: "Account manager"),
+])"#;
+
+/// A small library with a ladder: two generator scenarios, two closer exam scenarios.
+pub fn lib_v(closer_version: u32) -> Library {
+    let g1 = scenario("generator/a", "Generator", "g", "hi", "ask", 1);
+    let g2 = scenario("generator/b", "Generator", "g", "hi", "ask", 1);
+    let cx = scenario("closer/x", "Closer", "c", "hi", "close", closer_version);
+    let cy = scenario("closer/y", "Closer", "c", "hi", "close", 1);
+    library(&[
+        ("scripts/g.ron", SCRIPT_G),
+        ("scripts/c.ron", SCRIPT_C),
+        ("generator/a.ron", &g1),
+        ("generator/b.ron", &g2),
+        ("closer/x.ron", &cx),
+        ("closer/y.ron", &cy),
+        ("ladder.ron", LADDER),
+    ])
+}
+
+pub fn lib() -> Library {
+    lib_v(1)
+}
+
+pub fn run_of(scenario: &str, mode: Mode, picks: &[usize]) -> Run {
+    Run {
+        scenario: scenario.to_owned(),
+        version: None,
+        hash: None,
+        seed: 1,
+        mode,
+        trainee: "Olga".to_owned(),
+        inputs: picks.iter().map(|&i| Input::Choose(i)).collect(),
+        times_ms: Vec::new(),
+        played_at: None,
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty database location on a backend, or `None` when that backend is not available.
+pub fn fresh(backend: &str) -> Option<String> {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    match backend {
+        "sqlite" => {
+            let dir = std::env::temp_dir().join(format!("callforge-records-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join(format!("t{n}.db"));
+            let _ = std::fs::remove_file(&path);
+            Some(path.display().to_string())
+        }
+        _ => {
+            let Ok(admin) = std::env::var("CALLFORGE_TEST_PG") else {
+                assert!(
+                    std::env::var_os("CALLFORGE_REQUIRE_PG").is_none(),
+                    "CALLFORGE_REQUIRE_PG is set but CALLFORGE_TEST_PG is not"
+                );
+                eprintln!("SKIPPED: PostgreSQL test (no CALLFORGE_TEST_PG server)");
+                return None;
+            };
+            let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the test server");
+            let name = format!("cf_test_{}_{n}", std::process::id());
+            client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop database");
+            client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create database");
+            let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b).to_owned();
+            Some(format!("{base}/{name}"))
+        }
+    }
+}
+
+/// Runs a test body against SQLite and against PostgreSQL.
+macro_rules! both {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[test]
+            fn sqlite() {
+                let f: fn(&str) = $body;
+                f(&fresh("sqlite").expect("sqlite"));
+            }
+            #[test]
+            fn postgres() {
+                let f: fn(&str) = $body;
+                if let Some(loc) = fresh("postgres") {
+                    f(&loc);
+                }
+            }
+        }
+    };
+}
+
+fn open(loc: &str) -> Records {
+    let mut r = Records::open(loc).unwrap_or_else(|e| panic!("open {loc}: {e}"));
+    r.set_clock(Clock::Fixed(1_800_000_000));
+    r
+}
+
+both!(trainees_are_added_listed_and_unique, |loc| {
+    let mut r = open(loc);
+    let a = r.add_trainee("Olga", Role::Generator).expect("add");
+    let b = r.add_trainee("  Ivan ", Role::Closer).expect("add");
+    assert_ne!(a, b);
+    let all = r.trainees().expect("list");
+    assert_eq!(
+        all.iter().map(|t| (t.name.as_str(), t.role)).collect::<Vec<_>>(),
+        [("Olga", Role::Generator), ("Ivan", Role::Closer)]
+    );
+    assert!(matches!(r.add_trainee("Olga", Role::Generator), Err(RecordsError::DuplicateTrainee(_))));
+    assert!(matches!(r.add_trainee("  ", Role::Generator), Err(RecordsError::EmptyName)));
+    assert_eq!(r.trainee("Ivan").expect("by name").id, b);
+    assert_eq!(r.trainee(&a.to_string()).expect("by id").name, "Olga");
+    assert!(matches!(r.trainee("99"), Err(RecordsError::TraineeNotFound(_))));
+});
+
+both!(runs_are_stored_with_their_breakdown_and_verify, |loc| {
+    let lib = lib();
+    let mut r = open(loc);
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    let stored = r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 1])).expect("store");
+    assert_eq!(stored.score.score, 50);
+    let again = r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+    assert!(again.id > stored.id);
+    let (row, breakdown, run) = r.run_detail(stored.id).expect("detail");
+    assert_eq!((row.score, row.passed, row.finished), (50, false, true));
+    assert_eq!(breakdown.turns.len(), 2);
+    assert_eq!(run.inputs, vec![Input::Choose(0), Input::Choose(1)]);
+    assert!(run.hash.is_some(), "the stored run names the scenario text it was scored on");
+    let report = r.verify(&mut |_, _| {}).expect("verify");
+    assert_eq!(report.runs, 2);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(r.best_scores(row.trainee_id).expect("best").get("generator/a"), Some(&100));
+});
+
+both!(a_run_that_does_not_fit_is_refused_and_nothing_is_stored, |loc| {
+    let lib = lib();
+    let mut r = open(loc);
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    let e = r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0])).expect_err("too few");
+    assert!(matches!(e, RecordsError::RunDoesNotFit(_)), "{e}");
+    let e = r.store_run("Olga", &lib, &run_of("generator/nope", Mode::Practice, &[0])).expect_err("missing");
+    assert!(matches!(e, RecordsError::ScenarioMissing(_)), "{e}");
+    assert!(r.runs(None).expect("runs").is_empty());
+});
+
+both!(eligibility_needs_practice_and_every_exam_in_its_mode, |loc| {
+    let lib = lib();
+    let mut r = open(loc);
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
+    assert_eq!((e.next, e.eligible, e.practice_runs, e.practice_needed), (Some(Role::Closer), false, 0, 2));
+    assert_eq!(e.missing.len(), 3, "{:?}", e.missing);
+    for _ in 0..2 {
+        r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+    }
+    // An exam scenario played in Practice is not an attempt.
+    let s = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Practice, &[0, 0])).expect("store");
+    assert!(s.exam.is_none());
+    let s = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    assert!(s.exam.as_ref().is_some_and(|x| x.passed && x.counted), "{:?}", s.exam);
+    let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
+    assert_eq!(e.practice_runs, 2);
+    assert!(e.exams[0].passed && !e.exams[1].passed);
+    assert_eq!(e.missing, vec!["pass the exam closer/y (Exam mode, score ≥ 85, no critical error)".to_owned()]);
+    r.store_run("Olga", &lib, &run_of("closer/y", Mode::Exam, &[0, 0])).expect("store");
+    assert!(r.report("Olga", &lib).expect("report").eligibility.expect("ladder").eligible);
+});
+
+both!(a_failed_exam_starts_a_cooldown, |loc| {
+    let lib = lib();
+    let mut r = open(loc);
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    let t0 = 1_800_000_000;
+    let failed = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 1])).expect("store");
+    assert!(failed.exam.as_ref().is_some_and(|x| !x.passed && x.counted));
+    let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
+    assert_eq!(e.exams[0].locked_until, Some(t0 + 24 * 3600));
+    // A pass during the cooldown does not count.
+    r.set_clock(Clock::Fixed(t0 + 3600));
+    let during = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    assert!(during.exam.as_ref().is_some_and(|x| x.passed && !x.counted), "{:?}", during.exam);
+    let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
+    assert!(!e.exams[0].passed);
+    assert_eq!(e.exams[0].not_counted.len(), 1);
+    // After the cooldown it does.
+    r.set_clock(Clock::Fixed(t0 + 25 * 3600));
+    r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
+    assert!(e.exams[0].passed && e.exams[0].locked_until.is_none());
+});
+
+both!(exam_runs_of_a_changed_scenario_stop_counting, |loc| {
+    let mut r = open(loc);
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    r.store_run("Olga", &lib(), &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    assert!(r.report("Olga", &lib()).expect("report").eligibility.expect("ladder").exams[0].passed);
+    let changed = lib_v(2);
+    let e = r.report("Olga", &changed).expect("report").eligibility.expect("ladder");
+    assert!(!e.exams[0].passed, "the exam scenario changed since it was passed");
+    assert!(e.exams[0].not_counted[0].contains("older version"), "{:?}", e.exams[0].not_counted);
+});
+
+both!(only_a_manager_promotes_and_never_themself, |loc| {
+    let lib = lib();
+    let mut r = open(loc);
+    let olga = r.add_trainee("Olga", Role::Generator).expect("add").to_string();
+    r.add_trainee("Boss", Role::Closer).expect("add");
+    assert!(matches!(r.add_manager("anna", "short", None, None), Err(RecordsError::WeakPassword)));
+    r.add_manager("anna", "correct horse", None, None).expect("first manager");
+    assert!(matches!(r.add_manager("boss", "battery staple", Some("Boss"), None), Err(RecordsError::ApprovalNeeded)));
+    assert!(matches!(
+        r.add_manager("boss", "battery staple", Some("Boss"), Some(("anna", "wrong pw!"))),
+        Err(RecordsError::BadPassword(_))
+    ));
+    r.add_manager("boss", "battery staple", Some("Boss"), Some(("anna", "correct horse"))).expect("approved");
+
+    let refused = r.promote(&olga, "anna", "correct horse", &lib).expect_err("not eligible");
+    let text = refused.to_string();
+    assert!(text.contains("not eligible") && text.contains("practice run"), "{text}");
+    for _ in 0..2 {
+        r.store_run(&olga, &lib, &run_of("generator/b", Mode::Practice, &[0, 0])).expect("store");
+    }
+    r.store_run(&olga, &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    r.store_run(&olga, &lib, &run_of("closer/y", Mode::Exam, &[0, 0])).expect("store");
+    assert!(matches!(r.promote(&olga, "anna", "not it at all", &lib), Err(RecordsError::BadPassword(_))));
+    assert!(matches!(r.promote(&olga, "nobody", "correct horse", &lib), Err(RecordsError::ManagerNotFound(_))));
+    let p = r.promote(&olga, "anna", "correct horse", &lib).expect("promoted");
+    assert_eq!((p.from_role, p.to_role, p.manager.as_str()), (Role::Generator, Role::Closer, "anna"));
+    assert_eq!(r.trainee(&olga).expect("olga").role, Role::Closer);
+    // The manager linked to trainee "Boss" may not move Boss.
+    assert!(matches!(r.demote("Boss", "boss", "battery staple", &lib), Err(RecordsError::SelfPromotion { .. })));
+    r.demote("Boss", "anna", "correct horse", &lib).expect("demoted");
+    assert_eq!(r.trainee("Boss").expect("boss").role, Role::Generator);
+    assert!(matches!(r.demote("Boss", "anna", "correct horse", &lib), Err(RecordsError::BottomOfLadder { .. })));
+    r.reset(&olga, "boss", "battery staple", &lib).expect("reset");
+    assert_eq!(r.trainee(&olga).expect("olga").role, Role::Generator);
+    let history = r.promotions(None).expect("promotions");
+    assert_eq!(history.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(), ["promote", "demote", "reset"]);
+    let audit = r.audit_trail().expect("audit");
+    assert!(audit.iter().any(|(_, actor, action, _)| actor == "anna" && action == "manager.login-failed"));
+    assert!(audit.iter().any(|(_, actor, action, _)| actor == "boss" && action == "promotion.refused"));
+    assert!(r.verify(&mut |_, _| {}).expect("verify").problems.is_empty());
+});
+
+/// Edits a database behind callforge's back.
+fn tamper(loc: &str, sql: &str) {
+    if loc.starts_with("postgres") {
+        postgres::Client::connect(loc, postgres::NoTls).expect("connect").batch_execute(sql).expect("tamper");
+    } else {
+        rusqlite::Connection::open(loc).expect("open").execute_batch(sql).expect("tamper");
+    }
+}
+
+both!(verify_finds_edited_removed_and_forged_rows, |loc| {
+    let lib = lib();
+    {
+        let mut r = open(loc);
+        r.add_trainee("Olga", Role::Generator).expect("add");
+        r.add_trainee("Ivan", Role::Generator).expect("add");
+        r.add_manager("anna", "correct horse", None, None).expect("manager");
+        for picks in [[0, 1], [1, 1], [0, 0], [1, 0]] {
+            r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &picks)).expect("store");
+        }
+        r.demote("Olga", "anna", "correct horse", &lib).expect_err("bottom");
+        r.reset("Ivan", "anna", "correct horse", &lib).expect("reset");
+        assert!(r.verify(&mut |_, _| {}).expect("verify").problems.is_empty());
+    }
+    let problems = |loc: &str| -> Vec<(String, i64)> {
+        let mut r = Records::open(loc).expect("open");
+        r.verify(&mut |_, _| {}).expect("verify").problems.into_iter().map(|p| (p.table.to_owned(), p.id)).collect()
+    };
+    tamper(loc, "UPDATE runs SET score = 100 WHERE id = 1");
+    assert!(problems(loc).contains(&("runs".into(), 1)), "an edited score");
+    tamper(loc, "UPDATE runs SET score = 50 WHERE id = 1");
+    assert!(problems(loc).is_empty(), "restored");
+    tamper(loc, "UPDATE runs SET trainee_id = 2 WHERE id = 2");
+    assert!(problems(loc).contains(&("runs".into(), 2)), "a run moved to another trainee");
+    tamper(loc, "UPDATE runs SET trainee_id = 1 WHERE id = 2");
+    tamper(loc, "DELETE FROM runs WHERE id = 3");
+    assert!(problems(loc).contains(&("runs".into(), 4)), "a removed run breaks the chain after it");
+    tamper(loc, "DELETE FROM runs WHERE id = 4");
+    assert!(!problems(loc).is_empty(), "removing the newest runs is seen");
+    tamper(loc, "UPDATE promotions SET to_role = 'Closer'");
+    assert!(problems(loc).iter().any(|(t, _)| t == "promotions"), "an edited promotion");
+});
+
+#[test]
+fn an_older_database_is_upgraded_without_losing_anything() {
+    let loc = fresh("sqlite").expect("sqlite");
+    {
+        let r = Records::open_at(&loc, 1).expect("v1");
+        drop(r);
+        let c = rusqlite::Connection::open(&loc).expect("open");
+        c.execute_batch("INSERT INTO trainees (name, role, created_at) VALUES ('Olga', 'Closer', 1700000000)")
+            .expect("v1 row");
+        let v: String =
+            c.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).expect("version");
+        assert_eq!(v, "1");
+    }
+    let mut r = open(&loc);
+    assert_eq!(r.schema_version().expect("version"), callforge::records::schema::CURRENT);
+    let olga = r.trainee("Olga").expect("kept");
+    assert_eq!((olga.role, olga.created_at), (Role::Closer, 1_700_000_000));
+    r.store_run("Olga", &lib(), &run_of("closer/x", Mode::Practice, &[0, 0])).expect("store after upgrade");
+    assert!(r.audit_trail().expect("audit").iter().any(|(_, _, a, _)| a == "run.record"));
+}
+
+#[test]
+fn a_database_newer_than_callforge_is_refused() {
+    let loc = fresh("sqlite").expect("sqlite");
+    drop(open(&loc));
+    rusqlite::Connection::open(&loc)
+        .expect("open")
+        .execute_batch("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        .expect("bump");
+    assert!(matches!(Records::open(&loc), Err(RecordsError::Newer { found: 99, .. })));
+}
+
+fn digest(path: &str) -> Vec<u8> {
+    std::fs::read(path).expect("read")
+}
+
+#[test]
+fn a_file_that_is_not_a_callforge_database_is_refused_and_left_unmodified() {
+    let text = fresh("sqlite").expect("sqlite");
+    std::fs::write(&text, "name,score\nOlga,90\n").expect("write");
+    let before = digest(&text);
+    let e = Records::open(&text).expect_err("not sqlite");
+    assert!(e.to_string().contains("not a callforge database"), "{e}");
+    assert_eq!(digest(&text), before);
+
+    let other = fresh("sqlite").expect("sqlite");
+    rusqlite::Connection::open(&other)
+        .expect("open")
+        .execute_batch("CREATE TABLE invoices (id INTEGER, total REAL); INSERT INTO invoices VALUES (1, 9.5);")
+        .expect("other app");
+    let before = digest(&other);
+    let e = Records::open(&other).expect_err("other app");
+    assert!(matches!(e, RecordsError::NotCallforge { .. }), "{e}");
+    assert!(e.to_string().contains("invoices"), "{e}");
+    assert_eq!(digest(&other), before);
+}
+
+#[test]
+fn a_corrupted_database_is_refused_and_left_unmodified() {
+    let loc = fresh("sqlite").expect("sqlite");
+    {
+        let mut r = open(&loc);
+        r.add_trainee("Olga", Role::Generator).expect("add");
+        for _ in 0..30 {
+            r.store_run("Olga", &lib(), &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+        }
+    }
+    rusqlite::Connection::open(&loc)
+        .expect("open")
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("checkpoint");
+    let mut bytes = digest(&loc);
+    assert!(bytes.len() > 8192);
+    for b in &mut bytes[4096..8192] {
+        *b = 0xA5;
+    }
+    std::fs::write(&loc, &bytes).expect("corrupt");
+    let e = Records::open(&loc).expect_err("corrupt");
+    assert!(matches!(e, RecordsError::Corrupt { .. }), "{e}");
+    assert!(e.to_string().contains("left untouched"), "{e}");
+    assert_eq!(digest(&loc), bytes);
+}
+
+#[test]
+fn a_read_only_database_reads_but_refuses_to_write() {
+    use std::os::unix::fs::PermissionsExt;
+    let loc = fresh("sqlite").expect("sqlite");
+    {
+        let mut r = open(&loc);
+        r.add_trainee("Olga", Role::Generator).expect("add");
+    }
+    rusqlite::Connection::open(&loc)
+        .expect("open")
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .expect("checkpoint");
+    std::fs::set_permissions(&loc, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let mut r = open(&loc);
+    assert!(r.is_read_only());
+    assert_eq!(r.trainees().expect("reads").len(), 1);
+    let e = r.add_trainee("Ivan", Role::Generator).expect_err("read-only");
+    assert!(matches!(e, RecordsError::ReadOnly { .. }), "{e}");
+    let e = r.store_run("Olga", &lib(), &run_of("generator/a", Mode::Practice, &[0, 0])).expect_err("read-only");
+    assert!(e.to_string().contains("read-only"), "{e}");
+    std::fs::set_permissions(&loc, std::fs::Permissions::from_mode(0o644)).expect("chmod back");
+}
