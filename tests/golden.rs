@@ -2,9 +2,9 @@
 //! its score. A change to the rules or to a scenario's text that moves a score fails here.
 //!
 //! `CALLFORGE_BLESS=1 cargo test golden` writes the golden file of any scenario that lacks one,
-//! from a scripted trainee: perfect picks the expected stage every time (Practice); average types
-//! the script lines from memory with words dropped or confused (Recall); poor picks the first wrong
-//! reply (Exam). Review a new file's scores before committing it.
+//! from a scripted trainee: perfect picks the expected stage every time (Practice); average, in
+//! Recall, types every other line from memory with a filler word and gets the others wrong; poor
+//! (Exam) opens by the script, then picks the first wrong reply every time. Review a new file's scores before committing it.
 
 use crate::support::bundled;
 use callforge::domain::model::{Input, Mode, Node, Outcome, Run};
@@ -119,11 +119,13 @@ fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64) -> Run {
         let right = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() == Some(e)));
         let wrong = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() != Some(e)));
         let input = match (skill, d.expects_typing()) {
-            (Skill::Average, true) => {
+            (Skill::Average, true) if turn % 2 == 0 => {
                 let line = d.text(&d.expected_stage().expect("typing needs a stage").line).into_owned();
-                Input::Type(garble(&line, turn))
+                Input::Type(format!("{} {line}", if p.scenario.language == "ru" { "Так," } else { "So," }))
             }
+            (Skill::Average, true) => Input::Choose(wrong.unwrap_or(safe)),
             (Skill::Perfect, _) | (Skill::Average, false) => Input::Choose(right.unwrap_or(safe)),
+            (Skill::Poor, _) if turn == 0 => Input::Choose(right.unwrap_or(safe)),
             (Skill::Poor, _) => Input::Choose(wrong.unwrap_or(safe)),
         };
         d.apply(&input).expect("scripted input fits");
@@ -133,17 +135,6 @@ fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64) -> Run {
     run.version = None;
     run.hash = None;
     run
-}
-
-/// What an average trainee types: every other line close to the script with a word or two
-/// dropped; the others only half remembered.
-fn garble(line: &str, turn: usize) -> String {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if turn % 2 == 0 {
-        words.iter().enumerate().filter(|(i, _)| i % 5 != 3).map(|(_, w)| *w).collect::<Vec<_>>().join(" ")
-    } else {
-        words[..words.len().div_ceil(2)].join(" ")
-    }
 }
 
 fn write_golden(p: &Arc<Playable>, path: &std::path::Path) {

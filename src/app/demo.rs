@@ -56,6 +56,8 @@ struct Tour {
     launch: Option<Duration>,
     bench: Option<(Instant, u32)>,
     bench_seconds: f32,
+    /// The turn count and call clock last answered, so a turn is answered once.
+    answered: Option<(usize, f32)>,
 }
 
 /// Adds the tour to the app.
@@ -82,8 +84,9 @@ impl Plugin for DemoPlugin {
             launch: None,
             bench: None,
             bench_seconds: o.bench_seconds.unwrap_or(10.0),
+            answered: None,
         })
-        .add_systems(Update, run_tour);
+        .add_systems(Update, run_tour.after(super::AppSystems::Update));
     }
 }
 
@@ -227,8 +230,15 @@ fn press(w: &mut World, code: KeyCode) {
     key_message(w, code, logical, None);
 }
 
-/// Answers the current turn as a good trainee would.
+/// Answers the current turn as a good trainee would (once per turn).
 fn answer(w: &mut World) {
+    let Some(call) = w.get_resource::<ActiveCall>() else { return };
+    let d = &call.dialogue;
+    let (turn, clock) = (d.turns().len(), call.clock);
+    // The same turn of the same call (a new call restarts its clock) is answered once.
+    if w.resource::<Tour>().answered.is_some_and(|(t, c)| t == turn && c <= clock) {
+        return;
+    }
     let Some(call) = w.get_resource::<ActiveCall>() else { return };
     let d = &call.dialogue;
     if d.expects_typing() {
@@ -258,6 +268,7 @@ fn answer(w: &mut World) {
         ];
         press(w, DIGITS[right.min(8)]);
     }
+    w.resource_mut::<Tour>().answered = Some((turn, clock));
 }
 
 fn type_half(w: &mut World) {

@@ -112,28 +112,29 @@ fn show_banner(
         return;
     }
     let s = super::text::strings(session.lang);
-    let mut lines = errors.iter().take(3).cloned().collect::<Vec<_>>().join("\n");
-    if errors.len() > 3 {
-        lines.push_str(&format!("\n… +{}", errors.len() - 3));
-    }
+    let first = errors.first().cloned().unwrap_or_default();
+    let more = if errors.len() > 1 { format!("  (+{})", errors.len() - 1) } else { String::new() };
     commands.spawn((
         Name::new("Library errors"),
         Banner,
         GlobalZIndex(10),
         Node {
             position_type: PositionType::Absolute,
-            bottom: px(8),
+            bottom: px(6),
             left: px(8),
             right: px(8),
-            padding: UiRect::all(px(10)),
-            flex_direction: FlexDirection::Column,
-            border_radius: BorderRadius::all(px(8)),
+            height: px(30),
+            padding: UiRect::axes(px(10), px(6)),
+            column_gap: px(10),
+            align_items: AlignItems::Center,
+            overflow: Overflow::clip(),
+            border_radius: BorderRadius::all(px(6)),
             ..default()
         },
         BackgroundColor(palette::BAD.with_alpha(0.92)),
         children![
-            widgets::heading(&fonts, format!("{} ({})", s.library_errors, errors.len()), 15.0),
-            widgets::label(&fonts, lines, 13.0, palette::TEXT),
+            widgets::heading(&fonts, format!("⚠ {} ({}):", s.library_errors, errors.len()), 13.0),
+            (widgets::label(&fonts, format!("{first}{more}"), 13.0, palette::TEXT), TextLayout::no_wrap()),
         ],
     ));
 }

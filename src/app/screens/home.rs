@@ -83,8 +83,26 @@ fn spawn(
                     panel.spawn(widgets::label(&fonts, s.home_eligible, 17.0, palette::GOOD));
                 } else {
                     panel.spawn(widgets::label(&fonts, format!("{}:", s.home_not_eligible), 16.0, palette::TEXT_DIM));
-                    for m in e.missing.iter().take(4) {
-                        panel.spawn(widgets::label(&fonts, format!("  – {m}"), 14.0, palette::TEXT_DIM));
+                    if e.practice_runs < e.practice_needed {
+                        let more = e.practice_needed - e.practice_runs;
+                        panel.spawn(widgets::label(
+                            &fonts,
+                            format!("  – {} {more}", s.home_more_practice),
+                            15.0,
+                            palette::TEXT_DIM,
+                        ));
+                    }
+                    for x in e.exams.iter().filter(|x| !x.passed) {
+                        let title = scenarios
+                            .lib
+                            .scenario(&x.scenario)
+                            .map_or(x.scenario.clone(), |p| p.scenario.title.clone());
+                        panel.spawn(widgets::label(
+                            &fonts,
+                            format!("  – {} «{title}»", s.home_pass_exam),
+                            15.0,
+                            palette::TEXT_DIM,
+                        ));
                     }
                 }
             }

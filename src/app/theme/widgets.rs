@@ -36,7 +36,8 @@ pub fn screen_root(name: &'static str) -> impl Bundle {
             width: percent(100),
             height: percent(100),
             flex_direction: FlexDirection::Column,
-            padding: UiRect::all(px(24)),
+            // The bottom keeps room for the one-line banner of scenario errors.
+            padding: UiRect { left: px(24), right: px(24), top: px(20), bottom: px(42) },
             row_gap: px(14),
             ..default()
         },
