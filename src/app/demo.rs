@@ -42,6 +42,8 @@ enum Step {
     BenchStart,
     /// Stop measuring and report.
     BenchEnd,
+    /// Note the time since the process started: the first interactive frame.
+    MarkLaunch,
     Exit,
 }
 
@@ -174,6 +176,7 @@ fn bench_steps() -> Vec<Step> {
     use Step::*;
     vec![
         Until("start screen", on(Screen::Start)),
+        MarkLaunch,
         Type("Bench"),
         Press(KeyCode::Enter),
         Until("home", on(Screen::Home)),
@@ -286,10 +289,6 @@ fn run_tour(w: &mut World) {
     }
     let (step, dir) = {
         let mut tour = w.resource_mut::<Tour>();
-        if tour.launch.is_none() {
-            let elapsed = tour.started.elapsed();
-            tour.launch = Some(elapsed);
-        }
         if tour.wait > 0 {
             tour.wait -= 1;
             return;
@@ -320,6 +319,10 @@ fn run_tour(w: &mut World) {
         Step::Type(text) => type_text(w, text),
         Step::Answer => answer(w),
         Step::TypeHalf => type_half(w),
+        Step::MarkLaunch => {
+            let elapsed = w.resource::<Tour>().started.elapsed();
+            w.resource_mut::<Tour>().launch = Some(elapsed);
+        }
         Step::BenchStart => {
             let frame = w.resource::<FrameCount>().0;
             let launch = w.resource::<Tour>().launch;

@@ -198,7 +198,8 @@ pub fn run(options: Options) -> AppExit {
 }
 
 fn spawn_camera(mut commands: Commands) {
-    commands.spawn((Name::new("Camera"), Camera2d));
+    // No multisampling: flat UI gains nothing from it, and software rasterisers pay for it per pixel.
+    commands.spawn((Name::new("Camera"), Camera2d, Msaa::Off));
 }
 
 /// The assets folder: `BEVY_ASSET_ROOT/assets` if set, else `assets` beside the working directory

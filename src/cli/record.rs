@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Score a finished run and store it in a trainee's records.
+/// Score finished runs and store them in a trainee's records.
 ///
 /// The run is replayed against the current scenario (it must fit it exactly: same version and
 /// content), scored, and stored with its whole run file and score breakdown, chained to the
@@ -14,17 +14,19 @@ use std::process::ExitCode;
 /// exam scenario of the trainee's next rung and the run was played in the exam's mode, it is also
 /// recorded as an exam attempt (a failed attempt starts the exam's cooldown).
 ///
-/// Prints the new run id and the score.
+/// Several run files are stored in one transaction: all of them, or none if one does not fit.
+/// Prints each new run id and its score.
 ///
 /// Examples:
 ///   callforge record run.ron --trainee 3
+///   callforge record runs/*.ron --trainee 3
 ///   callforge record run.ron --trainee "Olga Petrova" --db postgres://callforge@db.example/sales
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// The run file, as written by `callforge play --record` or the simulator.
-    #[arg(value_name = "RUN.ron")]
-    run: PathBuf,
+    /// Run files, as written by `callforge play --record` or the simulator.
+    #[arg(value_name = "RUN.ron", required = true)]
+    runs: Vec<PathBuf>,
     /// The trainee's id or exact name.
     #[arg(long, value_name = "ID")]
     trainee: String,
@@ -38,23 +40,22 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let run = read_run(&args.run)?;
+    let runs = args.runs.iter().map(|p| read_run(p)).collect::<Result<Vec<_>, _>>()?;
     let lib = load_library(&args.scenarios)?;
     let mut records = args.db.open()?;
-    let stdout = std::io::stdout();
+    let batch: Vec<(&str, &crate::domain::Run)> = runs.iter().map(|r| (args.trainee.as_str(), r)).collect();
     for _ in 0..args.repeat {
-        let stored = records.store_run(&args.trainee, &lib, &run).map_err(|e| CliError::msg(e.to_string()))?;
-        let mut out = stdout.lock();
-        let verdict = if stored.score.passed { "passed" } else { "failed" };
-        let _ = write!(
-            out,
-            "stored run {}: {} {} — score {} ({verdict})",
-            stored.id, run.scenario, run.mode, stored.score.score
-        );
-        if let Some(e) = &stored.exam {
-            let _ = write!(out, "; exam attempt for {}: {}", e.to_role, e.note);
+        let stored = records.store_runs(&batch, &lib).map_err(|e| CliError::msg(e.to_string()))?;
+        let mut out = std::io::stdout().lock();
+        for (s, run) in stored.iter().zip(&runs) {
+            let verdict = if s.score.passed { "passed" } else { "failed" };
+            let _ =
+                write!(out, "stored run {}: {} {} — score {} ({verdict})", s.id, run.scenario, run.mode, s.score.score);
+            if let Some(e) = &s.exam {
+                let _ = write!(out, "; exam attempt for {}: {}", e.to_role, e.note);
+            }
+            let _ = writeln!(out);
         }
-        let _ = writeln!(out);
         let _ = out.flush();
     }
     Ok(ExitCode::SUCCESS)

@@ -442,128 +442,35 @@ impl Records {
     /// Scores a finished run against the library and stores it with its breakdown, chained to the
     /// previous run. The run must fit the current scenario exactly.
     pub fn store_run(&mut self, trainee_key: &str, lib: &Library, run: &Run) -> Result<StoredRun, RecordsError> {
-        self.writable()?;
-        let trainee = self.trainee(trainee_key)?;
-        let playable =
-            lib.scenario(&run.scenario).ok_or_else(|| RecordsError::ScenarioMissing(run.scenario.clone()))?;
-        let mut run = run.clone();
-        run.version.get_or_insert(playable.scenario.version);
-        run.hash.get_or_insert_with(|| playable.hash.clone());
-        let dialogue = replay(playable, &run, false).map_err(|e| RecordsError::RunDoesNotFit(e.to_string()))?;
-        let s = score(&dialogue);
-        let finished = matches!(dialogue.ending(), Some(Ending::End { .. }));
-        let now = self.now();
-        let played_at = run.played_at.as_deref().and_then(parse_time).unwrap_or(now);
-        let duration_ms = run.times_ms.last().copied().unwrap_or(0) as i64;
-        let exam = match &lib.ladder {
-            Some(l) => self.exam_note(l, lib, &trainee, playable, &run, &s, played_at)?,
-            None => None,
-        };
-        let run_ron = crate::domain::model::run_to_ron(&run).map_err(RecordsError::Db)?;
-        let breakdown = serde_json::to_string(&s).map_err(|e| RecordsError::Db(e.to_string()))?;
-        let critical = !s.critical.is_empty();
-        let id = self.write(|db| {
-            db.execute(
-                "INSERT INTO scenario_versions (hash, scenario_id, version, scenario_ron, script_ron) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (hash) DO NOTHING",
-                &[
-                    playable.hash.as_str().into(),
-                    playable.id().into(),
-                    playable.scenario.version.into(),
-                    playable.scenario_source.text.as_str().into(),
-                    playable.script_source.text.as_str().into(),
-                ],
-            )?;
-            let prev = chain_head(db, "runs_head")?;
-            let hash = run_hash(&prev, trainee.id, &playable.hash, &run_ron, s.score, s.passed, critical, played_at);
-            let id = db
-                .query_value(
-                    "INSERT INTO runs (trainee_id, scenario, role, version, scenario_hash, mode, run_ron, score, adherence,
-                        passed, critical, finished, outcome, label, breakdown, played_at, recorded_at, prev_hash, hash, duration_ms)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
-                    &[
-                        trainee.id.into(),
-                        playable.id().into(),
-                        playable.scenario.role.as_str().into(),
-                        playable.scenario.version.into(),
-                        playable.hash.as_str().into(),
-                        run.mode.as_str().into(),
-                        run_ron.as_str().into(),
-                        s.score.into(),
-                        s.adherence.into(),
-                        s.passed.into(),
-                        critical.into(),
-                        finished.into(),
-                        outcome_str(s.outcome).into(),
-                        s.label.as_str().into(),
-                        breakdown.as_str().into(),
-                        played_at.into(),
-                        now.into(),
-                        prev.as_str().into(),
-                        hash.as_str().into(),
-                        duration_ms.into(),
-                    ],
-                )?
-                .map_or(0, |v| v.int());
-            set_chain_head(db, "runs_head", &hash)?;
-            if let Some(e) = &exam {
-                db.execute(
-                    "INSERT INTO exam_results (run_id, trainee_id, scenario, to_role, mode, score, passed, counted, note)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    &[
-                        id.into(),
-                        trainee.id.into(),
-                        e.scenario.as_str().into(),
-                        e.to_role.as_str().into(),
-                        run.mode.as_str().into(),
-                        s.score.into(),
-                        e.passed.into(),
-                        e.counted.into(),
-                        e.note.as_str().into(),
-                    ],
-                )?;
-            }
-            let what = format!("run {id}: {} {} score {}", playable.id(), run.mode, s.score);
-            Self::audit(db, now, &trainee.name, "run.record", &what)?;
-            Ok(id)
-        })?;
-        Ok(StoredRun { id, score: s, exam })
+        let mut stored = self.store_runs(&[(trainee_key, run)], lib)?;
+        Ok(stored.remove(0))
     }
 
-    /// Whether a run is an exam attempt for the trainee's next rung, and whether it counts.
-    #[allow(clippy::too_many_arguments)]
-    fn exam_note(
-        &mut self,
-        ladder: &crate::domain::Ladder,
-        lib: &Library,
-        trainee: &Trainee,
-        playable: &Playable,
-        run: &Run,
-        s: &Score,
-        played_at: i64,
-    ) -> Result<Option<ExamNote>, RecordsError> {
-        let Some(rung) = ladder
-            .rungs
-            .iter()
-            .find(|r| r.exam.as_ref().is_some_and(|e| e.scenarios.iter().any(|x| x == playable.id())))
-        else {
-            return Ok(None);
-        };
-        let Some(exam) = &rung.exam else { return Ok(None) };
-        if run.mode != exam.mode {
-            return Ok(None);
+    /// Stores several runs in one transaction: all of them, or none if any does not fit.
+    pub fn store_runs(&mut self, runs: &[(&str, &Run)], lib: &Library) -> Result<Vec<StoredRun>, RecordsError> {
+        self.writable()?;
+        let now = self.now();
+        let mut trainees: HashMap<String, Trainee> = HashMap::new();
+        let mut facts: HashMap<i64, Vec<RunFact>> = HashMap::new();
+        let mut prepared = Vec::with_capacity(runs.len());
+        for (key, run) in runs {
+            if !trainees.contains_key(*key) {
+                let t = self.trainee(key)?;
+                trainees.insert((*key).to_owned(), t);
+            }
+            let trainee = trainees[*key].clone();
+            if !facts.contains_key(&trainee.id) && lib.ladder.is_some() {
+                let f = self.run_facts(trainee.id)?;
+                facts.insert(trainee.id, f);
+            }
+            let p = prepare(lib, &trainee, run, now, facts.get(&trainee.id).map(Vec::as_slice).unwrap_or(&[]))?;
+            if let Some(f) = facts.get_mut(&trainee.id) {
+                f.push(p.fact.clone());
+            }
+            prepared.push(p);
         }
-        let passed = s.score >= exam.min_score && s.critical.is_empty();
-        let before = ladder::eligibility(ladder, lib, trainee.role, &self.run_facts(trainee.id)?, played_at);
-        let locked = before.exams.iter().find(|x| x.scenario == playable.id()).and_then(|x| x.locked_until);
-        let for_next = ladder::next_role(ladder, trainee.role) == Some(rung.role);
-        let (counted, note) = match locked {
-            Some(until) if for_next => (false, format!("played during the cooldown, before {}", format_time(until))),
-            _ if !for_next => (false, format!("an exam for {}, not the trainee's next rung", rung.role)),
-            _ if passed => (true, format!("passed: {} ≥ {} with no critical error", s.score, exam.min_score)),
-            _ => (true, format!("failed: locks this exam for {} hours", exam.cooldown_hours)),
-        };
-        Ok(Some(ExamNote { scenario: playable.id().to_owned(), to_role: rung.role, passed, counted, note }))
+        let ids = self.write(|db| prepared.iter().map(|p| insert_run(db, p, now)).collect::<Result<Vec<i64>, _>>())?;
+        Ok(prepared.into_iter().zip(ids).map(|(p, id)| StoredRun { id, score: p.score, exam: p.exam }).collect())
     }
 
     /// What the certification rules need of every run of a trainee.
@@ -1026,6 +933,169 @@ impl Records {
         ]);
         Ok(lib.scenario(&r[0].text()).filter(|p| p.hash == hash).cloned())
     }
+}
+
+/// A run scored and ready to insert.
+struct Prepared {
+    trainee: Trainee,
+    playable: Arc<Playable>,
+    run_ron: String,
+    breakdown: String,
+    score: Score,
+    mode: Mode,
+    critical: bool,
+    finished: bool,
+    played_at: i64,
+    duration_ms: i64,
+    exam: Option<ExamNote>,
+    fact: RunFact,
+}
+
+/// Replays and scores a run against the library, and works out whether it is an exam attempt
+/// that counts, given the trainee's earlier runs.
+fn prepare(
+    lib: &Library,
+    trainee: &Trainee,
+    run: &Run,
+    now: i64,
+    earlier: &[RunFact],
+) -> Result<Prepared, RecordsError> {
+    let playable = lib.scenario(&run.scenario).ok_or_else(|| RecordsError::ScenarioMissing(run.scenario.clone()))?;
+    let mut run = run.clone();
+    run.version.get_or_insert(playable.scenario.version);
+    run.hash.get_or_insert_with(|| playable.hash.clone());
+    let dialogue = replay(playable, &run, false).map_err(|e| RecordsError::RunDoesNotFit(e.to_string()))?;
+    let s = score(&dialogue);
+    let finished = matches!(dialogue.ending(), Some(Ending::End { .. }));
+    let played_at = run.played_at.as_deref().and_then(parse_time).unwrap_or(now);
+    let critical = !s.critical.is_empty();
+    let exam = lib.ladder.as_ref().and_then(|l| exam_note(l, lib, trainee, playable, &run, &s, played_at, earlier));
+    let fact = RunFact {
+        scenario: playable.id().to_owned(),
+        role: playable.scenario.role,
+        mode: run.mode,
+        score: s.score,
+        critical,
+        finished,
+        version: playable.scenario.version,
+        hash: playable.hash.clone(),
+        played_at,
+    };
+    Ok(Prepared {
+        trainee: trainee.clone(),
+        playable: Arc::clone(playable),
+        run_ron: crate::domain::model::run_to_ron(&run).map_err(RecordsError::Db)?,
+        breakdown: serde_json::to_string(&s).map_err(|e| RecordsError::Db(e.to_string()))?,
+        mode: run.mode,
+        critical,
+        finished,
+        played_at,
+        duration_ms: run.times_ms.last().copied().unwrap_or(0) as i64,
+        exam,
+        fact,
+        score: s,
+    })
+}
+
+/// Whether a run is an exam attempt for the trainee's next rung, and whether it counts.
+#[allow(clippy::too_many_arguments)]
+fn exam_note(
+    ladder: &crate::domain::Ladder,
+    lib: &Library,
+    trainee: &Trainee,
+    playable: &Playable,
+    run: &Run,
+    s: &Score,
+    played_at: i64,
+    earlier: &[RunFact],
+) -> Option<ExamNote> {
+    let rung = ladder
+        .rungs
+        .iter()
+        .find(|r| r.exam.as_ref().is_some_and(|e| e.scenarios.iter().any(|x| x == playable.id())))?;
+    let exam = rung.exam.as_ref()?;
+    if run.mode != exam.mode {
+        return None;
+    }
+    let passed = s.score >= exam.min_score && s.critical.is_empty();
+    let before = ladder::eligibility(ladder, lib, trainee.role, earlier, played_at);
+    let locked = before.exams.iter().find(|x| x.scenario == playable.id()).and_then(|x| x.locked_until);
+    let for_next = ladder::next_role(ladder, trainee.role) == Some(rung.role);
+    let (counted, note) = match locked {
+        Some(until) if for_next => (false, format!("played during the cooldown, before {}", format_time(until))),
+        _ if !for_next => (false, format!("an exam for {}, not the trainee's next rung", rung.role)),
+        _ if passed => (true, format!("passed: {} ≥ {} with no critical error", s.score, exam.min_score)),
+        _ => (true, format!("failed: locks this exam for {} hours", exam.cooldown_hours)),
+    };
+    Some(ExamNote { scenario: playable.id().to_owned(), to_role: rung.role, passed, counted, note })
+}
+
+/// Inserts a prepared run inside the caller's write transaction, chained to the previous run.
+fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> {
+    let (playable, s, trainee) = (&p.playable, &p.score, &p.trainee);
+    db.execute(
+        "INSERT INTO scenario_versions (hash, scenario_id, version, scenario_ron, script_ron) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (hash) DO NOTHING",
+        &[
+            playable.hash.as_str().into(),
+            playable.id().into(),
+            playable.scenario.version.into(),
+            playable.scenario_source.text.as_str().into(),
+            playable.script_source.text.as_str().into(),
+        ],
+    )?;
+    let prev = chain_head(db, "runs_head")?;
+    let hash = run_hash(&prev, trainee.id, &playable.hash, &p.run_ron, s.score, s.passed, p.critical, p.played_at);
+    let id = db
+        .query_value(
+            "INSERT INTO runs (trainee_id, scenario, role, version, scenario_hash, mode, run_ron, score, adherence,
+                passed, critical, finished, outcome, label, breakdown, played_at, recorded_at, prev_hash, hash, duration_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+            &[
+                trainee.id.into(),
+                playable.id().into(),
+                playable.scenario.role.as_str().into(),
+                playable.scenario.version.into(),
+                playable.hash.as_str().into(),
+                p.mode.as_str().into(),
+                p.run_ron.as_str().into(),
+                s.score.into(),
+                s.adherence.into(),
+                s.passed.into(),
+                p.critical.into(),
+                p.finished.into(),
+                outcome_str(s.outcome).into(),
+                s.label.as_str().into(),
+                p.breakdown.as_str().into(),
+                p.played_at.into(),
+                now.into(),
+                prev.as_str().into(),
+                hash.as_str().into(),
+                p.duration_ms.into(),
+            ],
+        )?
+        .map_or(0, |v| v.int());
+    set_chain_head(db, "runs_head", &hash)?;
+    if let Some(e) = &p.exam {
+        db.execute(
+            "INSERT INTO exam_results (run_id, trainee_id, scenario, to_role, mode, score, passed, counted, note)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                id.into(),
+                trainee.id.into(),
+                e.scenario.as_str().into(),
+                e.to_role.as_str().into(),
+                p.mode.as_str().into(),
+                s.score.into(),
+                e.passed.into(),
+                e.counted.into(),
+                e.note.as_str().into(),
+            ],
+        )?;
+    }
+    let what = format!("run {id}: {} {} score {}", playable.id(), p.mode, s.score);
+    Records::audit(db, now, &trainee.name, "run.record", &what)?;
+    Ok(id)
 }
 
 fn outcome_str(o: Outcome) -> &'static str {

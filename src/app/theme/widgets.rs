@@ -41,7 +41,7 @@ pub fn screen_root(name: &'static str) -> impl Bundle {
             row_gap: px(14),
             ..default()
         },
-        BackgroundColor(BACKGROUND),
+        // The clear colour paints the background; a full-window quad on top would only cost fill rate.
     )
 }
 

@@ -1,0 +1,120 @@
+//! Records speed: storing a run, `trainee show` for a trainee with 10,000 runs, `verify` over 100,000.
+//!
+//! `cargo bench --no-default-features --bench records` (SQLite in a temporary folder; set
+//! CALLFORGE_BENCH_PG to a postgres:// URL of an empty database to measure PostgreSQL too).
+
+use callforge::domain::Library;
+use callforge::domain::model::{Input, Mode, Run};
+use callforge::records::Records;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn p95(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[(v.len() * 95 / 100).min(v.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn runs() -> Vec<Run> {
+    // A perfect call and a Recall call with typed lines, alternately, so scoring does real work.
+    let perfect = Run {
+        scenario: "generator/busy-office-manager".into(),
+        version: None,
+        hash: None,
+        seed: 7,
+        mode: Mode::Practice,
+        trainee: "Bench".into(),
+        inputs: vec![Input::Choose(0); 4],
+        times_ms: vec![],
+        played_at: None,
+    };
+    let recall = Run {
+        mode: Mode::Recall,
+        inputs: vec![
+            Input::Type("Good afternoon, my name is Bench, calling from Northwind Office Supply.".into()),
+            Input::Choose(0),
+            Input::Type("I understand, many clients had a supplier; a free trial lets you compare".into()),
+            Input::Type("could we meet tuesday at eleven or wednesday at three".into()),
+        ],
+        ..perfect.clone()
+    };
+    vec![perfect, recall]
+}
+
+fn bench(label: &str, location: &str, lib: &Library) {
+    let mut r = Records::open(location).expect("open");
+    r.add_trainee("Bench", callforge::domain::Role::Generator).expect("trainee");
+    r.add_trainee("Other", callforge::domain::Role::Generator).expect("trainee");
+    let runs = runs();
+
+    // One run per call, each its own durable transaction.
+    let mut single = Vec::new();
+    for i in 0..500 {
+        let t0 = Instant::now();
+        r.store_run("Bench", lib, &runs[i % 2]).expect("store");
+        single.push(t0.elapsed());
+    }
+    println!(
+        "{label}: store one run: median {:.2} ms, p95 {:.2} ms (500 runs)",
+        ms(median(single.clone())),
+        ms(p95(single))
+    );
+
+    // Up to 10,000 runs for "Bench", in batches.
+    let t0 = Instant::now();
+    let mut stored = 500;
+    while stored < 10_000 {
+        let batch: Vec<(&str, &Run)> = (0..500).map(|i| ("Bench", &runs[i % 2])).collect();
+        r.store_runs(&batch, lib).expect("batch");
+        stored += 500;
+    }
+    let bulk = t0.elapsed();
+    println!("{label}: bulk store: {:.0} runs/s (9,500 runs in batches of 500)", 9500.0 / bulk.as_secs_f64());
+
+    let mut shows = Vec::new();
+    for _ in 0..20 {
+        let t0 = Instant::now();
+        let report = r.report("Bench", lib).expect("report");
+        shows.push(t0.elapsed());
+        assert_eq!(report.roles[0].runs, 10_000);
+    }
+    println!(
+        "{label}: trainee show + eligibility, 10,000 runs: median {:.1} ms, p95 {:.1} ms (20 times)",
+        ms(median(shows.clone())),
+        ms(p95(shows))
+    );
+
+    // Up to 100,000 runs in all.
+    while stored < 100_000 {
+        let batch: Vec<(&str, &Run)> = (0..1000).map(|i| ("Other", &runs[i % 2])).collect();
+        r.store_runs(&batch, lib).expect("batch");
+        stored += 1000;
+    }
+    let t0 = Instant::now();
+    let report = r.verify(&mut |_, _| {}).expect("verify");
+    let took = t0.elapsed();
+    assert_eq!(report.runs, 100_000);
+    assert!(report.problems.is_empty());
+    println!("{label}: verify 100,000 runs: {:.2} s, {:.0} runs/s", took.as_secs_f64(), 100_000.0 / took.as_secs_f64());
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let lib = Library::load(&[root]);
+    let dir = std::env::temp_dir().join(format!("callforge-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let db = dir.join("bench.db");
+    bench("sqlite", &db.display().to_string(), &lib);
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Ok(url) = std::env::var("CALLFORGE_BENCH_PG") {
+        bench("postgres", &url, &lib);
+    }
+}
