@@ -146,7 +146,8 @@ pub fn core_plugin(app: &mut App) {
         .add_message::<Cue>()
         .configure_sets(Update, (AppSystems::Input, AppSystems::Update).chain())
         .add_plugins((theme::plugin, input::plugin, screens::plugin))
-        .add_systems(Update, theme::widgets::button_feedback);
+        .add_message::<bevy::input::mouse::MouseWheel>()
+        .add_systems(Update, (theme::widgets::button_feedback, theme::widgets::scroll));
 }
 
 /// How to open the window.

@@ -136,6 +136,7 @@ fn start_call(
                 mid.spawn((
                     Name::new("Transcript"),
                     Transcript,
+                    widgets::Scrollable,
                     Node {
                         flex_direction: FlexDirection::Column,
                         row_gap: px(8),

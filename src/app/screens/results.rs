@@ -107,7 +107,7 @@ fn spawn(
                     }
                 }
             });
-            cols.spawn(widgets::panel("Turns", Val::Auto))
+            cols.spawn((widgets::panel("Turns", Val::Auto), widgets::Scrollable))
                 .insert(Node {
                     flex_direction: FlexDirection::Column,
                     flex_grow: 1.0,

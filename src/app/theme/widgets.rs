@@ -122,3 +122,37 @@ pub fn score_color(score: u32, pass_mark: u32) -> Color {
         BAD
     }
 }
+
+/// A node whose content scrolls with the mouse wheel, the arrow keys and Page Up / Page Down.
+#[derive(Component, Debug, Default)]
+pub struct Scrollable;
+
+/// Scrolls every `Scrollable` on screen.
+pub(crate) fn scroll(
+    mut wheel: MessageReader<bevy::input::mouse::MouseWheel>,
+    keys: Option<Res<ButtonInput<KeyCode>>>,
+    mut lists: Query<(&mut ScrollPosition, &ComputedNode), With<Scrollable>>,
+) {
+    let mut dy = 0.0;
+    for ev in wheel.read() {
+        dy -= match ev.unit {
+            bevy::input::mouse::MouseScrollUnit::Line => ev.y * 28.0,
+            bevy::input::mouse::MouseScrollUnit::Pixel => ev.y,
+        };
+    }
+    if let Some(keys) = keys {
+        if keys.just_pressed(KeyCode::PageDown) {
+            dy += 300.0;
+        }
+        if keys.just_pressed(KeyCode::PageUp) {
+            dy -= 300.0;
+        }
+    }
+    if dy == 0.0 {
+        return;
+    }
+    for (mut pos, node) in &mut lists {
+        let max = ((node.content_size() - node.size()) * node.inverse_scale_factor()).max(Vec2::ZERO);
+        pos.y = (pos.y.min(max.y) + dy).clamp(0.0, max.y);
+    }
+}
