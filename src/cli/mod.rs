@@ -1,12 +1,14 @@
 //! The command line: argument definitions and dispatch to one module per subcommand.
 
 mod diagnostics;
+mod export;
 mod list;
 mod manager;
 mod play;
 mod promote;
 mod record;
 mod records_args;
+mod report;
 mod report_text;
 mod score;
 mod trainee;
@@ -70,6 +72,8 @@ pub enum Command {
     /// Put a trainee back on the first rung, with a manager's approval (see `promote --help`).
     Reset(promote::Args),
     Verify(verify::Args),
+    Report(report::Args),
+    Export(export::Args),
     #[cfg(feature = "gui")]
     Window(window::WindowArgs),
     #[cfg(feature = "gui")]
@@ -98,6 +102,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::Demote(a) => promote::run(promote::Kind::Demote, a),
         Command::Reset(a) => promote::run(promote::Kind::Reset, a),
         Command::Verify(a) => verify::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Export(a) => export::run(a),
         #[cfg(feature = "gui")]
         Command::Window(a) => window::window(a),
         #[cfg(feature = "gui")]

@@ -187,6 +187,19 @@ pub struct TraineeReport {
     pub promotions: Vec<PromotionRow>,
 }
 
+/// A trainee's mean quality on one script stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageStat {
+    pub trainee_id: i64,
+    pub role: Role,
+    pub stage: String,
+    pub title: String,
+    /// 0–1.
+    pub quality: f64,
+    /// Runs that reached the stage.
+    pub runs: u32,
+}
+
 /// One thing `verify` found wrong.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
@@ -507,6 +520,50 @@ impl Records {
             None => self.db.query(&format!("{sql} ORDER BY id"), &[])?,
         };
         Ok(rows.into_iter().map(|r| run_row(&r)).collect())
+    }
+
+    /// Every run played since a time (seconds since the epoch), optionally of one role's scenarios.
+    pub fn runs_since(&mut self, since: Option<i64>, role: Option<Role>) -> Result<Vec<RunRow>, RecordsError> {
+        let sql =
+            "SELECT id, trainee_id, scenario, role, mode, score, adherence, passed, critical, finished, outcome, label,
+                    version, scenario_hash, played_at, recorded_at, duration_ms FROM runs WHERE played_at >= $1";
+        let since = since.unwrap_or(i64::MIN).into();
+        let rows = match role {
+            Some(r) => self.db.query(&format!("{sql} AND role = $2 ORDER BY id"), &[since, r.as_str().into()])?,
+            None => self.db.query(&format!("{sql} ORDER BY id"), &[since])?,
+        };
+        Ok(rows.into_iter().map(|r| run_row(&r)).collect())
+    }
+
+    /// The chained hash of every run, by id (stable identifiers for exports).
+    pub fn run_hashes(&mut self) -> Result<HashMap<i64, String>, RecordsError> {
+        Ok(self.db.query("SELECT id, hash FROM runs", &[])?.into_iter().map(|r| (r[0].int(), r[1].text())).collect())
+    }
+
+    /// How each trainee did on each script stage since a time: mean quality over the runs that
+    /// reached it.
+    pub fn stage_stats(&mut self, since: Option<i64>, role: Option<Role>) -> Result<Vec<StageStat>, RecordsError> {
+        let sql = "SELECT s.trainee_id, s.role, s.stage, MIN(s.title), AVG(s.quality), COUNT(*)
+                   FROM run_stages s JOIN runs r ON r.id = s.run_id WHERE r.played_at >= $1";
+        let since = since.unwrap_or(i64::MIN).into();
+        let rows = match role {
+            Some(r) => self.db.query(
+                &format!("{sql} AND s.role = $2 GROUP BY s.trainee_id, s.role, s.stage"),
+                &[since, r.as_str().into()],
+            )?,
+            None => self.db.query(&format!("{sql} GROUP BY s.trainee_id, s.role, s.stage"), &[since])?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| StageStat {
+                trainee_id: r[0].int(),
+                role: role_of(&r[1].text()),
+                stage: r[2].text(),
+                title: r[3].text(),
+                quality: r[4].real(),
+                runs: r[5].int() as u32,
+            })
+            .collect())
     }
 
     /// The score breakdown (with every turn's feedback) and the run file of a stored run.
@@ -1076,6 +1133,7 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
         )?
         .map_or(0, |v| v.int());
     set_chain_head(db, "runs_head", &hash)?;
+    insert_stages(db, id, trainee.id, playable.scenario.role.as_str(), s)?;
     if let Some(e) = &p.exam {
         db.execute(
             "INSERT INTO exam_results (run_id, trainee_id, scenario, to_role, mode, score, passed, counted, note)
@@ -1096,6 +1154,31 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
     let what = format!("run {id}: {} {} score {}", playable.id(), p.mode, s.score);
     Records::audit(db, now, &trainee.name, "run.record", &what)?;
     Ok(id)
+}
+
+/// One row per script stage the call reached, for the managers' reports.
+pub(crate) fn insert_stages(
+    db: &mut Db,
+    run_id: i64,
+    trainee_id: i64,
+    role: &str,
+    s: &Score,
+) -> Result<(), RecordsError> {
+    for st in s.stages.iter().filter(|st| st.turns > 0) {
+        db.execute(
+            "INSERT INTO run_stages (run_id, trainee_id, role, stage, title, quality, turns) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                run_id.into(),
+                trainee_id.into(),
+                role.into(),
+                st.id.as_str().into(),
+                st.title.as_str().into(),
+                st.quality.unwrap_or(0.0).into(),
+                st.turns.into(),
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 fn outcome_str(o: Outcome) -> &'static str {

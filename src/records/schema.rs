@@ -84,6 +84,20 @@ pub const MIGRATIONS: &[&str] = &[
     );
     ALTER TABLE runs ADD COLUMN duration_ms BIGINT NOT NULL DEFAULT 0;
     CREATE INDEX runs_by_scenario ON runs (trainee_id, scenario);",
+    // 3: how each script stage went in each run, for the managers' reports (filled in for
+    //    existing runs from their stored breakdowns).
+    "CREATE TABLE run_stages (
+        run_id BIGINT NOT NULL REFERENCES runs(id),
+        trainee_id BIGINT NOT NULL,
+        role TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        title TEXT NOT NULL,
+        quality {real} NOT NULL,
+        turns BIGINT NOT NULL,
+        PRIMARY KEY (run_id, stage)
+    );
+    CREATE INDEX run_stages_by_trainee ON run_stages (trainee_id, stage);
+    CREATE INDEX runs_by_time ON runs (played_at);",
 ];
 
 /// The schema version this callforge writes.
@@ -124,6 +138,7 @@ pub fn migrate(db: &mut Db, target: i64, now: i64) -> Result<Vec<i64>, RecordsEr
             }
             let step = MIGRATIONS[have as usize];
             db.batch(&spell(step, db.engine()))?;
+            backfill(db, have + 1)?;
             db.execute(
                 "UPDATE meta SET value = $1 WHERE key = 'schema_version'",
                 &[Value::from((have + 1).to_string())],
@@ -145,4 +160,17 @@ pub fn migrate(db: &mut Db, target: i64, now: i64) -> Result<Vec<i64>, RecordsEr
             }
         }
     }
+}
+
+/// Data a migration derives from what is already stored.
+fn backfill(db: &mut Db, version: i64) -> Result<(), RecordsError> {
+    if version != 3 {
+        return Ok(());
+    }
+    let rows = db.query("SELECT id, trainee_id, role, breakdown FROM runs ORDER BY id", &[])?;
+    for r in rows {
+        let Ok(score) = serde_json::from_str::<crate::domain::Score>(&r[3].text()) else { continue };
+        super::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score)?;
+    }
+    Ok(())
 }

@@ -1,0 +1,422 @@
+//! The team report as one self-contained HTML page: inline CSS, inline SVG charts, no external
+//! assets, laid out to print on A4 (each trainee starts a new page).
+
+use super::{StageColumn, TeamReport, TraineeSummary};
+use crate::domain::feedback::Lang;
+use crate::domain::model::{Mode, Outcome, Role};
+use crate::records::{RunRow, format_time};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+/// The report's words, per language.
+struct Words {
+    title: &'static str,
+    generated: &'static str,
+    period: &'static str,
+    all_time: &'static str,
+    role_filter: &'static str,
+    all_roles: &'static str,
+    team: &'static str,
+    trainee: &'static str,
+    role: &'static str,
+    runs_week: &'static str,
+    runs: &'static str,
+    average: &'static str,
+    best: &'static str,
+    last: &'static str,
+    eligible: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    sort_hint: &'static str,
+    weakest: &'static str,
+    heatmap: &'static str,
+    scores: &'static str,
+    strength: &'static str,
+    latest: &'static str,
+    played: &'static str,
+    scenario: &'static str,
+    mode: &'static str,
+    score: &'static str,
+    outcome: &'static str,
+    passed: &'static str,
+    failed: &'static str,
+    transcript: &'static str,
+    customer: &'static str,
+    said: &'static str,
+    missing: &'static str,
+    next_rung: &'static str,
+    practice: &'static str,
+    exams: &'static str,
+    promotions: &'static str,
+    approved_by: &'static str,
+    no_runs: &'static str,
+    no_trainees: &'static str,
+    modes: [&'static str; 3],
+    roles: [&'static str; 3],
+}
+
+const EN: Words = Words {
+    title: "Sales training report",
+    generated: "Generated",
+    period: "Period: since",
+    all_time: "Period: all time",
+    role_filter: "Role",
+    all_roles: "all roles",
+    team: "The team",
+    trainee: "Trainee",
+    role: "Rung",
+    runs_week: "Runs this week",
+    runs: "Runs",
+    average: "Average",
+    best: "Best",
+    last: "Last activity",
+    eligible: "Eligible for promotion",
+    yes: "yes",
+    no: "no",
+    sort_hint: "Click a column heading to sort.",
+    weakest: "Weakest script stages across the team",
+    heatmap: "Stage × trainee (mean quality of the stage, 0–100)",
+    scores: "Score over time",
+    strength: "Strength per script stage",
+    latest: "Latest runs",
+    played: "Played",
+    scenario: "Scenario",
+    mode: "Mode",
+    score: "Score",
+    outcome: "Call outcome",
+    passed: "passed",
+    failed: "failed",
+    transcript: "Turn by turn",
+    customer: "Customer",
+    said: "Said",
+    missing: "Still missing",
+    next_rung: "Next rung",
+    practice: "Practice runs",
+    exams: "Exams",
+    promotions: "Promotions and changes of rung",
+    approved_by: "approved by",
+    no_runs: "No runs in this period.",
+    no_trainees: "No trainees match this report.",
+    modes: ["Practice", "Exam", "Recall"],
+    roles: ["Lead generator", "Closer", "Account manager"],
+};
+
+const RU: Words = Words {
+    title: "Отчёт по обучению продажам",
+    generated: "Сформирован",
+    period: "Период: с",
+    all_time: "Период: всё время",
+    role_filter: "Роль",
+    all_roles: "все роли",
+    team: "Команда",
+    trainee: "Стажёр",
+    role: "Ступень",
+    runs_week: "Звонков за неделю",
+    runs: "Звонков",
+    average: "Средний балл",
+    best: "Лучший",
+    last: "Последняя активность",
+    eligible: "Готов к повышению",
+    yes: "да",
+    no: "нет",
+    sort_hint: "Щёлкните заголовок столбца, чтобы отсортировать.",
+    weakest: "Самые слабые этапы скрипта в команде",
+    heatmap: "Этап × стажёр (среднее качество этапа, 0–100)",
+    scores: "Баллы по времени",
+    strength: "Сила по этапам скрипта",
+    latest: "Последние звонки",
+    played: "Дата",
+    scenario: "Сценарий",
+    mode: "Режим",
+    score: "Балл",
+    outcome: "Итог звонка",
+    passed: "сдано",
+    failed: "не сдано",
+    transcript: "По репликам",
+    customer: "Клиент",
+    said: "Сказано",
+    missing: "Осталось",
+    next_rung: "Следующая ступень",
+    practice: "Тренировочных звонков",
+    exams: "Экзамены",
+    promotions: "Повышения и смены ступени",
+    approved_by: "утвердил(а)",
+    no_runs: "За этот период звонков нет.",
+    no_trainees: "Под условия отчёта не подходит ни один стажёр.",
+    modes: ["Тренировка", "Экзамен", "По памяти"],
+    roles: ["Лидогенератор", "Клоузер", "Аккаунт-менеджер"],
+};
+
+fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Ru => &RU,
+    }
+}
+
+const CSS: &str = r#"
+*{box-sizing:border-box}
+body{font-family:"DejaVu Sans",Arial,Helvetica,sans-serif;color:#1d2330;margin:24px;font-size:13px;line-height:1.35}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 8px;border-bottom:2px solid #2f6fd6;padding-bottom:3px}
+h3{font-size:14px;margin:14px 0 6px}.meta{color:#5b6475}
+table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border:1px solid #d5dae3;padding:4px 6px;text-align:left;vertical-align:top}
+th{background:#eef2f8;cursor:pointer;white-space:nowrap}td.num,th.num{text-align:right}
+.ok{color:#17803d;font-weight:bold}.bad{color:#c0392b;font-weight:bold}.dim{color:#7a8294}
+.heat td{text-align:center;font-size:11px;min-width:34px}.heat th{font-size:11px;white-space:normal;cursor:default}
+.trainee{margin-top:26px}.charts{display:flex;gap:18px;flex-wrap:wrap}
+.turn{margin:2px 0 6px 0;padding-left:8px;border-left:3px solid #d5dae3}.turn.hit{border-color:#3fae6a}.turn.miss{border-color:#e05252}
+svg{background:#fafbfd;border:1px solid #e2e6ee}
+@page{size:A4;margin:12mm}
+@media print{body{margin:0;font-size:10.5px}th{cursor:default}.trainee{break-before:page}table,svg,.turn{break-inside:avoid}.noprint{display:none}}
+"#;
+
+/// Sorts a table by the clicked column; the page reads fine without it.
+const SORT_JS: &str = r#"
+document.querySelectorAll('table.sortable th').forEach(function(th, i){th.addEventListener('click', function(){
+ var tb=th.closest('table').tBodies[0], rows=Array.from(tb.rows), asc=th.dataset.asc!=='1';
+ rows.sort(function(a,b){var x=a.cells[i].dataset.v||a.cells[i].textContent, y=b.cells[i].dataset.v||b.cells[i].textContent;
+  var nx=parseFloat(x), ny=parseFloat(y); var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y); return asc?c:-c;});
+ rows.forEach(function(r){tb.appendChild(r)}); th.dataset.asc=asc?'1':'0';});});
+"#;
+
+fn role_name(w: &Words, r: Role) -> &'static str {
+    w.roles[r as usize]
+}
+
+fn mode_name(w: &Words, m: Mode) -> &'static str {
+    w.modes[m as usize]
+}
+
+fn day(t: i64) -> String {
+    format_time(t).chars().take(10).collect()
+}
+
+fn when(t: i64) -> String {
+    format_time(t).replace('T', " ").trim_end_matches('Z').chars().take(16).collect()
+}
+
+/// A colour from red (0) through amber to green (1).
+fn heat_color(q: f64) -> String {
+    let q = q.clamp(0.0, 1.0);
+    let (r, g, b) = if q < 0.5 {
+        let t = q / 0.5;
+        (224.0 + (240.0 - 224.0) * t, 82.0 + (176.0 - 82.0) * t, 82.0 + (63.0 - 82.0) * t)
+    } else {
+        let t = (q - 0.5) / 0.5;
+        (240.0 + (63.0 - 240.0) * t, 176.0 + (174.0 - 176.0) * t, 63.0 + (106.0 - 63.0) * t)
+    };
+    format!("rgb({:.0},{:.0},{:.0})", r, g, b)
+}
+
+/// The trainee's scores in order, with the pass mark 80 as a reference line.
+fn score_chart(runs: &[RunRow]) -> Markup {
+    let (w, h, pad) = (520.0, 150.0, 26.0);
+    // At most 200 points: every n-th run, always the last.
+    let step = runs.len().div_ceil(200).max(1);
+    let picked: Vec<&RunRow> =
+        runs.iter().enumerate().filter(|(i, _)| i % step == 0 || *i + 1 == runs.len()).map(|(_, r)| r).collect();
+    let n = picked.len().max(2) - 1;
+    let x = |i: usize| pad + (i as f64 / n as f64) * (w - pad - 12.0);
+    let y = |s: u32| h - pad - (f64::from(s) / 100.0) * (h - 2.0 * pad);
+    let points: Vec<String> =
+        picked.iter().enumerate().map(|(i, r)| format!("{:.1},{:.1}", x(i), y(r.score))).collect();
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(w) height=(h) viewBox=(format!("0 0 {w} {h}")) role="img" {
+            @for v in [0u32, 50, 80, 100] {
+                line x1=(pad) x2=(w - 8.0) y1=(format!("{:.1}", y(v))) y2=(format!("{:.1}", y(v)))
+                    stroke=(if v == 80 { "#2f6fd6" } else { "#dde2ea" }) stroke-dasharray=(if v == 80 { "4 3" } else { "none" }) {}
+                text x="2" y=(format!("{:.1}", y(v) + 3.0)) font-size="9" fill="#7a8294" { (v) }
+            }
+            @if picked.len() > 1 {
+                polyline fill="none" stroke="#2f6fd6" stroke-width="1.6" points=(points.join(" ")) {}
+            }
+            @if picked.len() <= 60 {
+                @for (i, r) in picked.iter().enumerate() {
+                    circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(r.score))) r="2.6" fill=(if r.passed { "#17803d" } else { "#c0392b" }) {
+                        title { (r.scenario) " " (day(r.played_at)) ": " (r.score) }
+                    }
+                }
+            }
+            @if let (Some(first), Some(last)) = (runs.first(), runs.last()) {
+                text x=(pad) y=(h - 6.0) font-size="9" fill="#7a8294" { (day(first.played_at)) }
+                text x=(w - 12.0) y=(h - 6.0) font-size="9" fill="#7a8294" text-anchor="end" { (day(last.played_at)) }
+            }
+        }
+    }
+}
+
+/// Horizontal bars: (label, quality 0–1), weakest first.
+fn bars(items: &[(String, f64)]) -> Markup {
+    let (w, row, label_w) = (520.0, 18.0, 250.0);
+    let h = row * items.len().max(1) as f64 + 8.0;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" width=(w) height=(h) viewBox=(format!("0 0 {w} {h}")) role="img" {
+            @for (i, (label, q)) in items.iter().enumerate() {
+                @let y = 4.0 + row * i as f64;
+                @let bw = ((w - label_w - 50.0) * q.clamp(0.0, 1.0)).max(1.0);
+                text x="4" y=(y + 12.0) font-size="10" fill="#1d2330" { (label.chars().take(42).collect::<String>()) }
+                rect x=(label_w) y=(y + 2.0) width=(format!("{bw:.1}")) height=(row - 6.0) fill=(heat_color(*q)) {}
+                text x=(format!("{:.1}", label_w + bw + 4.0)) y=(y + 12.0) font-size="10" fill="#5b6475" { (format!("{:.0}", q * 100.0)) }
+            }
+        }
+    }
+}
+
+fn team_table(w: &Words, report: &TeamReport) -> Markup {
+    html! {
+        p.noprint.dim { (w.sort_hint) }
+        table.sortable #team {
+            thead { tr {
+                th { (w.trainee) } th { (w.role) } th.num { (w.runs_week) } th.num { (w.runs) }
+                th.num { (w.average) } th.num { (w.best) } th { (w.last) } th { (w.eligible) }
+            } }
+            tbody {
+                @for t in &report.trainees {
+                    tr {
+                        td { a href=(format!("#t{}", t.trainee.id)) { (t.trainee.name) } }
+                        td data-v=(t.trainee.role as u8) { (role_name(w, t.trainee.role)) }
+                        td.num { (t.runs_this_week) }
+                        td.num { (t.runs.len()) }
+                        td.num data-v=(t.average.unwrap_or(-1.0)) { @if let Some(a) = t.average { (format!("{a:.1}")) } @else { "—" } }
+                        td.num data-v=(t.best.map_or(-1, i64::from)) { @if let Some(b) = t.best { (b) } @else { "—" } }
+                        td data-v=(t.last_activity.unwrap_or(0)) { @if let Some(l) = t.last_activity { (when(l)) } @else { "—" } }
+                        td { @if t.eligible() { span.ok { (w.yes) } } @else { span.dim { (w.no) } } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn heatmap(w: &Words, report: &TeamReport) -> Markup {
+    let columns: Vec<&StageColumn> = report.stages.iter().take(24).collect();
+    html! {
+        table.heat {
+            thead { tr {
+                th { (w.trainee) }
+                @for c in &columns { th title=(c.key) { (c.title) } }
+            } }
+            tbody {
+                @for t in &report.trainees {
+                    tr {
+                        td style="text-align:left" { (t.trainee.name) }
+                        @for c in &columns {
+                            @match report.heat.get(&(t.trainee.id, c.key.clone())) {
+                                Some((q, n)) => td style=(format!("background:{}", heat_color(*q))) title=(format!("{n} runs")) { (format!("{:.0}", q * 100.0)) },
+                                None => td.dim { "·" },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
+    let strength: Vec<(String, f64)> = report
+        .stages
+        .iter()
+        .filter_map(|c| report.heat.get(&(t.trainee.id, c.key.clone())).map(|(q, _)| (c.title.clone(), *q)))
+        .collect();
+    html! {
+        section.trainee id=(format!("t{}", t.trainee.id)) {
+            h2 { (t.trainee.name) " — " (role_name(w, t.trainee.role)) }
+            @if let Some(e) = &t.eligibility {
+                @if let Some(next) = e.next {
+                    p {
+                        (w.next_rung) ": " b { (role_name(w, next)) } ". "
+                        (w.practice) ": " (e.practice_runs) " / " (e.practice_needed) ". "
+                        (w.exams) ": " (e.exams.iter().filter(|x| x.passed).count()) " / " (e.exams.len()) ". "
+                        @if e.eligible { span.ok { (w.eligible) } } @else { span.dim { (w.missing) ": " (e.missing.join("; ")) } }
+                    }
+                }
+            }
+            @if t.runs.is_empty() {
+                p.dim { (w.no_runs) }
+            } @else {
+                div.charts {
+                    div { h3 { (w.scores) } (score_chart(&t.runs)) }
+                    @if !strength.is_empty() { div { h3 { (w.strength) } (bars(&strength)) } }
+                }
+                h3 { (w.latest) }
+                table {
+                    thead { tr { th { (w.played) } th { (w.scenario) } th { (w.mode) } th.num { (w.score) } th { (w.outcome) } } }
+                    tbody {
+                        @for r in t.runs.iter().rev().take(12) {
+                            tr {
+                                td { (when(r.played_at)) }
+                                td { (r.scenario) }
+                                td { (mode_name(w, r.mode)) }
+                                td.num { span class=(if r.passed { "ok" } else { "bad" }) { (r.score) } " " (if r.passed { w.passed } else { w.failed }) }
+                                td { (r.label) @if r.outcome == Outcome::Failure { " ✗" } }
+                            }
+                        }
+                    }
+                }
+                @for (row, score) in &t.transcripts {
+                    h3 { (w.transcript) ": " (row.scenario) ", " (when(row.played_at)) " — " (score.score) }
+                    @for turn in &score.turns {
+                        div class=(if turn.q.is_none() { "turn" } else if turn.hit { "turn hit" } else { "turn miss" }) {
+                            div.dim { (w.customer) ": " (turn.customer) }
+                            @if let Some(title) = &turn.expected_title { div { b { (title) } } }
+                            div { (w.said) ": “" (turn.said) "”" @if let Some(q) = turn.q { " — q " (format!("{q:.2}")) } }
+                            div.dim { (turn.feedback) @for n in &turn.notes { " · " (n) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The whole report as HTML text.
+pub fn render(report: &TeamReport, lang: Lang) -> String {
+    let w = words(lang);
+    let weakest: Vec<(String, f64)> =
+        report.stages.iter().take(10).map(|c| (format!("{} — {}", role_name(w, c.role), c.title), c.quality)).collect();
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (w.title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                h1 { "callforge — " (w.title) }
+                p.meta {
+                    (w.generated) ": " (when(report.generated_at)) " UTC · "
+                    @if let Some(s) = report.since { (w.period) " " (day(s)) } @else { (w.all_time) }
+                    " · " (w.role_filter) ": " @if let Some(r) = report.role { (role_name(w, r)) } @else { (w.all_roles) }
+                }
+                h2 { (w.team) }
+                @if report.trainees.is_empty() { p.dim { (w.no_trainees) } } @else { (team_table(w, report)) }
+                @if !report.stages.is_empty() {
+                    h2 { (w.weakest) }
+                    (bars(&weakest))
+                    h3 { (w.heatmap) }
+                    (heatmap(w, report))
+                }
+                @for t in &report.trainees { (trainee_page(w, report, t)) }
+                @if !report.promotions.is_empty() {
+                    h2 { (w.promotions) }
+                    table {
+                        tbody {
+                            @for p in &report.promotions {
+                                tr {
+                                    td { (when(p.at)) }
+                                    td { (report.trainees.iter().find(|t| t.trainee.id == p.trainee_id).map_or(String::new(), |t| t.trainee.name.clone())) }
+                                    td { (p.kind) ": " (role_name(w, p.from_role)) " → " (role_name(w, p.to_role)) }
+                                    td { (w.approved_by) " " (p.manager) }
+                                }
+                            }
+                        }
+                    }
+                }
+                script { (PreEscaped(SORT_JS)) }
+            }
+        }
+    };
+    page.into_string()
+}
