@@ -8,6 +8,7 @@ mod diagnostics;
 mod golden;
 mod records;
 mod reliability;
+mod report;
 mod runtime;
 mod scoring;
 mod support;

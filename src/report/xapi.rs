@@ -36,7 +36,8 @@ pub fn iso_duration(ms: i64) -> String {
     if ms % 1000 == 0 {
         format!("PT{}S", ms / 1000)
     } else {
-        format!("PT{}.{:03}S", ms / 1000, ms % 1000).trim_end_matches('0').to_owned()
+        let fraction = format!("{:03}", ms % 1000);
+        format!("PT{}.{}S", ms / 1000, fraction.trim_end_matches('0'))
     }
 }
 

@@ -88,17 +88,22 @@ struct Row {
     nodes: usize,
     name: &'static str,
     load: Option<Duration>,
-    /// Median time of one turn, restarts left out.
-    turn: Duration,
-    /// Median time of one turn, restarts included.
-    turn_all: Duration,
-    /// Median time of one restart.
-    restart: Duration,
+    /// Median nanoseconds of one turn, restarts left out.
+    turn: f64,
+    /// Median nanoseconds of one turn, restarts included.
+    turn_all: f64,
+    /// Median nanoseconds of one restart.
+    restart: f64,
     restarts: usize,
 }
 
-/// Times `TURNS` turns of a runtime: each repetition starts the call afresh (untimed) and walks
-/// the same choice sequence.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Times `TURNS` turns of a runtime: each repetition puts the call back at the start (untimed)
+/// and walks the same choice sequence.
 fn stepping<S: Stepper>(
     row: &mut Row,
     plan: Plan,
@@ -107,27 +112,22 @@ fn stepping<S: Stepper>(
     mut reset: impl FnMut(&mut S),
 ) {
     let mut s = fresh();
-    let mut turns = Vec::new();
-    let mut alls = Vec::new();
-    let mut restart = Vec::new();
-    let per_turn = |d: Duration| d / choices.len() as u32;
+    let (mut turns, mut alls, mut restart) = (Vec::new(), Vec::new(), Vec::new());
+    let n = choices.len() as f64;
     median_of(plan.step_reps, plan.step_budget, || {
         reset(&mut s);
         let (all, in_restarts, restarts) = walk(&mut s, choices);
-        turns.push(per_turn(all.saturating_sub(in_restarts)));
-        alls.push(per_turn(all));
-        restart.push(if restarts > 0 { in_restarts / restarts as u32 } else { Duration::ZERO });
+        let (all_ns, restarts_ns) = (all.as_secs_f64() * 1e9, in_restarts.as_secs_f64() * 1e9);
+        turns.push((all_ns - restarts_ns) / n);
+        alls.push(all_ns / n);
+        restart.push(if restarts > 0 { restarts_ns / restarts as f64 } else { 0.0 });
         row.restarts = restarts;
         all
     });
     // The warm-up repetition is not a sample.
-    for v in [&mut turns, &mut alls, &mut restart] {
-        v.remove(0);
-        v.sort();
-    }
-    row.turn = turns[turns.len() / 2];
-    row.turn_all = alls[alls.len() / 2];
-    row.restart = restart[restart.len() / 2];
+    row.turn = median(turns.split_off(1));
+    row.turn_all = median(alls.split_off(1));
+    row.restart = median(restart.split_off(1));
 }
 
 /// Walks `CHECKED_TURNS` turns and returns the line after each (`None` where the call ended).
@@ -164,10 +164,9 @@ fn fmt_ms(d: Duration) -> String {
     }
 }
 
-fn fmt_time(d: Duration) -> String {
-    let ns = d.as_secs_f64() * 1e9;
+fn fmt_ns(ns: f64) -> String {
     if ns >= 1e6 {
-        fmt_ms(d)
+        fmt_ms(Duration::from_secs_f64(ns / 1e9))
     } else if ns >= 1e3 {
         format!("{:.2} µs", ns / 1e3)
     } else {
@@ -305,9 +304,9 @@ fn print_table(rows: &[Row]) {
             r.nodes,
             r.name,
             r.load.map_or("—".to_owned(), fmt_ms),
-            fmt_time(r.turn),
-            fmt_time(r.turn_all),
-            fmt_time(r.restart),
+            fmt_ns(r.turn),
+            fmt_ns(r.turn_all),
+            fmt_ns(r.restart),
             r.restarts
         );
     }
@@ -324,7 +323,7 @@ fn print_targets(rows: &[Row], sizes: &[usize]) {
     println!("|---:|---|---:|---:|---:|");
     for &n in sizes {
         let (Some(cf), Some(bare)) = (get(n, "callforge"), get(n, "bare serde+ron")) else { continue };
-        let Some(peer) = ["bladeink", "yarnspinner", "replique"].iter().filter_map(|p| get(n, p)).min_by_key(|r| r.turn)
+        let Some(peer) = ["bladeink", "yarnspinner", "replique"].iter().filter_map(|p| get(n, p)).min_by(|a, b| a.turn.total_cmp(&b.turn))
         else {
             continue;
         };
@@ -332,9 +331,9 @@ fn print_targets(rows: &[Row], sizes: &[usize]) {
         println!(
             "| {n} | {} {} | {} | {:.1}× | {:.2}× |",
             peer.name,
-            fmt_time(peer.turn),
-            fmt_time(cf.turn),
-            ratio(peer.turn, cf.turn),
+            fmt_ns(peer.turn),
+            fmt_ns(cf.turn),
+            peer.turn / cf.turn,
             ratio(cl, bl)
         );
     }
@@ -355,20 +354,64 @@ fn print_targets(rows: &[Row], sizes: &[usize]) {
             .windows(2)
             .filter_map(|w| {
                 let (a, b) = (get(w[0], name)?, get(w[1], name)?);
-                Some(format!("{}→{}: {:.2}×", w[0], w[1], ratio(b.turn, a.turn)))
+                Some(format!("{}→{}: {:.2}×", w[0], w[1], b.turn / a.turn))
             })
             .collect();
         println!("| {name} | {} | {} |", steps.join(", "), turns.join(", "));
     }
 }
 
+/// `--profile WHAT NODES`: one thing in a loop for a profiler (`perf record`, `valgrind --tool=callgrind`).
+fn profile(what: &str, n: usize) -> Result<(), String> {
+    let g = Graph::generate(n, GRAPH_SEED);
+    let src = Sources::new(&g);
+    let choices = graph::choice_sequence(CHOICE_SEED, TURNS);
+    let reps = (1_000_000 / n).clamp(3, 1000);
+    let t = Instant::now();
+    match what {
+        "callforge-load" => {
+            for _ in 0..reps {
+                drop(runtimes::callforge_load(src.script.clone(), src.scenario.clone())?);
+            }
+        }
+        "bare-load" => {
+            for _ in 0..reps {
+                drop(runtimes::bare::load(&src.script, &src.scenario)?);
+            }
+        }
+        "callforge-turns" => {
+            let mut s = runtimes::callforge_load(src.script.clone(), src.scenario.clone())?;
+            for _ in 0..reps.min(100) {
+                s.restart();
+                walk(&mut s, &choices);
+            }
+        }
+        other => return Err(format!("--profile takes callforge-load, bare-load or callforge-turns, not {other}")),
+    }
+    eprintln!("{what} at {n} nodes: {reps} times in {:.2} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn usage() -> ! {
+    eprintln!("usage: callforge-bench [--quick | --profile callforge-load|bare-load|callforge-turns NODES]");
+    std::process::exit(2);
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = args.iter().any(|a| a == "--quick");
-    if let Some(bad) = args.iter().find(|a| *a != "--quick") {
-        eprintln!("unknown argument {bad}; the only option is --quick");
-        std::process::exit(2);
-    }
+    let quick = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => false,
+        ["--quick"] => true,
+        ["--profile", what, n] => {
+            let Ok(n) = n.parse::<usize>() else { usage() };
+            if let Err(e) = profile(what, n.max(2)) {
+                eprintln!("error: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
+        _ => usage(),
+    };
     let sizes: &[usize] = if quick { &[100, 1000] } else { &[100, 1000, 10_000] };
     eprintln!("callforge-bench: {VERSIONS}; {TURNS} turns, choices from xorshift({CHOICE_SEED}) % 3");
     let started = Instant::now();
