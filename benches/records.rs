@@ -1,4 +1,5 @@
-//! Records speed: storing a run, `trainee show` for a trainee with 10,000 runs, `verify` over 100,000.
+//! Records speed: storing a run, `trainee show` for a trainee with 10,000 runs, `verify` over
+//! 100,000, and the managers' report for 100 trainees × 1,000 runs.
 //!
 //! `cargo bench --no-default-features --bench records` (SQLite in a temporary folder; set
 //! CALLFORGE_BENCH_PG to a postgres:// URL of an empty database to measure PostgreSQL too).
@@ -106,6 +107,42 @@ fn bench(label: &str, location: &str, lib: &Library) {
     println!("{label}: verify 100,000 runs: {:.2} s, {:.0} runs/s", took.as_secs_f64(), 100_000.0 / took.as_secs_f64());
 }
 
+/// The HTML (and CSV) report over 100 trainees with 1,000 runs each.
+fn report(label: &str, location: &str, lib: &Library) {
+    let mut r = Records::open(location).expect("open");
+    let runs = runs();
+    let names: Vec<String> = (0..100).map(|i| format!("Trainee {i:03}")).collect();
+    for n in &names {
+        r.add_trainee(n, callforge::domain::Role::Generator).expect("trainee");
+    }
+    for n in &names {
+        let batch: Vec<(&str, &Run)> = (0..1000).map(|i| (n.as_str(), &runs[i % 2])).collect();
+        r.store_runs(&batch, lib).expect("batch");
+    }
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        let data = callforge::report::team(&mut r, lib, None, None).expect("report");
+        let html = callforge::report::html::render(&data, callforge::domain::feedback::Lang::En);
+        times.push(t0.elapsed());
+        size = html.len();
+        assert_eq!(data.trainees.len(), 100);
+    }
+    println!(
+        "{label}: HTML report, 100 trainees × 1,000 runs: median {:.0} ms, p95 {:.0} ms (5 times, {} KB)",
+        ms(median(times.clone())),
+        ms(p95(times)),
+        size / 1024
+    );
+    let dir = std::env::temp_dir().join(format!("callforge-bench-csv-{}", std::process::id()));
+    let t0 = Instant::now();
+    let data = callforge::report::team(&mut r, lib, None, None).expect("report");
+    callforge::report::csv::write_all(&data, &dir).expect("csv");
+    println!("{label}: CSV tables, same data: {:.0} ms", ms(t0.elapsed()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let lib = Library::load(&[root]);
@@ -113,6 +150,7 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let db = dir.join("bench.db");
     bench("sqlite", &db.display().to_string(), &lib);
+    report("sqlite", &dir.join("report.db").display().to_string(), &lib);
     let _ = std::fs::remove_dir_all(&dir);
     if let Ok(url) = std::env::var("CALLFORGE_BENCH_PG") {
         bench("postgres", &url, &lib);

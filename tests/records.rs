@@ -319,9 +319,9 @@ both!(verify_finds_edited_removed_and_forged_rows, |loc| {
     tamper(loc, "UPDATE runs SET trainee_id = 2 WHERE id = 2");
     assert!(problems(loc).contains(&("runs".into(), 2)), "a run moved to another trainee");
     tamper(loc, "UPDATE runs SET trainee_id = 1 WHERE id = 2");
-    tamper(loc, "DELETE FROM runs WHERE id = 3");
+    tamper(loc, "DELETE FROM run_stages WHERE run_id = 3; DELETE FROM runs WHERE id = 3");
     assert!(problems(loc).contains(&("runs".into(), 4)), "a removed run breaks the chain after it");
-    tamper(loc, "DELETE FROM runs WHERE id = 4");
+    tamper(loc, "DELETE FROM run_stages WHERE run_id = 4; DELETE FROM runs WHERE id = 4");
     assert!(!problems(loc).is_empty(), "removing the newest runs is seen");
     tamper(loc, "UPDATE promotions SET to_role = 'Closer'");
     assert!(problems(loc).iter().any(|(t, _)| t == "promotions"), "an edited promotion");
