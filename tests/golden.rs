@@ -119,7 +119,7 @@ fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64) -> Run {
         let right = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() == Some(e)));
         let wrong = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() != Some(e)));
         let input = match (skill, d.expects_typing()) {
-            (Skill::Average, true) if turn % 2 == 0 => {
+            (Skill::Average, true) if turn.is_multiple_of(2) => {
                 let line = d.text(&d.expected_stage().expect("typing needs a stage").line).into_owned();
                 Input::Type(format!("{} {line}", if p.scenario.language == "ru" { "Так," } else { "So," }))
             }

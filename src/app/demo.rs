@@ -22,6 +22,8 @@ pub struct DemoOptions {
     pub bench_seconds: Option<f32>,
     /// When the process started, for the launch time.
     pub started: Instant,
+    /// Create the tour's manager account (only in throwaway records).
+    pub create_manager: bool,
 }
 
 /// One step of the tour.
@@ -76,6 +78,10 @@ impl Plugin for DemoPlugin {
         if let Some(dir) = &o.screenshots {
             let _ = std::fs::create_dir_all(dir);
         }
+        if o.create_manager
+            && let Some(records) = app.world().get_resource::<super::RecordsRes>() {
+                let _ = records.with(|r| r.add_manager(DEMO_MANAGER.0, DEMO_MANAGER.1, None, None));
+            }
         app.insert_resource(Tour {
             steps,
             index: 0,
@@ -103,6 +109,8 @@ fn on(screen: Screen) -> fn(&mut World) -> bool {
         Screen::Picker => |w| in_screen(w, Screen::Picker),
         Screen::Call => |w| in_screen(w, Screen::Call),
         Screen::Results => |w| in_screen(w, Screen::Results),
+        Screen::ManagerLogin => |w| in_screen(w, Screen::ManagerLogin),
+        Screen::Manager => |w| in_screen(w, Screen::Manager),
     }
 }
 
@@ -168,9 +176,40 @@ fn tour_steps() -> Vec<Step> {
         }),
         Frames(20),
         Shot("06-results.png"),
+        Press(KeyCode::Escape),
+        Until("home after the results", on(Screen::Home)),
+        Press(KeyCode::Escape),
+        Until("start again", on(Screen::Start)),
+        Frames(3),
+        Press(KeyCode::ArrowDown),
+        Frames(2),
+        Press(KeyCode::ArrowDown),
+        Frames(2),
+        Press(KeyCode::Enter),
+        Until("manager login", on(Screen::ManagerLogin)),
+        Frames(3),
+        Type(DEMO_MANAGER.0),
+        Press(KeyCode::Tab),
+        Frames(2),
+        Type(DEMO_MANAGER.1),
+        Press(KeyCode::Enter),
+        Until("manager screen", on(Screen::Manager)),
+        Frames(15),
+        Shot("07-manager-team.png"),
+        Press(KeyCode::Enter),
+        Frames(15),
+        Shot("08-manager-trainee.png"),
+        Press(KeyCode::Escape),
+        Frames(3),
+        Press(KeyCode::KeyH),
+        Frames(15),
+        Shot("09-manager-heatmap.png"),
         Exit,
     ]
 }
+
+/// The manager account the tour logs in with (created only in the tour's in-memory records).
+pub const DEMO_MANAGER: (&str, &str) = ("demo", "demo pass 1");
 
 fn bench_steps() -> Vec<Step> {
     use Step::*;
@@ -226,6 +265,7 @@ fn type_text(w: &mut World, text: &str) {
 fn press(w: &mut World, code: KeyCode) {
     let logical = match code {
         KeyCode::Enter => Key::Enter,
+        KeyCode::Tab => Key::Tab,
         KeyCode::Escape => Key::Escape,
         KeyCode::F2 => Key::F2,
         _ => Key::Unidentified(bevy::input::keyboard::NativeKey::Unidentified),

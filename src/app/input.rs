@@ -13,6 +13,8 @@ pub struct TextField {
     pub focused: bool,
     /// At most this many characters.
     pub max_chars: usize,
+    /// Shows dots instead of the text (passwords).
+    pub masked: bool,
 }
 
 /// The `Text` that shows a field's value.
@@ -68,7 +70,9 @@ fn show_fields(
                     text.0 = if field.focused { format!("|{}", field.placeholder) } else { field.placeholder.clone() };
                     color.0 = super::theme::palette::TEXT_DIM;
                 } else {
-                    text.0 = if field.focused { format!("{}|", field.value) } else { field.value.clone() };
+                    let shown =
+                        if field.masked { "•".repeat(field.value.chars().count()) } else { field.value.clone() };
+                    text.0 = if field.focused { format!("{shown}|") } else { shown };
                     color.0 = super::theme::palette::TEXT;
                 }
             }
@@ -78,9 +82,18 @@ fn show_fields(
 
 /// A focused text field bundle with its text child.
 pub fn text_field(fonts: &super::theme::UiFonts, placeholder: &str, width: f32) -> impl Bundle {
+    field(fonts, placeholder, width, true, false)
+}
+
+/// A password field: its text shows as dots.
+pub fn password_field(fonts: &super::theme::UiFonts, placeholder: &str, width: f32, focused: bool) -> impl Bundle {
+    field(fonts, placeholder, width, focused, true)
+}
+
+fn field(fonts: &super::theme::UiFonts, placeholder: &str, width: f32, focused: bool, masked: bool) -> impl Bundle {
     (
         Name::new("Text field"),
-        TextField { value: String::new(), placeholder: placeholder.to_owned(), focused: true, max_chars: 300 },
+        TextField { value: String::new(), placeholder: placeholder.to_owned(), focused, max_chars: 300, masked },
         Node {
             width: px(width),
             min_height: px(44),

@@ -3,6 +3,10 @@
 //! `core_plugin` holds everything but the platform (window, renderer, sound, file watching), so
 //! headless tests run the same screens under `MinimalPlugins`.
 
+// Bevy systems receive every resource and query they use as a parameter, and queries spell out
+// their filters in their types: long parameter lists and query types are the idiom here.
+#![allow(clippy::too_many_arguments, clippy::type_complexity)]
+
 mod audio;
 pub mod demo;
 mod input;
@@ -36,6 +40,10 @@ pub enum Screen {
     Call,
     /// The score of the call just made.
     Results,
+    /// A manager logs in.
+    ManagerLogin,
+    /// The team, trainee pages and promotion approval.
+    Manager,
 }
 
 /// Who is training and how the interface looks.
@@ -97,7 +105,7 @@ pub enum Seeds {
 }
 
 impl Seeds {
-    pub fn next(&mut self) -> u64 {
+    pub fn draw(&mut self) -> u64 {
         match self {
             Seeds::Random => crate::cli::fresh_seed(),
             Seeds::Sequence(n) => {

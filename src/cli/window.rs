@@ -81,11 +81,12 @@ pub fn window(args: WindowArgs) -> CliResult {
 
 pub fn demo(args: DemoArgs, started: std::time::Instant) -> CliResult {
     let runs = std::env::temp_dir().join(format!("callforge-demo-runs-{}", std::process::id()));
+    let create_manager = args.db.is_none();
     let exit = crate::app::run(Options {
         scenarios: args.scenarios.dir,
         db: args.db.unwrap_or_else(|| ":memory:".to_owned()),
         runs_dir: runs,
-        demo: Some(DemoOptions { screenshots: args.screenshots, bench_seconds: args.bench, started }),
+        demo: Some(DemoOptions { screenshots: args.screenshots, bench_seconds: args.bench, started, create_manager }),
     });
     Ok(if exit.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -2,6 +2,7 @@
 
 pub mod call;
 mod home;
+pub mod manager;
 mod picker;
 mod results;
 mod start;
@@ -9,7 +10,7 @@ mod start;
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins((start::plugin, home::plugin, picker::plugin, call::plugin, results::plugin));
+    app.add_plugins((start::plugin, home::plugin, picker::plugin, call::plugin, results::plugin, manager::plugin));
 }
 
 /// The digit 1–9 pressed this frame (top row or keypad), as 0–8.

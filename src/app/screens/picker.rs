@@ -192,7 +192,7 @@ fn pick(
     if row.broken.is_some() || row.locked_until.is_some() {
         return;
     }
-    commands.insert_resource(CallRequest { scenario: row.id.clone(), mode: session.mode, seed: seeds.next() });
+    commands.insert_resource(CallRequest { scenario: row.id.clone(), mode: session.mode, seed: seeds.draw() });
     next.set(Screen::Call);
 }
 

@@ -224,7 +224,7 @@ fn act(
             commands.insert_resource(CallRequest {
                 scenario: run.scenario.clone(),
                 mode: run.mode,
-                seed: seeds.next(),
+                seed: seeds.draw(),
             });
             next.set(Screen::Call);
         }

@@ -31,6 +31,7 @@ struct StartState {
 enum StartButton {
     Profile(usize),
     Language(Lang),
+    Manager,
 }
 
 #[derive(Component, Debug)]
@@ -66,6 +67,10 @@ fn spawn(mut commands: Commands, fonts: Res<UiFonts>, state: Res<StartState>, se
                 }
                 list.spawn(widgets::label(&fonts, s.start_new, 16.0, palette::TEXT_DIM));
                 list.spawn((Row(state.profiles.len()), text_field(&fonts, s.start_new_hint, 520.0)));
+                list.spawn((
+                    Row(state.profiles.len() + 1),
+                    widgets::button(&fonts, s.start_manager, StartButton::Manager),
+                ));
             });
             cols.spawn(widgets::panel("Language", Val::Auto)).with_children(|lang| {
                 lang.spawn(widgets::heading(&fonts, s.start_language, 20.0));
@@ -105,7 +110,8 @@ fn keys(
     records: Res<RecordsRes>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    let len = state.profiles.len() + 1;
+    // Profiles, then the new-profile field, then the manager's entry.
+    let len = state.profiles.len() + 2;
     let mut selected = state.selected;
     if move_selection(&keys, &mut selected, len) {
         state.selected = selected;
@@ -122,6 +128,10 @@ fn keys(
     if let Some(t) = state.profiles.get(state.selected) {
         session.trainee = Some(t.clone());
         next.set(Screen::Home);
+        return;
+    }
+    if state.selected == state.profiles.len() + 1 {
+        next.set(Screen::ManagerLogin);
         return;
     }
     let name = fields.iter().next().map(|f| f.value.trim().to_owned()).unwrap_or_default();
@@ -162,6 +172,7 @@ fn buttons(
                 }
             }
             StartButton::Language(l) => session.lang = l,
+            StartButton::Manager => next.set(Screen::ManagerLogin),
         }
     }
 }

@@ -5,7 +5,7 @@ use bevy::prelude::*;
 pub const BACKGROUND: Color = Color::srgb(0.075, 0.086, 0.110);
 pub const PANEL: Color = Color::srgb(0.118, 0.133, 0.169);
 pub const PANEL_LIGHT: Color = Color::srgb(0.165, 0.184, 0.231);
-pub const BORDER: Color = Color::srgb(0.235, 0.259, 0.318);
+pub const BORDER: Color = Color::srgb(0.235, 0.259, 0.32);
 pub const TEXT: Color = Color::srgb(0.925, 0.937, 0.957);
 pub const TEXT_DIM: Color = Color::srgb(0.600, 0.635, 0.706);
 pub const ACCENT: Color = Color::srgb(0.255, 0.565, 0.969);
