@@ -79,9 +79,10 @@ impl Plugin for DemoPlugin {
             let _ = std::fs::create_dir_all(dir);
         }
         if o.create_manager
-            && let Some(records) = app.world().get_resource::<super::RecordsRes>() {
-                let _ = records.with(|r| r.add_manager(DEMO_MANAGER.0, DEMO_MANAGER.1, None, None));
-            }
+            && let Some(records) = app.world().get_resource::<super::RecordsRes>()
+        {
+            let _ = records.with(|r| r.add_manager(DEMO_MANAGER.0, DEMO_MANAGER.1, None, None));
+        }
         app.insert_resource(Tour {
             steps,
             index: 0,

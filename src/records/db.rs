@@ -108,9 +108,10 @@ impl std::fmt::Debug for Db {
 
 fn sqlite_err(e: rusqlite::Error) -> RecordsError {
     if let rusqlite::Error::SqliteFailure(code, _) = &e
-        && code.code == rusqlite::ErrorCode::ReadOnly {
-            return RecordsError::ReadOnly { what: "the SQLite database".to_owned() };
-        }
+        && code.code == rusqlite::ErrorCode::ReadOnly
+    {
+        return RecordsError::ReadOnly { what: "the SQLite database".to_owned() };
+    }
     RecordsError::Db(e.to_string())
 }
 

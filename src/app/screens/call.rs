@@ -282,13 +282,14 @@ fn keys(
     }
     if call.dialogue.expects_typing() {
         if enter_pressed(&keys)
-            && let Some(mut f) = fields.iter_mut().next() {
-                let text = f.value.trim().to_owned();
-                if !text.is_empty() {
-                    f.value.clear();
-                    answer(&mut call, Reply::Type(text), &mut cues);
-                }
+            && let Some(mut f) = fields.iter_mut().next()
+        {
+            let text = f.value.trim().to_owned();
+            if !text.is_empty() {
+                f.value.clear();
+                answer(&mut call, Reply::Type(text), &mut cues);
             }
+        }
     } else if let Some(d) = digit_pressed(&keys) {
         answer(&mut call, Reply::Choose(d), &mut cues);
     }
