@@ -294,3 +294,62 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         assert!(bright > 2000, "{name} has text on it: {bright} bright pixels");
     }
 }
+
+/// A manager logs in, opens an eligible trainee and approves the promotion, all by keyboard.
+#[test]
+fn a_manager_approves_a_promotion_from_the_keyboard() {
+    let db = tmp("manager.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let lib = bundled();
+    {
+        let mut r = callforge::records::Records::open(&db).expect("records");
+        r.add_trainee("Olga", Role::Generator).expect("trainee");
+        r.add_manager("boss", "correct horse", None, None).expect("manager");
+        let golden = |id: &str| -> callforge::domain::Run {
+            let text = std::fs::read_to_string(format!("{}/tests/golden/{id}.ron", env!("CARGO_MANIFEST_DIR")))
+                .expect("golden");
+            let start = text.find("run: Run(").expect("a run") + 5;
+            let end = text[start..].find("),\n").expect("end") + start + 1;
+            callforge::domain::parse::ron_options().from_str(&text[start..end]).expect("run")
+        };
+        let practice = golden("generator/busy-office-manager");
+        for _ in 0..10 {
+            r.store_run("Olga", &lib, &practice).expect("practice");
+        }
+        for id in ["closer/warm-lead-price", "closer/warm-lead-competitor"] {
+            let mut exam = golden(id);
+            exam.mode = Mode::Exam;
+            let stored = r.store_run("Olga", &lib, &exam).expect("exam");
+            assert!(stored.score.passed);
+        }
+    }
+    let mut app = headless(&db);
+    // Profiles: Olga, the new-profile field (selected), the manager's entry.
+    press(&mut app, KeyCode::ArrowDown);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::ManagerLogin);
+    type_text(&mut app, "boss");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "correct horse");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::Manager);
+    let texts = |app: &mut App| -> String {
+        app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect::<Vec<_>>().join("\n")
+    };
+    assert!(texts(&mut app).contains("Olga"), "the team table lists Olga");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert!(texts(&mut app).contains("Eligible for promotion to"), "{}", texts(&mut app));
+    press(&mut app, KeyCode::KeyA);
+    app.update();
+    type_text(&mut app, "correct horse");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert!(texts(&mut app).contains("Promoted"), "{}", texts(&mut app));
+    let mut r = callforge::records::Records::open(&db).expect("records");
+    assert_eq!(r.trainee("Olga").expect("olga").role, Role::Closer);
+    let p = r.promotions(None).expect("promotions");
+    assert_eq!((p.len(), p[0].manager.as_str()), (1, "boss"));
+}
