@@ -61,17 +61,7 @@ fn screen(app: &App) -> Screen {
 }
 
 fn digit(i: usize) -> KeyCode {
-    [
-        KeyCode::Digit1,
-        KeyCode::Digit2,
-        KeyCode::Digit3,
-        KeyCode::Digit4,
-        KeyCode::Digit5,
-        KeyCode::Digit6,
-        KeyCode::Digit7,
-        KeyCode::Digit8,
-        KeyCode::Digit9,
-    ][i]
+    callforge::app::screens::DIGITS[i]
 }
 
 /// Steps time until the customer has spoken and waits for a reply, or the call is over.

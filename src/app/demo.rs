@@ -299,18 +299,7 @@ fn answer(w: &mut World) {
             }
             _ => 0,
         };
-        const DIGITS: [KeyCode; 9] = [
-            KeyCode::Digit1,
-            KeyCode::Digit2,
-            KeyCode::Digit3,
-            KeyCode::Digit4,
-            KeyCode::Digit5,
-            KeyCode::Digit6,
-            KeyCode::Digit7,
-            KeyCode::Digit8,
-            KeyCode::Digit9,
-        ];
-        press(w, DIGITS[right.min(8)]);
+        press(w, super::screens::DIGITS[right.min(8)]);
     }
     w.resource_mut::<Tour>().answered = Some((turn, clock));
 }

@@ -13,19 +13,21 @@ pub(super) fn plugin(app: &mut App) {
     app.add_plugins((start::plugin, home::plugin, picker::plugin, call::plugin, results::plugin, manager::plugin));
 }
 
+/// The digit keys 1–9 of the top row: reply `i` is `DIGITS[i]`.
+pub const DIGITS: [KeyCode; 9] = [
+    KeyCode::Digit1,
+    KeyCode::Digit2,
+    KeyCode::Digit3,
+    KeyCode::Digit4,
+    KeyCode::Digit5,
+    KeyCode::Digit6,
+    KeyCode::Digit7,
+    KeyCode::Digit8,
+    KeyCode::Digit9,
+];
+
 /// The digit 1–9 pressed this frame (top row or keypad), as 0–8.
 pub(crate) fn digit_pressed(keys: &ButtonInput<KeyCode>) -> Option<usize> {
-    const TOP: [KeyCode; 9] = [
-        KeyCode::Digit1,
-        KeyCode::Digit2,
-        KeyCode::Digit3,
-        KeyCode::Digit4,
-        KeyCode::Digit5,
-        KeyCode::Digit6,
-        KeyCode::Digit7,
-        KeyCode::Digit8,
-        KeyCode::Digit9,
-    ];
     const PAD: [KeyCode; 9] = [
         KeyCode::Numpad1,
         KeyCode::Numpad2,
@@ -37,7 +39,7 @@ pub(crate) fn digit_pressed(keys: &ButtonInput<KeyCode>) -> Option<usize> {
         KeyCode::Numpad8,
         KeyCode::Numpad9,
     ];
-    (0..9).find(|&i| keys.just_pressed(TOP[i]) || keys.just_pressed(PAD[i]))
+    (0..9).find(|&i| keys.just_pressed(DIGITS[i]) || keys.just_pressed(PAD[i]))
 }
 
 /// Enter on either the main keyboard or the keypad.
