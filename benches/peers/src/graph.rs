@@ -58,7 +58,7 @@ impl Graph {
         for i in 0..n {
             let ring = Target::Line(((i + 1) % n) as u32);
             let jump = Target::Line((rng.next_u64() % n as u64) as u32);
-            let ends = i == n - 1 || rng.next_u64() % 20 == 0;
+            let ends = i == n - 1 || rng.next_u64().is_multiple_of(20);
             let third = if ends { Target::End } else { Target::Line((rng.next_u64() % n as u64) as u32) };
             targets.push([ring, jump, third]);
         }
@@ -165,7 +165,8 @@ pub fn callforge_scenario(g: &Graph) -> String {
 
 /// The same graph as compiled ink JSON (ink version 21), the form bladeink plays.
 ///
-/// It is what inklecate writes for the ink source
+/// It is, value for value, what `bladeink-compiler` 2.1.0 (the runtime's companion compiler) writes
+/// for the ink source
 ///
 /// ```text
 /// -> n0
@@ -181,31 +182,54 @@ pub fn callforge_scenario(g: &Graph) -> String {
 ///
 /// with sticky (`+`) choices, since a walk comes back to a knot many times.
 pub fn ink_json(g: &Graph) -> String {
-    let mut s = String::from(
-        "{\"inkVersion\":21,\"root\":[[{\"->\":\"n0\"},[\"done\",{\"#f\":5,\"#n\":\"g-0\"}],null],\"done\",{",
-    );
+    let mut s =
+        String::from("{\"inkVersion\":21,\"root\":[[{\"->\":\"n0\"},[\"done\",{\"#n\":\"g-0\"}],null],\"done\",{");
     for (i, targets) in g.targets.iter().enumerate() {
-        let _ = write!(s, "\"n{i}\":[[\"^{}\",\"\\n\",", say(i));
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "\"n{i}\":[\"^{}\",\"\\n\",", say(i));
         for k in 0..CHOICES {
-            let _ = write!(s, "\"ev\",\"str\",\"^{}\",\"/str\",\"/ev\",{{\"*\":\".^.c-{k}\",\"flg\":4}},", reply(i, k));
+            // The compiler writes the shorter of the global and the relative path.
+            let (global, relative) = (format!("n{i}.c-{k}"), format!(".^.c-{k}"));
+            let path = if relative.len() < global.len() { relative } else { global };
+            let _ = write!(s, "\"ev\",\"str\",\"^{}\",\"/str\",\"/ev\",{{\"*\":\"{path}\",\"flg\":4}},", reply(i, k));
         }
         s.push('{');
         for (k, target) in targets.iter().enumerate() {
-            if k > 0 {
-                s.push(',');
-            }
             match target {
                 Target::Line(t) => {
-                    let _ = write!(s, "\"c-{k}\":[\"\\n\",{{\"->\":\"n{t}\"}},{{\"#f\":5}}]");
+                    // A divert back to its own knot is shorter as a relative path.
+                    let global = format!("n{t}");
+                    let path = if *t as usize == i && global.len() > 4 { ".^.^".to_owned() } else { global };
+                    let _ = write!(s, "\"c-{k}\":[\"\\n\",{{\"->\":\"{path}\"}},{{\"#f\":5}}],");
                 }
                 Target::End => {
-                    let _ = write!(s, "\"c-{k}\":[\"\\n\",\"end\",{{\"#f\":5}}]");
+                    let _ = write!(s, "\"c-{k}\":[\"\\n\",\"end\",{{\"#f\":5}}],");
                 }
             }
         }
-        s.push_str("}],{\"#f\":1}],");
+        s.push_str("\"#f\":1}]");
     }
-    s.push_str("\"#f\":1}],\"listDefs\":{}}");
+    s.push_str("}],\"listDefs\":{}}");
+    s
+}
+
+/// The same graph as ink source, for `bladeink-compiler`.
+pub fn ink_source(g: &Graph) -> String {
+    let mut s = String::from("-> n0\n");
+    for (i, targets) in g.targets.iter().enumerate() {
+        let _ = writeln!(s, "=== n{i} ===\n{}", say(i));
+        for (k, target) in targets.iter().enumerate() {
+            let _ = writeln!(s, "+ [{}]", reply(i, k));
+            match target {
+                Target::Line(t) => {
+                    let _ = writeln!(s, "    -> n{t}");
+                }
+                Target::End => s.push_str("    -> END\n"),
+            }
+        }
+    }
     s
 }
 

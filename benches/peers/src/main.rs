@@ -1,4 +1,4 @@
-//! callforge's load and dialogue speed beside bladeink, yarnspinner, replique and a bare serde+ron walk, on one generated graph.
+//! Load and turn speed of callforge beside bladeink, yarnspinner, replique and a bare serde+ron walk of one graph.
 
 mod graph;
 mod runtimes;
@@ -19,8 +19,9 @@ const TURNS: usize = 100_000;
 /// Turns whose walk every runtime must agree on before it is timed.
 const CHECKED_TURNS: usize = 1_000;
 
-/// Which crate versions are measured (pinned with `=` in Cargo.toml).
-const VERSIONS: &str = "bladeink 2.1.0, yarnspinner 0.9.0, replique 0.3.0, ron 0.12.3, serde 1.0.229";
+/// Which crate versions are measured (the peers pinned with `=` in Cargo.toml, the rest by Cargo.lock).
+const VERSIONS: &str =
+    "bladeink 2.1.0, bladeink-compiler 2.1.0, yarnspinner 0.9.0, replique 0.3.0, ron 0.12.3, serde 1.0.229";
 
 #[derive(Debug, Clone, Copy)]
 struct Plan {
@@ -66,6 +67,28 @@ fn median_of(reps: usize, budget: Duration, mut f: impl FnMut() -> Duration) -> 
     samples[samples.len() / 2]
 }
 
+/// Like [`median_of`] for two things at once, run in alternation.
+fn paired_medians(
+    plan: Plan,
+    mut a: impl FnMut() -> Duration,
+    mut b: impl FnMut() -> Duration,
+) -> (Duration, Duration) {
+    let (mut sa, mut sb) = (Vec::new(), Vec::new());
+    median_of(plan.load_reps, plan.load_budget * 2, || {
+        let (da, db) = (a(), b());
+        sa.push(da);
+        sb.push(db);
+        da + db
+    });
+    // The warm-up round is not a sample.
+    let med = |mut v: Vec<Duration>| {
+        v.remove(0);
+        v.sort();
+        v[v.len() / 2]
+    };
+    (med(sa), med(sb))
+}
+
 /// One timed walk of every choice in `choices`, restarting the call whenever it ends.
 /// Returns the whole time, the part spent in restarts, and how many restarts there were.
 fn walk(s: &mut impl Stepper, choices: &[u8]) -> (Duration, Duration, usize) {
@@ -88,6 +111,8 @@ struct Row {
     nodes: usize,
     name: &'static str,
     load: Option<Duration>,
+    /// Whether the turn columns were measured.
+    stepped: bool,
     /// Median nanoseconds of one turn, restarts left out.
     turn: f64,
     /// Median nanoseconds of one turn, restarts included.
@@ -114,6 +139,7 @@ fn stepping<S: Stepper>(
     let mut s = fresh();
     let (mut turns, mut alls, mut restart) = (Vec::new(), Vec::new(), Vec::new());
     let n = choices.len() as f64;
+    row.stepped = true;
     median_of(plan.step_reps, plan.step_budget, || {
         reset(&mut s);
         let (all, in_restarts, restarts) = walk(&mut s, choices);
@@ -174,7 +200,69 @@ fn fmt_ns(ns: f64) -> String {
     }
 }
 
-fn measure(n: usize, quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
+/// Where callforge's load goes: the same steps `Library::from_sources` takes, timed one by one.
+#[derive(Debug, Clone)]
+struct Breakdown {
+    nodes: usize,
+    load: Duration,
+    parse: Duration,
+    hash: Duration,
+    copy: Duration,
+    drop: Duration,
+    normalise: Duration,
+}
+
+fn load_breakdown(n: usize, src: &Sources, plan: Plan, rows: &[Row]) -> Result<Breakdown, String> {
+    use callforge::domain::{Scenario, Script, content_hash, parse::ron_options};
+    let load = rows.iter().find(|r| r.nodes == n && r.name == "callforge").and_then(|r| r.load).unwrap_or_default();
+    let parse_both = || -> Result<(Script, Scenario), String> {
+        let script = ron_options().from_str::<Script>(&src.script).map_err(|e| format!("callforge model: {e}"))?;
+        let scenario =
+            ron_options().from_str::<Scenario>(&src.scenario).map_err(|e| format!("callforge model: {e}"))?;
+        Ok((script, scenario))
+    };
+    let (script, scenario) = parse_both()?;
+    let parse = median_of(plan.load_reps, plan.load_budget, || {
+        let t = Instant::now();
+        let parsed = parse_both();
+        let e = t.elapsed();
+        drop(parsed);
+        e
+    });
+    let hash = median_of(plan.load_reps, plan.load_budget, || {
+        let t = Instant::now();
+        std::hint::black_box(content_hash(&scenario, &script));
+        t.elapsed()
+    });
+    let copy = median_of(plan.load_reps, plan.load_budget, || {
+        let t = Instant::now();
+        let c = scenario.clone();
+        let e = t.elapsed();
+        drop(c);
+        e
+    });
+    let drop_time = median_of(plan.load_reps, plan.load_budget, || {
+        let c = scenario.clone();
+        let t = Instant::now();
+        drop(c);
+        t.elapsed()
+    });
+    // Validation normalises every choice text to see whether it has any words.
+    let normalise = median_of(plan.load_reps, plan.load_budget, || {
+        let t = Instant::now();
+        for (_, node) in scenario.nodes.iter() {
+            if let callforge::domain::model::Node::Line { choices, .. } = node {
+                for c in choices {
+                    std::hint::black_box(callforge::domain::text::normalise(&c.text).is_empty());
+                }
+            }
+        }
+        t.elapsed()
+    });
+    Ok(Breakdown { nodes: n, load, parse, hash, copy, drop: drop_time, normalise })
+}
+
+fn measure(n: usize, quick: bool, rows: &mut Vec<Row>, breakdown: &mut Vec<Breakdown>) -> Result<(), String> {
     let g = Graph::generate(n, GRAPH_SEED);
     let src = Sources::new(&g);
     let choices = graph::choice_sequence(CHOICE_SEED, TURNS);
@@ -188,6 +276,10 @@ fn measure(n: usize, quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
         src.replique.len() / 1024
     );
 
+    // The generated ink JSON must be what the ink compiler makes of the same graph.
+    if runtimes::ink_compile(&src.ink_source)? != src.ink_json {
+        return Err("the generated ink JSON differs from bladeink-compiler's output for the same graph".to_owned());
+    }
     // The walks must agree before anything is timed.
     let cf = runtimes::callforge_load(src.script.clone(), src.scenario.clone())?;
     if cf.warnings > 0 {
@@ -217,15 +309,27 @@ fn measure(n: usize, quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
     let load_time = |plan: Plan, f: &mut dyn FnMut() -> Duration| median_of(plan.load_reps, plan.load_budget, f);
 
     // callforge: load + validate + start, then turns reading the line and the choices as a front end does.
-    let mut row = Row { nodes: n, name: "callforge", ..Row::default() };
-    row.load = Some(load_time(fast, &mut || {
-        let (script, scenario) = (src.script.clone(), src.scenario.clone());
-        let t = Instant::now();
-        let walk = runtimes::callforge_load(script, scenario);
-        let e = t.elapsed();
-        drop(walk.expect("callforge loads"));
-        e
-    }));
+    // Its load and the bare parse are timed in alternation, so that whatever else the machine does
+    // weighs on both alike: their ratio is a target.
+    let (cf_load, bare_load) = paired_medians(
+        fast,
+        || {
+            let (script, scenario) = (src.script.clone(), src.scenario.clone());
+            let t = Instant::now();
+            let walk = runtimes::callforge_load(script, scenario);
+            let e = t.elapsed();
+            drop(walk.expect("callforge loads"));
+            e
+        },
+        || {
+            let t = Instant::now();
+            let parsed = runtimes::bare::load(&src.script, &src.scenario);
+            let e = t.elapsed();
+            drop(parsed.expect("bare loads"));
+            e
+        },
+    );
+    let mut row = Row { nodes: n, name: "callforge", load: Some(cf_load), ..Row::default() };
     let cf_fresh = || runtimes::callforge_load(src.script.clone(), src.scenario.clone()).expect("callforge loads");
     stepping(&mut row, fast, &choices, cf_fresh, |s| s.restart());
     rows.push(row);
@@ -240,16 +344,18 @@ fn measure(n: usize, quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
     rows.push(row);
 
     // The bare serde+ron baseline.
-    let mut row = Row { nodes: n, name: "bare serde+ron", ..Row::default() };
-    row.load = Some(load_time(fast, &mut || {
-        let t = Instant::now();
-        let parsed = runtimes::bare::load(&src.script, &src.scenario);
-        let e = t.elapsed();
-        drop(parsed.expect("bare loads"));
-        e
-    }));
+    let mut row = Row { nodes: n, name: "bare serde+ron", load: Some(bare_load), ..Row::default() };
     stepping(&mut row, fast, &choices, || runtimes::bare::Walk::new(&bare_scenario), |s| s.restart());
     rows.push(row);
+    let mut row = Row { nodes: n, name: "bare serde+ron, choose only", ..Row::default() };
+    let bare_choose_only = || {
+        let mut w = runtimes::bare::Walk::new(&bare_scenario);
+        w.read_text = false;
+        w
+    };
+    stepping(&mut row, fast, &choices, bare_choose_only, |s| s.restart());
+    rows.push(row);
+    breakdown.push(load_breakdown(n, &src, fast, rows)?);
 
     // bladeink: load of the compiled JSON.
     let mut row = Row { nodes: n, name: "bladeink", ..Row::default() };
@@ -263,6 +369,17 @@ fn measure(n: usize, quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
     stepping(&mut row, slow, &choices, || runtimes::ink_load(&src.ink_json).expect("bladeink loads"), |s| s.restart());
     rows.push(row);
 
+    // bladeink from ink source: compile + load, for comparison with the runtimes that compile at load.
+    let mut row = Row { nodes: n, name: "bladeink, compile + load", ..Row::default() };
+    row.load = Some(load_time(slow, &mut || {
+        let t = Instant::now();
+        let story = runtimes::ink_compile(&src.ink_source).and_then(|json| runtimes::ink_load(&json));
+        let e = t.elapsed();
+        drop(story.expect("bladeink compiles and loads"));
+        e
+    }));
+    rows.push(row);
+
     // yarnspinner: compile + load.
     let mut row = Row { nodes: n, name: "yarnspinner", ..Row::default() };
     row.load = Some(load_time(slow, &mut || {
@@ -273,9 +390,13 @@ fn measure(n: usize, quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
         drop(d.expect("yarnspinner loads"));
         e
     }));
-    stepping(&mut row, slow, &choices, || runtimes::yarn_load(src.yarn.clone()).expect("yarnspinner loads"), |s| {
-        s.reset()
-    });
+    stepping(
+        &mut row,
+        slow,
+        &choices,
+        || runtimes::yarn_load(src.yarn.clone()).expect("yarnspinner loads"),
+        |s| s.reset(),
+    );
     rows.push(row);
 
     // replique: parse + compile + start. Between repetitions a fresh walk, since `start` refuses a
@@ -296,18 +417,48 @@ fn measure(n: usize, quick: bool, rows: &mut Vec<Row>) -> Result<(), String> {
 }
 
 fn print_table(rows: &[Row]) {
-    println!("| nodes | runtime | load | turn | turn, with restarts | restart | restarts per {}k turns |", TURNS / 1000);
+    println!(
+        "| nodes | runtime | load | turn | turn, with restarts | restart | restarts per {}k turns |",
+        TURNS / 1000
+    );
     println!("|---:|---|---:|---:|---:|---:|---:|");
     for r in rows {
+        let turn = |ns: f64| if r.stepped { fmt_ns(ns) } else { "—".to_owned() };
         println!(
             "| {} | {} | {} | {} | {} | {} | {} |",
             r.nodes,
             r.name,
             r.load.map_or("—".to_owned(), fmt_ms),
-            fmt_ns(r.turn),
-            fmt_ns(r.turn_all),
-            fmt_ns(r.restart),
-            r.restarts
+            turn(r.turn),
+            turn(r.turn_all),
+            turn(r.restart),
+            if r.stepped { r.restarts.to_string() } else { "—".to_owned() }
+        );
+    }
+}
+
+fn print_breakdown(b: &[Breakdown]) {
+    println!();
+    println!("Where callforge's load goes (each step timed alone; the rest is the other checks, compiling the");
+    println!("graph and the line index):");
+    println!();
+    println!(
+        "| nodes | load | RON parse into the model | normalising choice texts | content hash | copy of the scenario | drop of the parsed copy | the rest |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in b {
+        let rest = r.load.saturating_sub(r.parse + r.normalise + r.hash + r.copy + r.drop);
+        let pct = |d: Duration| format!("{} ({:.0}%)", fmt_ms(d), 100.0 * ratio(d, r.load));
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            r.nodes,
+            fmt_ms(r.load),
+            pct(r.parse),
+            pct(r.normalise),
+            pct(r.hash),
+            pct(r.copy),
+            pct(r.drop),
+            pct(rest)
         );
     }
 }
@@ -319,11 +470,16 @@ fn ratio(a: Duration, b: Duration) -> f64 {
 fn print_targets(rows: &[Row], sizes: &[usize]) {
     let get = |n: usize, name: &str| rows.iter().find(|r| r.nodes == n && r.name == name);
     println!();
-    println!("| nodes | fastest peer turn | callforge turn | peer ÷ callforge (≥ 10) | callforge load ÷ bare load (≤ 2) |");
+    println!(
+        "| nodes | fastest peer turn | callforge turn | peer ÷ callforge (≥ 10) | callforge load ÷ bare load (≤ 2) |"
+    );
     println!("|---:|---|---:|---:|---:|");
     for &n in sizes {
         let (Some(cf), Some(bare)) = (get(n, "callforge"), get(n, "bare serde+ron")) else { continue };
-        let Some(peer) = ["bladeink", "yarnspinner", "replique"].iter().filter_map(|p| get(n, p)).min_by(|a, b| a.turn.total_cmp(&b.turn))
+        let Some(peer) = ["bladeink", "yarnspinner", "replique"]
+            .iter()
+            .filter_map(|p| get(n, p))
+            .min_by(|a, b| a.turn.total_cmp(&b.turn))
         else {
             continue;
         };
@@ -338,11 +494,11 @@ fn print_targets(rows: &[Row], sizes: &[usize]) {
         );
     }
     println!();
-    println!("Growth per 10× nodes (load; turn): 10× is linear, 1× is flat.");
+    println!("Growth from one size to the next, 10× the nodes: 10× is linear, 1× is flat.");
     println!();
-    println!("| runtime | load ×{{10}} | turn ×{{10}} |");
+    println!("| runtime | load grows | turn grows |");
     println!("|---|---|---|");
-    for name in ["callforge", "bare serde+ron", "bladeink", "yarnspinner", "replique"] {
+    for name in ["callforge", "bare serde+ron", "bladeink", "bladeink, compile + load", "yarnspinner", "replique"] {
         let steps: Vec<String> = sizes
             .windows(2)
             .filter_map(|w| {
@@ -354,6 +510,7 @@ fn print_targets(rows: &[Row], sizes: &[usize]) {
             .windows(2)
             .filter_map(|w| {
                 let (a, b) = (get(w[0], name)?, get(w[1], name)?);
+                (a.stepped && b.stepped).then_some(())?;
                 Some(format!("{}→{}: {:.2}×", w[0], w[1], b.turn / a.turn))
             })
             .collect();
@@ -361,12 +518,13 @@ fn print_targets(rows: &[Row], sizes: &[usize]) {
     }
 }
 
-/// `--profile WHAT NODES`: one thing in a loop for a profiler (`perf record`, `valgrind --tool=callgrind`).
-fn profile(what: &str, n: usize) -> Result<(), String> {
+/// `--profile WHAT NODES [TIMES]`: one thing in a loop for a profiler (`perf record`,
+/// `valgrind --tool=callgrind`).
+fn profile(what: &str, n: usize, reps: Option<usize>) -> Result<(), String> {
     let g = Graph::generate(n, GRAPH_SEED);
     let src = Sources::new(&g);
     let choices = graph::choice_sequence(CHOICE_SEED, TURNS);
-    let reps = (1_000_000 / n).clamp(3, 1000);
+    let reps = reps.unwrap_or((1_000_000 / n).clamp(3, 1000));
     let t = Instant::now();
     match what {
         "callforge-load" => {
@@ -393,7 +551,7 @@ fn profile(what: &str, n: usize) -> Result<(), String> {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: callforge-bench [--quick | --profile callforge-load|bare-load|callforge-turns NODES]");
+    eprintln!("usage: callforge-bench [--quick | --profile callforge-load|bare-load|callforge-turns NODES [TIMES]]");
     std::process::exit(2);
 }
 
@@ -402,9 +560,13 @@ fn main() {
     let quick = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => false,
         ["--quick"] => true,
-        ["--profile", what, n] => {
+        ["--profile", what, n, ref times @ ..] if times.len() <= 1 => {
             let Ok(n) = n.parse::<usize>() else { usage() };
-            if let Err(e) = profile(what, n.max(2)) {
+            let times = match times {
+                [t] => Some(t.parse::<usize>().unwrap_or_else(|_| usage())),
+                _ => None,
+            };
+            if let Err(e) = profile(what, n.max(2), times) {
                 eprintln!("error: {e}");
                 std::process::exit(1);
             }
@@ -416,8 +578,9 @@ fn main() {
     eprintln!("callforge-bench: {VERSIONS}; {TURNS} turns, choices from xorshift({CHOICE_SEED}) % 3");
     let started = Instant::now();
     let mut rows = Vec::new();
+    let mut breakdown = Vec::new();
     for &n in sizes {
-        if let Err(e) = measure(n, quick, &mut rows) {
+        if let Err(e) = measure(n, quick, &mut rows, &mut breakdown) {
             eprintln!("error: {e}");
             std::process::exit(1);
         }
@@ -425,4 +588,5 @@ fn main() {
     eprintln!("measured in {:.0} s", started.elapsed().as_secs_f64());
     print_table(&rows);
     print_targets(&rows, sizes);
+    print_breakdown(&breakdown);
 }

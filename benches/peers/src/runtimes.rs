@@ -1,4 +1,4 @@
-//! Each runtime's load (text to a dialogue waiting at its first choice) and its turn, as a user of it would write them.
+//! Each runtime driven as its users would: load (text to a dialogue at its first choices), turn and restart.
 
 use crate::graph::{self, Graph};
 use callforge::domain::{Dialogue, Library, Mode, SourceFile};
@@ -27,6 +27,7 @@ pub trait Stepper {
 pub struct Sources {
     pub script: String,
     pub scenario: String,
+    pub ink_source: String,
     pub ink_json: String,
     pub yarn: String,
     pub replique: String,
@@ -37,6 +38,7 @@ impl Sources {
         Sources {
             script: graph::callforge_script(),
             scenario: graph::callforge_scenario(g),
+            ink_source: graph::ink_source(g),
             ink_json: graph::ink_json(g),
             yarn: graph::yarn(g),
             replique: graph::replique(g),
@@ -201,14 +203,19 @@ pub mod bare {
     pub struct Walk<'a> {
         pub scenario: &'a Scenario,
         pub at: String,
+        /// Read the customer line and the choice texts after each turn.
+        pub read_text: bool,
     }
 
     impl<'a> Walk<'a> {
         pub fn new(scenario: &'a Scenario) -> Walk<'a> {
-            Walk { scenario, at: scenario.start.clone() }
+            Walk { scenario, at: scenario.start.clone(), read_text: true }
         }
 
         fn read(&self, node: &Node) {
+            if !self.read_text {
+                return;
+            }
             if let Node::Line { say, choices, .. } = node {
                 black_box(say[0].as_str());
                 for c in choices {
@@ -255,6 +262,11 @@ impl std::fmt::Debug for InkWalk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InkWalk").field("line", &self.line).finish_non_exhaustive()
     }
+}
+
+/// Compiles ink source with bladeink's companion compiler, as an asset pipeline does ahead of time.
+pub fn ink_compile(source: &str) -> Result<String, String> {
+    bladeink_compiler::Compiler::new().compile(source).map_err(|e| format!("bladeink-compiler: {e}"))
 }
 
 pub fn ink_load(json: &str) -> Result<InkWalk, String> {
@@ -406,10 +418,7 @@ impl std::fmt::Debug for RepliqueWalk {
 pub fn replique_load(source: String) -> Result<RepliqueWalk, String> {
     let file = replique::RepliqueFile::from_source(source);
     if file.has_errors() {
-        return Err(format!(
-            "replique: {}",
-            file.render_diagnostics_short(replique::parser::diagnostic::Color::Never)
-        ));
+        return Err(format!("replique: {}", file.render_diagnostics_short(replique::parser::diagnostic::Color::Never)));
     }
     let dialogue = file.dialogue.ok_or("replique: no dialogue")?;
     let mut vm = replique::vm::DialogueVm::default();
