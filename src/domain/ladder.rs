@@ -106,7 +106,7 @@ pub fn eligibility(ladder: &Ladder, lib: &Library, role: Role, runs: &[RunFact],
                 if r.mode != exam.mode {
                     continue; // a practice of the exam scenario: not an attempt
                 }
-                let up_to_date = current.is_some_and(|p| p.scenario.version == r.version && p.hash == r.hash);
+                let up_to_date = current.is_some_and(|p| p.scenario.version == r.version && p.hash() == r.hash);
                 if !up_to_date {
                     status.not_counted.push(format!("a run of an older version of {id} (score {})", r.score));
                     continue;

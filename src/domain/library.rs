@@ -185,14 +185,15 @@ impl Library {
                     entry.title = Some(scenario.title.clone());
                     entry.role = Some(scenario.role);
                     entry.language = Some(scenario.language.clone());
-                    let playable = validate::check_scenario(&scenario, src, &lib.scripts, &mut r);
-                    if let Some(first) = scenario_files.get(&scenario.id) {
-                        r.error(&[syntax::Seg::Field("id")], format!("duplicate scenario id \"{}\"", scenario.id))
-                            .help = Some(format!("{first} already defines it; scenario ids must be unique"));
+                    let (id, role) = (scenario.id.clone(), scenario.role);
+                    let playable = validate::check_scenario(scenario, src, &lib.scripts, &mut r);
+                    if let Some(first) = scenario_files.get(&id) {
+                        r.error(&[syntax::Seg::Field("id")], format!("duplicate scenario id \"{id}\"")).help =
+                            Some(format!("{first} already defines it; scenario ids must be unique"));
                     } else {
-                        scenario_files.insert(scenario.id.clone(), src.path.clone());
+                        scenario_files.insert(id.clone(), src.path.clone());
                         if let Some(p) = playable.filter(|_| !r.has_errors()) {
-                            roles.insert(scenario.id.clone(), scenario.role);
+                            roles.insert(id, role);
                             entry.playable = Some(Arc::new(p));
                         }
                     }

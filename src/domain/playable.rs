@@ -10,8 +10,8 @@ pub struct Playable {
     pub script: Arc<Script>,
     /// Where the scenario was read from.
     pub path: String,
-    /// SHA-256 of the scenario and its script, so a run can tell that either changed.
-    pub hash: String,
+    /// SHA-256 of the scenario and its script, computed on first use (see [`Playable::hash`]).
+    pub(crate) hash: std::sync::OnceLock<String>,
     /// The files as read, so records can keep the exact text a run was scored against.
     pub scenario_source: Arc<super::source::SourceFile>,
     pub script_source: Arc<super::source::SourceFile>,
@@ -23,9 +23,21 @@ pub struct Playable {
 /// A node with every reference resolved. Text stays in `scenario.nodes`, at the same index.
 #[derive(Debug, Clone)]
 pub(crate) enum Compiled {
-    Line { expect: Option<u16>, choices: Box<[CompiledChoice]>, variants: u32 },
-    Random { cumulative: Box<[u64]>, next: Box<[u32]> },
-    End { variants: u32 },
+    /// `templated[i]`: whether `say[i]` holds `{trainee}` (so reading a line never scans it).
+    Line {
+        expect: Option<u16>,
+        choices: Box<[CompiledChoice]>,
+        variants: u32,
+        templated: Box<[bool]>,
+    },
+    Random {
+        cumulative: Box<[u64]>,
+        next: Box<[u32]>,
+    },
+    End {
+        variants: u32,
+        templated: Box<[bool]>,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -33,11 +45,19 @@ pub(crate) struct CompiledChoice {
     pub next: u32,
     pub stage: Option<u16>,
     pub patience: i32,
+    /// The text holds `{trainee}`.
+    pub templated: bool,
 }
 
 impl Playable {
     pub fn id(&self) -> &str {
         &self.scenario.id
+    }
+
+    /// SHA-256 of the scenario and its script as parsed, so a run can tell that either changed.
+    /// Computed once, when first asked for; loading and validating never need it.
+    pub fn hash(&self) -> &str {
+        self.hash.get_or_init(|| super::validate::content_hash(&self.scenario, &self.script))
     }
 
     /// The id of node `index`.

@@ -159,7 +159,7 @@ impl Dialogue {
                     self.at = (node, v);
                     return;
                 }
-                Compiled::End { variants } => {
+                Compiled::End { variants, .. } => {
                     let v = self.variant(*variants);
                     self.at = (node, v);
                     self.ending = Some(Ending::End { node, variant: v });
@@ -215,12 +215,14 @@ impl Dialogue {
         if matches!(self.ending, Some(Ending::HungUp | Ending::PatienceOut | Ending::Looped)) {
             return None;
         }
-        let (node, variant) = self.at;
-        let say = match self.playable.node(node) {
-            Node::Line { say, .. } | Node::End { say, .. } => say,
-            Node::Random { .. } => return None,
+        let (node, variant) = (self.at.0 as usize, self.at.1 as usize);
+        let (Node::Line { say, .. } | Node::End { say, .. }) = &self.playable.scenario.nodes.0[node].1 else {
+            return None;
         };
-        say.get(variant as usize).map(|s| self.text(s))
+        let (Compiled::Line { templated, .. } | Compiled::End { templated, .. }) = &self.playable.graph[node] else {
+            return None;
+        };
+        say.get(variant).map(|s| self.fill(s, templated.get(variant).copied().unwrap_or(false)))
     }
 
     /// The voice clip for the current customer line, if the scenario names one.
@@ -234,13 +236,22 @@ impl Dialogue {
 
     /// The choices offered now, with `{trainee}` filled in; empty once the call is over.
     pub fn choices(&self) -> Vec<Cow<'_, str>> {
-        if self.is_over() {
-            return Vec::new();
-        }
-        match self.playable.node(self.at.0) {
-            Node::Line { choices, .. } => choices.iter().map(|c| self.text(&c.text)).collect(),
-            _ => Vec::new(),
-        }
+        self.choice_texts().collect()
+    }
+
+    /// The choices offered now, without collecting them: borrowed unless they name the trainee.
+    pub fn choice_texts(&self) -> impl ExactSizeIterator<Item = Cow<'_, str>> + '_ {
+        let node = self.at.0 as usize;
+        let (authored, compiled): (&[super::model::Choice], &[super::playable::CompiledChoice]) =
+            match (&self.playable.scenario.nodes.0[node].1, &self.playable.graph[node]) {
+                (Node::Line { choices, .. }, Compiled::Line { choices: c, .. }) if !self.is_over() => (choices, c),
+                _ => (&[], &[]),
+            };
+        authored.iter().zip(compiled).map(move |(a, c)| self.fill(&a.text, c.templated))
+    }
+
+    fn fill<'a>(&self, s: &'a str, templated: bool) -> Cow<'a, str> {
+        if templated { Cow::Owned(substitute(s, &self.trainee)) } else { Cow::Borrowed(s) }
     }
 
     /// Whether the trainee types now (Recall mode at a line that expects a stage).
@@ -372,7 +383,7 @@ impl Dialogue {
         Run {
             scenario: self.playable.scenario.id.clone(),
             version: Some(self.playable.scenario.version),
-            hash: Some(self.playable.hash.clone()),
+            hash: Some(self.playable.hash().to_owned()),
             seed: self.seed,
             mode: self.mode,
             trainee: self.trainee.clone(),
@@ -401,7 +412,7 @@ pub fn replay(playable: &Arc<Playable>, run: &Run, allow_changed: bool) -> Resul
             });
         }
         if let Some(h) = &run.hash
-            && h != &playable.hash
+            && h != playable.hash()
         {
             return Err(RunError::Changed {
                 id: run.scenario.clone(),

@@ -278,7 +278,7 @@ pub fn score(d: &Dialogue) -> Score {
     Score {
         scenario: p.scenario.id.clone(),
         version: p.scenario.version,
-        hash: p.hash.clone(),
+        hash: p.hash().to_owned(),
         seed: d.seed(),
         mode: d.mode(),
         trainee: trainee.to_owned(),

@@ -171,7 +171,7 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
 
 /// Checks a scenario against the scripts and compiles it when it has no errors.
 pub(crate) fn check_scenario(
-    scenario: &Scenario,
+    scenario: Scenario,
     source: &Arc<SourceFile>,
     scripts: &BTreeMap<String, ScriptEntry>,
     r: &mut Reporter,
@@ -233,48 +233,47 @@ pub(crate) fn check_scenario(
         }
     };
 
-    // Node ids
+    // Node ids: the first index of each, and how many times it is defined.
     let nodes = &scenario.nodes.0;
     if nodes.is_empty() {
         r.error(&[f("nodes")], "the scenario has no nodes");
     }
-    let mut index: HashMap<&str, u32> = HashMap::with_capacity(nodes.len());
-    let mut count: HashMap<&str, usize> = HashMap::new();
+    let mut index: HashMap<&str, (u32, usize)> = HashMap::with_capacity(nodes.len());
+    let mut duplicate = vec![false; nodes.len()];
     for (i, (id, _)) in nodes.iter().enumerate() {
-        let n = count.entry(id).or_insert(0);
-        if *n > 0 {
-            r.error(&[f("nodes"), Seg::KeyName(id.clone(), *n)], format!("duplicate node id \"{id}\""))
+        let entry = index.entry(id).or_insert((i as u32, 0));
+        if entry.1 > 0 {
+            duplicate[i] = true;
+            r.error(&[f("nodes"), Seg::KeyName(id.clone(), entry.1)], format!("duplicate node id \"{id}\""))
                 .label("defined again here")
                 .help("node ids must be unique in a scenario; rename one of them");
-        } else {
-            index.insert(id, i as u32);
         }
-        *n += 1;
+        entry.1 += 1;
     }
-    let node_ids: Vec<&str> = nodes.iter().map(|(k, _)| k.as_str()).collect();
-    let resolve = |r: &mut Reporter, name: &str, path: &[Seg], what: &str| -> Option<u32> {
-        let found = index.get(name).copied();
+    // Paths into the file are built only when there is something to report.
+    let resolve = |r: &mut Reporter, name: &str, path: &dyn Fn() -> Vec<Seg>, what: &str| -> Option<u32> {
+        let found = index.get(name).map(|(i, _)| *i);
         if found.is_none() {
-            r.error(path, format!("{what} names a node \"{name}\" that does not exist"))
+            let node_ids: Vec<&str> = nodes.iter().map(|(k, _)| k.as_str()).collect();
+            r.error(&path(), format!("{what} names a node \"{name}\" that does not exist"))
                 .label("no such node")
                 .help(format!("nodes here: {}{}", join(&node_ids), suggest(name, &node_ids)));
         }
         found
     };
-    let start = resolve(r, &scenario.start, &[f("start")], "`start`");
+    let start = resolve(r, &scenario.start, &|| vec![f("start")], "`start`");
     let on_patience_out = scenario
         .on_patience_out
         .as_ref()
-        .and_then(|name| resolve(r, name, &[f("on_patience_out")], "`on_patience_out`").map(Some))
+        .and_then(|name| resolve(r, name, &|| vec![f("on_patience_out")], "`on_patience_out`").map(Some))
         .unwrap_or(None);
 
-    let stage_ids: Vec<&str> =
-        script.as_ref().map(|s| s.stages.iter().map(|s| s.id.as_str()).collect()).unwrap_or_default();
-    let stage_of = |r: &mut Reporter, name: &str, path: &[Seg], what: &str| -> Option<u16> {
+    let stage_of = |r: &mut Reporter, name: &str, path: &dyn Fn() -> Vec<Seg>, what: &str| -> Option<u16> {
         let s = script.as_ref()?;
         let found = s.stages.iter().position(|st| st.id == name).map(|p| p as u16);
         if found.is_none() {
-            r.error(path, format!("{what} names a stage \"{name}\" that script \"{}\" lacks", s.id))
+            let stage_ids: Vec<&str> = s.stages.iter().map(|s| s.id.as_str()).collect();
+            r.error(&path(), format!("{what} names a stage \"{name}\" that script \"{}\" lacks", s.id))
                 .label("no such stage")
                 .help(format!("stages of \"{}\": {}{}", s.id, join(&stage_ids), suggest(name, &stage_ids)));
         }
@@ -283,23 +282,23 @@ pub(crate) fn check_scenario(
 
     let mut graph = Vec::with_capacity(nodes.len());
     let mut any_negative_patience = false;
-    // For the graph checks: resolved exits, and whether a node ends the call or has an exit that
-    // names a missing node (already an error; it is not also called a trap).
-    let mut edges: Vec<Vec<u32>> = vec![Vec::new(); nodes.len()];
+    // For the graph checks: resolved exits as (from, to) pairs, and whether a node ends the call
+    // or has an exit that names a missing node (already an error; it is not also called a trap).
+    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(nodes.len() * 3);
     let mut terminal = vec![false; nodes.len()];
     for (i, (id, node)) in nodes.iter().enumerate() {
         let at = |field: &'static str| vec![f("nodes"), Seg::Key(id.clone()), f(field)];
-        let dup = count.get(id.as_str()).copied().unwrap_or(1) > 1 && index.get(id.as_str()) != Some(&(i as u32));
+        let from = i as u32;
         let compiled = match node {
             Node::Line { say, expect, choices, audio } => {
-                check_say(r, say, &at("say"), true);
-                check_audio(r, audio, say.len(), &at("audio"));
+                check_say(r, say, &|| at("say"), true);
+                check_audio(r, audio, say.len(), &|| at("audio"));
                 if choices.is_empty() {
                     r.error(&at("choices"), "this line has no choices")
                         .help("add at least one `Choice(text: …, next: …)`");
                     terminal[i] = true;
                 }
-                let expect_idx = expect.as_ref().and_then(|e| stage_of(r, e, &at("expect"), "`expect`"));
+                let expect_idx = expect.as_ref().and_then(|e| stage_of(r, e, &|| at("expect"), "`expect`"));
                 let mut compiled_choices = Vec::with_capacity(choices.len());
                 for (j, c) in choices.iter().enumerate() {
                     let cpath = |field| {
@@ -307,39 +306,46 @@ pub(crate) fn check_scenario(
                         p.extend([Seg::Index(j), f(field)]);
                         p
                     };
-                    if normalise(&c.text).is_empty() {
+                    if !has_words(&c.text) {
                         r.error(&cpath("text"), "the choice text is empty");
                     }
-                    let stage = c.stage.as_ref().and_then(|s| stage_of(r, s, &cpath("stage"), "`stage`"));
-                    let next = resolve(r, &c.next, &cpath("next"), "`next`");
+                    let stage = c.stage.as_ref().and_then(|s| stage_of(r, s, &|| cpath("stage"), "`stage`"));
+                    let next = resolve(r, &c.next, &|| cpath("next"), "`next`");
                     match next {
-                        Some(nx) => edges[i].push(nx),
+                        Some(nx) => edges.push((from, nx)),
                         None => terminal[i] = true,
                     }
                     if c.patience < 0 {
                         match on_patience_out {
-                            Some(out) => edges[i].push(out),
+                            Some(out) => edges.push((from, out)),
                             None => terminal[i] = true,
                         }
                     }
                     any_negative_patience |= c.patience < 0;
-                    compiled_choices.push(CompiledChoice { next: next.unwrap_or(0), stage, patience: c.patience });
+                    compiled_choices.push(CompiledChoice {
+                        next: next.unwrap_or(0),
+                        stage,
+                        patience: c.patience,
+                        templated: c.text.contains("{trainee}"),
+                    });
                 }
-                if let (Some(e), Some(e_idx)) = (expect, expect_idx) {
+                if let (Some(e), Some(_)) = (expect, expect_idx) {
                     let right = choices.iter().filter(|c| c.stage.as_deref() == Some(e.as_str())).count();
                     if right == 0 && !choices.is_empty() {
-                        r.warning(&at("expect"), format!("no choice here is the \"{e}\" stage"))
-                            .help("a trainee cannot answer by the script here; add a choice with `stage: Some(\"…\")` and the script line");
+                        r.warning(&at("expect"), format!("no choice here is the \"{e}\" stage")).help(
+                            "a trainee cannot answer by the script here; add a choice with `stage: Some(\"…\")` and the script line",
+                        );
                     } else if right == choices.len() && !choices.is_empty() {
-                        r.warning(&at("choices"), format!("every choice here is the \"{e}\" stage"))
-                            .help("in Recall mode a miss follows the first choice of another stage; add a wrong choice for it to follow");
+                        r.warning(&at("choices"), format!("every choice here is the \"{e}\" stage")).help(
+                            "in Recall mode a miss follows the first choice of another stage; add a wrong choice for it to follow",
+                        );
                     }
-                    let _ = e_idx;
                 }
                 Compiled::Line {
                     expect: expect_idx,
                     choices: compiled_choices.into_boxed_slice(),
                     variants: say.len() as u32,
+                    templated: templated(say),
                 }
             }
             Node::Random { branches } => {
@@ -357,13 +363,16 @@ pub(crate) fn check_scenario(
                 let mut next = Vec::with_capacity(branches.len());
                 let mut acc = 0u64;
                 for (j, b) in branches.iter().enumerate() {
-                    let mut p = at("branches");
-                    p.extend([Seg::Index(j), f("next")]);
                     acc += u64::from(b.weight);
                     cumulative.push(acc);
-                    let target = resolve(r, &b.next, &p, "`next`");
+                    let path = || {
+                        let mut p = at("branches");
+                        p.extend([Seg::Index(j), f("next")]);
+                        p
+                    };
+                    let target = resolve(r, &b.next, &path, "`next`");
                     match target {
-                        Some(nx) if b.weight > 0 => edges[i].push(nx),
+                        Some(nx) if b.weight > 0 => edges.push((from, nx)),
                         Some(_) => {}
                         None => terminal[i] = true,
                     }
@@ -372,19 +381,19 @@ pub(crate) fn check_scenario(
                 Compiled::Random { cumulative: cumulative.into_boxed_slice(), next: next.into_boxed_slice() }
             }
             Node::End { label, say, audio, .. } => {
-                check_say(r, say, &at("say"), false);
-                check_audio(r, audio, say.len(), &at("audio"));
+                check_say(r, say, &|| at("say"), false);
+                check_audio(r, audio, say.len(), &|| at("audio"));
                 if label.trim().is_empty() {
                     r.error(&at("label"), "the ending has no label").help("say what happened, like \"Meeting booked\"");
                 }
                 terminal[i] = true;
-                Compiled::End { variants: say.len() as u32 }
+                Compiled::End { variants: say.len() as u32, templated: templated(say) }
             }
         };
-        if dup {
+        if duplicate[i] {
             // Reported above; it takes no part in the graph.
             terminal[i] = true;
-            edges[i].clear();
+            edges.retain(|(f, _)| *f != from);
         }
         graph.push(compiled);
     }
@@ -394,16 +403,16 @@ pub(crate) fn check_scenario(
         );
     }
 
-    check_graph(scenario, &edges, &terminal, start, r);
+    check_graph(&scenario, &edges, &terminal, start, r);
     let (Some(script), Some(start), Some(script_source)) = (script, start, script_source) else { return None };
     if r.has_errors() {
         return None;
     }
     Some(Playable {
-        hash: content_hash(scenario, &script),
-        scenario: scenario.clone(),
-        script,
+        hash: std::sync::OnceLock::new(),
         path: r.path().to_owned(),
+        scenario,
+        script,
         scenario_source: Arc::clone(source),
         script_source,
         graph,
@@ -412,50 +421,72 @@ pub(crate) fn check_scenario(
     })
 }
 
-fn check_say(r: &mut Reporter, say: &[String], path: &[Seg], required: bool) {
+/// Which of the lines name the trainee.
+fn templated(say: &[String]) -> Box<[bool]> {
+    say.iter().map(|s| s.contains("{trainee}")).collect()
+}
+
+/// Whether a text has any word at all (a letter or digit).
+fn has_words(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+fn check_say(r: &mut Reporter, say: &[String], path: &dyn Fn() -> Vec<Seg>, required: bool) {
     if say.is_empty() && required {
-        r.error(path, "`say` is empty: the customer has nothing to say here")
+        r.error(&path(), "`say` is empty: the customer has nothing to say here")
             .help("add at least one line, like say: [\"Hello?\"]");
     }
     for (i, line) in say.iter().enumerate() {
         if line.trim().is_empty() {
-            let mut p = path.to_vec();
+            let mut p = path();
             p.push(Seg::Index(i));
             r.error(&p, "this customer line is empty");
         }
     }
 }
 
-fn check_audio(r: &mut Reporter, audio: &[String], say: usize, path: &[Seg]) {
+fn check_audio(r: &mut Reporter, audio: &[String], say: usize, path: &dyn Fn() -> Vec<Seg>) {
     if !audio.is_empty() && audio.len() != say {
-        r.error(path, format!("{} voice clips for {say} lines", audio.len()))
+        r.error(&path(), format!("{} voice clips for {say} lines", audio.len()))
             .help("give one clip per entry of `say`, in the same order, or leave `audio` out");
     }
 }
 
 /// Unreachable nodes (a warning) and traps: nodes from which no `End` can be reached (an error).
-fn check_graph(scenario: &Scenario, edges: &[Vec<u32>], terminal: &[bool], start: Option<u32>, r: &mut Reporter) {
-    let n = edges.len();
+/// `edges` are (from, to) pairs; they are laid out flat, forwards and backwards, in one pass each.
+fn check_graph(scenario: &Scenario, edges: &[(u32, u32)], terminal: &[bool], start: Option<u32>, r: &mut Reporter) {
+    let n = terminal.len();
+    let flat = |key: fn(&(u32, u32)) -> (u32, u32)| -> (Vec<usize>, Vec<u32>) {
+        let mut offsets = vec![0usize; n + 1];
+        for e in edges {
+            offsets[key(e).0 as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut targets = vec![0u32; edges.len()];
+        for e in edges {
+            let (from, to) = key(e);
+            targets[fill[from as usize]] = to;
+            fill[from as usize] += 1;
+        }
+        (offsets, targets)
+    };
+    let walk = |seen: &mut Vec<bool>, mut stack: Vec<u32>, (offsets, targets): &(Vec<usize>, Vec<u32>)| {
+        while let Some(v) = stack.pop() {
+            if !std::mem::replace(&mut seen[v as usize], true) {
+                let out = &targets[offsets[v as usize]..offsets[v as usize + 1]];
+                stack.extend(out.iter().copied().filter(|w| !seen[*w as usize]));
+            }
+        }
+    };
+    let forward = flat(|&(a, b)| (a, b));
+    let backward = flat(|&(a, b)| (b, a));
     let mut reachable = vec![start.is_none(); n];
-    let mut stack: Vec<u32> = start.into_iter().collect();
-    while let Some(v) = stack.pop() {
-        if !std::mem::replace(&mut reachable[v as usize], true) {
-            stack.extend(edges[v as usize].iter().copied().filter(|w| !reachable[*w as usize]));
-        }
-    }
-    let mut reverse: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (v, out) in edges.iter().enumerate() {
-        for w in out {
-            reverse[*w as usize].push(v as u32);
-        }
-    }
+    walk(&mut reachable, start.into_iter().collect(), &forward);
     let mut ends = vec![false; n];
-    let mut stack: Vec<u32> = (0..n as u32).filter(|&i| terminal[i as usize]).collect();
-    while let Some(v) = stack.pop() {
-        if !std::mem::replace(&mut ends[v as usize], true) {
-            stack.extend(reverse[v as usize].iter().copied().filter(|w| !ends[*w as usize]));
-        }
-    }
+    walk(&mut ends, (0..n as u32).filter(|&i| terminal[i as usize]).collect(), &backward);
     for (i, (id, _)) in scenario.nodes.0.iter().enumerate() {
         if !ends[i] {
             r.error(

@@ -988,7 +988,7 @@ impl Records {
             SourceFile::new("scripts/recorded.ron", r[2].text()),
             SourceFile::new("scenario/recorded.ron", r[1].text()),
         ]);
-        Ok(lib.scenario(&r[0].text()).filter(|p| p.hash == hash).cloned())
+        Ok(lib.scenario(&r[0].text()).filter(|p| p.hash() == hash).cloned())
     }
 }
 
@@ -1020,7 +1020,7 @@ fn prepare(
     let playable = lib.scenario(&run.scenario).ok_or_else(|| RecordsError::ScenarioMissing(run.scenario.clone()))?;
     let mut run = run.clone();
     run.version.get_or_insert(playable.scenario.version);
-    run.hash.get_or_insert_with(|| playable.hash.clone());
+    run.hash.get_or_insert_with(|| playable.hash().to_owned());
     let dialogue = replay(playable, &run, false).map_err(|e| RecordsError::RunDoesNotFit(e.to_string()))?;
     let s = score(&dialogue);
     let finished = matches!(dialogue.ending(), Some(Ending::End { .. }));
@@ -1035,7 +1035,7 @@ fn prepare(
         critical,
         finished,
         version: playable.scenario.version,
-        hash: playable.hash.clone(),
+        hash: playable.hash().to_owned(),
         played_at,
     };
     Ok(Prepared {
@@ -1094,7 +1094,7 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
         "INSERT INTO scenario_versions (hash, scenario_id, version, scenario_ron, script_ron) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (hash) DO NOTHING",
         &[
-            playable.hash.as_str().into(),
+            playable.hash().into(),
             playable.id().into(),
             playable.scenario.version.into(),
             playable.scenario_source.text.as_str().into(),
@@ -1102,7 +1102,7 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
         ],
     )?;
     let prev = chain_head(db, "runs_head")?;
-    let hash = run_hash(&prev, trainee.id, &playable.hash, &p.run_ron, s.score, s.passed, p.critical, p.played_at);
+    let hash = run_hash(&prev, trainee.id, playable.hash(), &p.run_ron, s.score, s.passed, p.critical, p.played_at);
     let id = db
         .query_value(
             "INSERT INTO runs (trainee_id, scenario, role, version, scenario_hash, mode, run_ron, score, adherence,
@@ -1113,7 +1113,7 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
                 playable.id().into(),
                 playable.scenario.role.as_str().into(),
                 playable.scenario.version.into(),
-                playable.hash.as_str().into(),
+                playable.hash().into(),
                 p.mode.as_str().into(),
                 p.run_ron.as_str().into(),
                 s.score.into(),

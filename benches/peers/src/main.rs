@@ -200,16 +200,14 @@ fn fmt_ns(ns: f64) -> String {
     }
 }
 
-/// Where callforge's load goes: the same steps `Library::from_sources` takes, timed one by one.
+/// Where callforge's load goes: parsing into the model, then checking and compiling it. The content
+/// hash is computed on first use (recording a run), not at load; it is timed for reference.
 #[derive(Debug, Clone)]
 struct Breakdown {
     nodes: usize,
     load: Duration,
     parse: Duration,
     hash: Duration,
-    copy: Duration,
-    drop: Duration,
-    normalise: Duration,
 }
 
 fn load_breakdown(n: usize, src: &Sources, plan: Plan, rows: &[Row]) -> Result<Breakdown, String> {
@@ -234,32 +232,7 @@ fn load_breakdown(n: usize, src: &Sources, plan: Plan, rows: &[Row]) -> Result<B
         std::hint::black_box(content_hash(&scenario, &script));
         t.elapsed()
     });
-    let copy = median_of(plan.load_reps, plan.load_budget, || {
-        let t = Instant::now();
-        let c = scenario.clone();
-        let e = t.elapsed();
-        drop(c);
-        e
-    });
-    let drop_time = median_of(plan.load_reps, plan.load_budget, || {
-        let c = scenario.clone();
-        let t = Instant::now();
-        drop(c);
-        t.elapsed()
-    });
-    // Validation normalises every choice text to see whether it has any words.
-    let normalise = median_of(plan.load_reps, plan.load_budget, || {
-        let t = Instant::now();
-        for (_, node) in scenario.nodes.iter() {
-            if let callforge::domain::model::Node::Line { choices, .. } = node {
-                for c in choices {
-                    std::hint::black_box(callforge::domain::text::normalise(&c.text).is_empty());
-                }
-            }
-        }
-        t.elapsed()
-    });
-    Ok(Breakdown { nodes: n, load, parse, hash, copy, drop: drop_time, normalise })
+    Ok(Breakdown { nodes: n, load, parse, hash })
 }
 
 fn measure(n: usize, quick: bool, rows: &mut Vec<Row>, breakdown: &mut Vec<Breakdown>) -> Result<(), String> {
@@ -439,27 +412,16 @@ fn print_table(rows: &[Row]) {
 
 fn print_breakdown(b: &[Breakdown]) {
     println!();
-    println!("Where callforge's load goes (each step timed alone; the rest is the other checks, compiling the");
-    println!("graph and the line index):");
+    println!("Where callforge's load goes (each step timed alone):");
     println!();
     println!(
-        "| nodes | load | RON parse into the model | normalising choice texts | content hash | copy of the scenario | drop of the parsed copy | the rest |"
+        "| nodes | load | RON parse into the model | checks and compiling the graph | content hash (first use, not at load) |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|");
     for r in b {
-        let rest = r.load.saturating_sub(r.parse + r.normalise + r.hash + r.copy + r.drop);
+        let rest = r.load.saturating_sub(r.parse);
         let pct = |d: Duration| format!("{} ({:.0}%)", fmt_ms(d), 100.0 * ratio(d, r.load));
-        println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
-            r.nodes,
-            fmt_ms(r.load),
-            pct(r.parse),
-            pct(r.normalise),
-            pct(r.hash),
-            pct(r.copy),
-            pct(r.drop),
-            pct(rest)
-        );
+        println!("| {} | {} | {} | {} | {} |", r.nodes, fmt_ms(r.load), pct(r.parse), pct(rest), fmt_ms(r.hash));
     }
 }
 

@@ -77,7 +77,9 @@ impl CallforgeWalk {
     fn read(&self) {
         if self.read_text {
             black_box(self.dialogue.customer_line());
-            black_box(self.dialogue.choices());
+            for c in self.dialogue.choice_texts() {
+                black_box(c);
+            }
         }
     }
 }
