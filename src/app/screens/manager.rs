@@ -218,18 +218,7 @@ fn spawn_view(
                         ));
                     }
                 });
-                p.spawn((
-                    widgets::Scrollable,
-                    Node {
-                        flex_direction: FlexDirection::Column,
-                        row_gap: px(2),
-                        flex_grow: 1.0,
-                        min_height: px(0),
-                        overflow: Overflow::scroll_y(),
-                        ..default()
-                    },
-                ))
-                .with_children(|list| {
+                p.spawn(widgets::scroll_list(2.0)).with_children(|list| {
                     if team.trainees.is_empty() {
                         list.spawn(widgets::label(&fonts, s.manager_no_trainees, 16.0, palette::TEXT_DIM));
                     }
@@ -424,18 +413,7 @@ fn trainee_page(
         });
     });
     p.spawn(widgets::heading(fonts, s.manager_runs, 16.0));
-    p.spawn((
-        widgets::Scrollable,
-        Node {
-            flex_direction: FlexDirection::Column,
-            row_gap: px(2),
-            flex_grow: 1.0,
-            min_height: px(0),
-            overflow: Overflow::scroll_y(),
-            ..default()
-        },
-    ))
-    .with_children(|list| {
+    p.spawn(widgets::scroll_list(2.0)).with_children(|list| {
         for (i, r) in latest(t).iter().enumerate() {
             let bg = if i == run { palette::SELECTED } else { palette::PANEL };
             list.spawn((
@@ -473,18 +451,7 @@ fn transcript(
         22.0,
     ));
     p.spawn(widgets::label(fonts, score.reason.clone(), 15.0, if score.passed { palette::GOOD } else { palette::BAD }));
-    p.spawn((
-        widgets::Scrollable,
-        Node {
-            flex_direction: FlexDirection::Column,
-            row_gap: px(6),
-            flex_grow: 1.0,
-            min_height: px(0),
-            overflow: Overflow::scroll_y(),
-            ..default()
-        },
-    ))
-    .with_children(|list| {
+    p.spawn(widgets::scroll_list(6.0)).with_children(|list| {
         for (i, t) in score.turns.iter().enumerate() {
             let (mark, color) = match t.q {
                 Some(q) if t.hit => (format!("✓ {q:.2}"), palette::GOOD),

@@ -115,18 +115,7 @@ fn spawn(mut commands: Commands, fonts: Res<UiFonts>, session: Res<Session>, sta
         if state.rows.is_empty() {
             p.spawn(widgets::label(&fonts, s.picker_empty, 18.0, palette::TEXT_DIM));
         }
-        p.spawn((
-            widgets::Scrollable,
-            Node {
-                min_height: px(0),
-                flex_direction: FlexDirection::Column,
-                row_gap: px(8),
-                overflow: Overflow::scroll_y(),
-                flex_grow: 1.0,
-                ..default()
-            },
-        ))
-        .with_children(|list| {
+        p.spawn(widgets::scroll_list(8.0)).with_children(|list| {
             for (i, row) in state.rows.iter().enumerate() {
                 let (line2, color) = match (&row.broken, row.locked_until) {
                     (Some(err), _) => (format!("{}: {err}", s.picker_broken), palette::BAD),

@@ -123,7 +123,22 @@ pub fn score_color(score: u32, pass_mark: u32) -> Color {
     }
 }
 
-/// A node whose content scrolls with the mouse wheel, the arrow keys and Page Up / Page Down.
+/// A column that fills the space left and scrolls (mouse wheel, Page Up / Page Down).
+pub fn scroll_list(row_gap: f32) -> impl Bundle {
+    (
+        Scrollable,
+        Node {
+            flex_direction: FlexDirection::Column,
+            row_gap: px(row_gap),
+            flex_grow: 1.0,
+            min_height: px(0),
+            overflow: Overflow::scroll_y(),
+            ..default()
+        },
+    )
+}
+
+/// A node whose content scrolls with the mouse wheel and Page Up / Page Down.
 #[derive(Component, Debug, Default)]
 pub struct Scrollable;
 
