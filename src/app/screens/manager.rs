@@ -67,6 +67,10 @@ struct LoginMessage;
 #[derive(Component, Debug, Clone, Copy)]
 struct SortHeader(usize);
 
+/// The trainee page's "Approve promotion" button.
+#[derive(Component, Debug, Clone, Copy)]
+struct ApproveButton;
+
 fn spawn_login(mut commands: Commands, fonts: Res<UiFonts>, session: Res<Session>) {
     let s = strings(session.lang);
     let root = commands.spawn((widgets::screen_root("Manager login"), DespawnOnExit(Screen::ManagerLogin))).id();
@@ -381,6 +385,11 @@ fn trainee_page(
             None => (s.home_top.to_owned(), palette::TEXT_DIM),
         };
         p.spawn(widgets::label(fonts, line.0, 15.0, line.1));
+        if e.eligible {
+            p.spawn(Node::default()).with_children(|row| {
+                row.spawn(widgets::button(fonts, format!("A  {}", s.manager_approve_button), ApproveButton));
+            });
+        }
     }
     if let Some(m) = message {
         p.spawn(widgets::label(fonts, m, 16.0, palette::WARN));
@@ -568,7 +577,16 @@ fn manager_keys(
     }
 }
 
-fn header_clicks(q: Query<(&Interaction, &SortHeader), Changed<Interaction>>, mut view: ResMut<View>) {
+fn header_clicks(
+    q: Query<(&Interaction, &SortHeader), Changed<Interaction>>,
+    approve: Query<&Interaction, (Changed<Interaction>, With<ApproveButton>)>,
+    mut view: ResMut<View>,
+) {
+    if approve.iter().any(|i| *i == Interaction::Pressed)
+        && let View::Trainee { index, .. } = view.clone()
+    {
+        *view = View::Approve { index };
+    }
     for (interaction, header) in &q {
         if *interaction != Interaction::Pressed {
             continue;
