@@ -164,3 +164,32 @@ fn every_command_has_a_help_that_teaches() {
     }
     assert!(Path::new(env!("CARGO_BIN_EXE_callforge")).exists());
 }
+
+#[test]
+fn exam_choices_are_shown_shuffled_but_recorded_as_authored() {
+    let record = tmp("exam.ron");
+    let out = callforge(
+        &[
+            "play",
+            "--scenario",
+            "generator/busy-office-manager",
+            "--mode",
+            "exam",
+            "--seed",
+            "11",
+            "--record",
+            record.to_str().expect("utf8"),
+        ],
+        Some("1\n1\n1\n1\n1\n1\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    let printed: u32 = shown
+        .lines()
+        .find_map(|l| l.strip_prefix("Score ").and_then(|r| r.split('/').next()).and_then(|n| n.parse().ok()))
+        .expect("a score line");
+    let scored = callforge(&["score", record.to_str().expect("utf8"), "--json"], None);
+    let json: serde_json::Value = serde_json::from_slice(&scored.stdout).expect("json");
+    assert_eq!(json["score"], printed, "the recorded run replays to the score play showed");
+    assert!(!shown.contains("script —"), "no hints in Exam mode");
+}

@@ -299,7 +299,8 @@ fn answer(w: &mut World) {
             }
             _ => 0,
         };
-        press(w, super::screens::DIGITS[right.min(8)]);
+        let shown = d.choice_order().iter().position(|&i| i == right).unwrap_or(0);
+        press(w, super::screens::DIGITS[shown.min(8)]);
     }
     w.resource_mut::<Tour>().answered = Some((turn, clock));
 }

@@ -156,7 +156,10 @@ pub fn run(args: Args) -> CliResult {
             println!("{}", dim(&format!("  script — {}: “{}”", stage.title, d.text(&stage.line))));
         }
         let typing = d.expects_typing();
-        let choices: Vec<String> = d.choices().into_iter().map(|c| c.into_owned()).collect();
+        let authored: Vec<String> = d.choices().into_iter().map(|c| c.into_owned()).collect();
+        // In Exam mode the choices are shown shuffled; `order` maps a shown number back.
+        let order = d.choice_order();
+        let choices: Vec<&String> = order.iter().map(|&i| &authored[i]).collect();
         if !typing {
             for (i, c) in choices.iter().enumerate() {
                 println!("  {}) {c}", i + 1);
@@ -183,7 +186,7 @@ pub fn run(args: Args) -> CliResult {
             }
             match a.parse::<usize>() {
                 Ok(n) if (1..=choices.len()).contains(&n) => {
-                    d.choose(n - 1).map_err(|e| CliError::msg(e.to_string()))?;
+                    d.choose(order[n - 1]).map_err(|e| CliError::msg(e.to_string()))?;
                     break;
                 }
                 _ => println!("Type a number from 1 to {} (or q to hang up).", choices.len()),

@@ -250,6 +250,28 @@ impl Dialogue {
         authored.iter().zip(compiled).map(move |(a, c)| self.fill(&a.text, c.templated))
     }
 
+    /// The order the current choices are shown in: `order[k]` is the choice shown at position k.
+    /// In Exam mode it is shuffled for every call and line, so the position of the right answer
+    /// cannot be learned by heart; otherwise it is the authored order. Runs record the authored
+    /// index, so the order never changes a score.
+    pub fn choice_order(&self) -> Vec<usize> {
+        let n = self.choice_texts().len();
+        let mut order: Vec<usize> = (0..n).collect();
+        if self.mode == Mode::Exam && n > 1 {
+            // A generator of its own, keyed by the seed and the node: the call's draws are untouched.
+            let mut key = [0u8; 32];
+            key[..8].copy_from_slice(&self.seed.to_le_bytes());
+            key[8..12].copy_from_slice(&self.at.0.to_le_bytes());
+            key[12..17].copy_from_slice(b"order");
+            let mut rng = ChaCha8Rng::from_seed(key);
+            for i in (1..n).rev() {
+                let j = draw(&mut rng, i as u64 + 1) as usize;
+                order.swap(i, j);
+            }
+        }
+        order
+    }
+
     fn fill<'a>(&self, s: &'a str, templated: bool) -> Cow<'a, str> {
         if templated { Cow::Owned(substitute(s, &self.trainee)) } else { Cow::Borrowed(s) }
     }
@@ -453,6 +475,41 @@ mod tests {
     #[test]
     fn dialogue_is_send_and_sync() {
         assert_send_sync::<Dialogue>();
+    }
+
+    #[test]
+    fn exam_choice_order_is_a_permutation_that_changes_with_the_seed() {
+        let lib = crate::domain::Library::from_sources(vec![
+            crate::domain::SourceFile::new(
+                "scripts/s.ron",
+                r#"Script(id: "s", version: 1, role: Generator, title: "S", stages: [Stage(id: "a", title: "A", line: "Hello there.", weight: 1)])"#,
+            ),
+            crate::domain::SourceFile::new(
+                "generator/x.ron",
+                r#"Scenario(id: "generator/x", version: 1, title: "X", role: Generator, language: "en", script: "s", brief: "b",
+                persona: Persona(name: "A", position: "B", company: "C", patience: 3), start: "q",
+                nodes: { "q": Line(say: ["Hi"], expect: "a", choices: [
+                    Choice(text: "Hello there.", stage: "a", next: "z"), Choice(text: "Yo.", next: "z"),
+                    Choice(text: "Hey.", next: "z"), Choice(text: "Sup.", next: "z")]),
+                  "z": End(outcome: Success, label: "ok") })"#,
+            ),
+        ]);
+        let p = std::sync::Arc::clone(lib.scenario("generator/x").expect("playable"));
+        let mut seen = std::collections::BTreeSet::new();
+        for seed in 0..40 {
+            let d = Dialogue::new(std::sync::Arc::clone(&p), seed, Mode::Exam, "T");
+            let order = d.choice_order();
+            let mut sorted = order.clone();
+            sorted.sort();
+            assert_eq!(sorted, [0, 1, 2, 3]);
+            assert_eq!(order, Dialogue::new(std::sync::Arc::clone(&p), seed, Mode::Exam, "T").choice_order());
+            seen.insert(order);
+            assert_eq!(
+                Dialogue::new(std::sync::Arc::clone(&p), seed, Mode::Practice, "T").choice_order(),
+                [0, 1, 2, 3]
+            );
+        }
+        assert!(seen.len() > 5, "the right answer moves between calls");
     }
 
     #[test]

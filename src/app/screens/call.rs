@@ -290,8 +290,8 @@ fn keys(
                 answer(&mut call, Reply::Type(text), &mut cues);
             }
         }
-    } else if let Some(d) = digit_pressed(&keys) {
-        answer(&mut call, Reply::Choose(d), &mut cues);
+    } else if let Some(&i) = digit_pressed(&keys).and_then(|d| call.dialogue.choice_order().get(d).copied()).as_ref() {
+        answer(&mut call, Reply::Choose(i), &mut cues);
     }
 }
 
@@ -387,8 +387,10 @@ fn refresh(
             });
         }
         Phase::Awaiting => {
-            for (i, c) in d.choices().iter().enumerate() {
-                p.spawn(widgets::button(&fonts, format!("{}  {c}", i + 1), CallButton::Choice(i)));
+            // Shown in the call's order (shuffled in Exam mode); each button keeps its choice.
+            let choices = d.choices();
+            for (k, &i) in d.choice_order().iter().enumerate() {
+                p.spawn(widgets::button(&fonts, format!("{}  {}", k + 1, choices[i]), CallButton::Choice(i)));
             }
         }
         Phase::Ringing(_) => {
