@@ -234,12 +234,8 @@ pub fn fresh_seed() -> u64 {
     h.finish() % 1_000_000_000
 }
 
-/// Writes a run file as pretty RON, atomically (a temporary file renamed into place).
+/// Writes a run file, saying which file could not be written.
 pub(crate) fn write_run(path: &std::path::Path, run: &crate::domain::Run) -> Result<(), CliError> {
-    let text = crate::domain::model::run_to_ron(run).map_err(CliError::msg)?;
-    let tmp = path.with_extension("ron.tmp");
-    std::fs::write(&tmp, text)
-        .map_err(|e| CliError::Io { context: format!("cannot write {}", tmp.display()), source: e })?;
-    std::fs::rename(&tmp, path)
+    crate::domain::model::write_run(path, run)
         .map_err(|e| CliError::Io { context: format!("cannot write {}", path.display()), source: e })
 }

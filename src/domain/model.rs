@@ -353,3 +353,12 @@ pub fn run_to_ron(run: &Run) -> Result<String, String> {
         })
         .map_err(|e| e.to_string())
 }
+
+/// Writes a run file atomically: the text goes to a temporary file that is then renamed into place,
+/// so a crash never leaves half a run behind.
+pub fn write_run(path: &std::path::Path, run: &Run) -> std::io::Result<()> {
+    let text = run_to_ron(run).map_err(std::io::Error::other)?;
+    let tmp = path.with_extension("ron.tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
+}

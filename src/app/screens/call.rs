@@ -482,7 +482,6 @@ fn write_run_file(dir: &std::path::Path, run: &Run, now: i64) -> Result<PathBuf,
         .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
         .collect();
     let path = dir.join(name);
-    let text = crate::domain::model::run_to_ron(run)?;
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    crate::domain::model::write_run(&path, run).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
