@@ -1,28 +1,81 @@
 //! The `callforge` binary: the command line, or the simulator window when no command is given.
+//!
+//! This is the one place that knows both shells: the command line and the app never import each
+//! other, so the window's arguments are turned into the app's options here.
 
+use callforge::cli::{Cli, Command};
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    callforge::cli::mark_start();
-    let cli = callforge::cli::Cli::parse();
+    let started = std::time::Instant::now();
+    let cli = Cli::parse();
     match cli.command {
-        Some(command) => callforge::cli::run(command),
-        None => open_window(),
+        Some(Command::Tool(tool)) => callforge::cli::run(tool),
+        #[cfg(feature = "gui")]
+        Some(Command::Window(args)) => window::open(args),
+        #[cfg(feature = "gui")]
+        Some(Command::Demo(args)) => window::demo(args, started),
+        #[cfg(feature = "gui")]
+        None => window::open(callforge::cli::window::WindowArgs::default()),
+        #[cfg(not(feature = "gui"))]
+        None => {
+            let _ = started;
+            no_window()
+        }
     }
 }
 
-#[cfg(feature = "gui")]
-fn open_window() -> ExitCode {
-    callforge::cli::open_window()
-}
-
 #[cfg(not(feature = "gui"))]
-fn open_window() -> ExitCode {
+fn no_window() -> ExitCode {
     use clap::CommandFactory;
-    let _ = callforge::cli::Cli::command().print_help();
+    let _ = Cli::command().print_help();
     eprintln!(
         "\nThis callforge was built without the simulator window (the `gui` feature); use `callforge play` for a call in the terminal."
     );
     ExitCode::from(2)
+}
+
+#[cfg(feature = "gui")]
+mod window {
+    use callforge::app::{Options, demo::DemoOptions};
+    use callforge::cli::window::{DemoArgs, WindowArgs};
+    use std::path::PathBuf;
+    use std::process::ExitCode;
+
+    /// Run files of the window's calls go beside the default records database.
+    fn runs_dir() -> PathBuf {
+        callforge::records::default_location().parent().map_or_else(|| PathBuf::from("runs"), |d| d.join("runs"))
+    }
+
+    fn exit_code(exit: bevy::app::AppExit) -> ExitCode {
+        if exit.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    }
+
+    /// `callforge` or `callforge window`: the simulator window.
+    pub fn open(args: WindowArgs) -> ExitCode {
+        exit_code(callforge::app::run(Options {
+            scenarios: args.scenarios.dir,
+            db: args.db.location(),
+            runs_dir: runs_dir(),
+            demo: None,
+        }))
+    }
+
+    /// `callforge demo`: the scripted tour, on a fresh in-memory record store unless `--db` is given.
+    pub fn demo(args: DemoArgs, started: std::time::Instant) -> ExitCode {
+        let runs = std::env::temp_dir().join(format!("callforge-demo-runs-{}", std::process::id()));
+        let create_manager = args.db.is_none();
+        exit_code(callforge::app::run(Options {
+            scenarios: args.scenarios.dir,
+            db: args.db.unwrap_or_else(|| ":memory:".to_owned()),
+            runs_dir: runs,
+            demo: Some(DemoOptions {
+                screenshots: args.screenshots,
+                bench_seconds: args.bench,
+                started,
+                create_manager,
+            }),
+        }))
+    }
 }

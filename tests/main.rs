@@ -2,6 +2,7 @@
 
 #[cfg(feature = "gui")]
 mod app;
+mod architecture;
 mod cli;
 mod content;
 mod diagnostics;

@@ -107,7 +107,7 @@ pub enum Seeds {
 impl Seeds {
     pub fn draw(&mut self) -> u64 {
         match self {
-            Seeds::Random => crate::cli::fresh_seed(),
+            Seeds::Random => crate::domain::seed::fresh_seed(),
             Seeds::Sequence(n) => {
                 *n += 1;
                 *n

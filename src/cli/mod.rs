@@ -15,33 +15,13 @@ mod trainee;
 mod validate;
 mod verify;
 #[cfg(feature = "gui")]
-mod window;
+pub mod window;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub use diagnostics::render as render_diagnostic;
-pub use play::fresh_seed;
-
-/// When the process started, for the window's launch-time measurement.
-static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-
-/// Notes the start of the process; `main` calls it first thing.
-pub fn mark_start() {
-    STARTED.get_or_init(std::time::Instant::now);
-}
-
-/// When the process started (or now, if `mark_start` was never called).
-pub fn started() -> std::time::Instant {
-    *STARTED.get_or_init(std::time::Instant::now)
-}
-
-/// Opens the simulator window with the defaults (no command given).
-#[cfg(feature = "gui")]
-pub fn open_window() -> ExitCode {
-    run(Command::Window(window::WindowArgs::default()))
-}
 
 /// callforge — a sales-call training simulator.
 ///
@@ -57,8 +37,20 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// Every command: the terminal tools, and (with the `gui` feature) the window, which the binary opens.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    #[command(flatten)]
+    Tool(Tool),
+    #[cfg(feature = "gui")]
+    Window(window::WindowArgs),
+    #[cfg(feature = "gui")]
+    Demo(window::DemoArgs),
+}
+
+/// The commands that need no window.
+#[derive(Debug, Subcommand)]
+pub enum Tool {
     Validate(validate::Args),
     List(list::Args),
     Play(play::Args),
@@ -74,10 +66,6 @@ pub enum Command {
     Verify(verify::Args),
     Report(report::Args),
     Export(export::Args),
-    #[cfg(feature = "gui")]
-    Window(window::WindowArgs),
-    #[cfg(feature = "gui")]
-    Demo(window::DemoArgs),
 }
 
 /// Where the scenario library lives, shared by the commands that read it.
@@ -88,26 +76,22 @@ pub struct ScenarioDir {
     pub dir: PathBuf,
 }
 
-/// Runs a parsed command line. `None` means no subcommand: the caller opens the window.
-pub fn run(command: Command) -> ExitCode {
+/// Runs a terminal command and prints its error, if any.
+pub fn run(command: Tool) -> ExitCode {
     let result = match command {
-        Command::Validate(a) => validate::run(a),
-        Command::List(a) => list::run(a),
-        Command::Play(a) => play::run(a),
-        Command::Score(a) => score::run(a),
-        Command::Trainee(a) => trainee::run(a),
-        Command::Record(a) => record::run(a),
-        Command::Manager(a) => manager::run(a),
-        Command::Promote(a) => promote::run(promote::Kind::Promote, a),
-        Command::Demote(a) => promote::run(promote::Kind::Demote, a),
-        Command::Reset(a) => promote::run(promote::Kind::Reset, a),
-        Command::Verify(a) => verify::run(a),
-        Command::Report(a) => report::run(a),
-        Command::Export(a) => export::run(a),
-        #[cfg(feature = "gui")]
-        Command::Window(a) => window::window(a),
-        #[cfg(feature = "gui")]
-        Command::Demo(a) => window::demo(a, started()),
+        Tool::Validate(a) => validate::run(a),
+        Tool::List(a) => list::run(a),
+        Tool::Play(a) => play::run(a),
+        Tool::Score(a) => score::run(a),
+        Tool::Trainee(a) => trainee::run(a),
+        Tool::Record(a) => record::run(a),
+        Tool::Manager(a) => manager::run(a),
+        Tool::Promote(a) => promote::run(promote::Kind::Promote, a),
+        Tool::Demote(a) => promote::run(promote::Kind::Demote, a),
+        Tool::Reset(a) => promote::run(promote::Kind::Reset, a),
+        Tool::Verify(a) => verify::run(a),
+        Tool::Report(a) => report::run(a),
+        Tool::Export(a) => export::run(a),
     };
     match result {
         Ok(code) => code,

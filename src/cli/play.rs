@@ -1,8 +1,10 @@
 //! `callforge play`: a whole call in the terminal, answered by number or by typing.
 
 use super::{CliError, CliResult, ScenarioDir, load_library, report_text};
+use crate::domain::finish::run_file_name;
 use crate::domain::model::Mode;
-use crate::domain::{Dialogue, Playable, score};
+use crate::domain::seed::fresh_seed;
+use crate::domain::{Dialogue, FinishedCall, Playable, finish_call};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -199,11 +201,9 @@ pub fn run(args: Args) -> CliResult {
         println!("{}: {line}", bold(&sc.persona.name));
     }
     println!("{}\n", dim("— call ended —"));
-    let s = score(&d);
+    let played_at = crate::records::Clock::System.now();
+    let FinishedCall { run, score: s } = finish_call(&d, times_ms, played_at);
     print!("{}", report_text::render(&s, color));
-    let mut run = d.to_run();
-    run.times_ms = times_ms;
-    run.played_at = Some(crate::records::format_time(crate::records::Clock::System.now()));
     if let Some(path) = &args.record {
         write_run(path, &run)?;
         println!("\nrun written to {}", path.display());
@@ -216,7 +216,7 @@ pub fn run(args: Args) -> CliResult {
         match stored {
             Ok((t, s)) => println!("\nstored as run {} in the records of {} (id {})", s.id, t.name, t.id),
             Err(e) => {
-                let fallback = PathBuf::from(format!("callforge-run-{}-{seed}.ron", sc.id.replace('/', "-")));
+                let fallback = PathBuf::from(run_file_name(&run, played_at));
                 write_run(&fallback, &run)?;
                 eprintln!("warning: the call could not be stored in the records: {e}");
                 eprintln!("the run was saved to {}; store it later with `callforge record`", fallback.display());
@@ -224,14 +224,6 @@ pub fn run(args: Args) -> CliResult {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A seed for a new call: the shell may draw one; the engine never does.
-pub fn fresh_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
-    h.finish() % 1_000_000_000
 }
 
 /// Writes a run file, saying which file could not be written.

@@ -1,10 +1,8 @@
-//! `callforge window` and `callforge demo`: the simulator window, and its scripted tour.
+//! The arguments of `callforge window` and `callforge demo`; the binary opens the window with them (the command line never imports the app).
 
+use super::ScenarioDir;
 use super::records_args::DbArg;
-use super::{CliResult, ScenarioDir};
-use crate::app::{Options, demo::DemoOptions};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Open the simulator window (the same as running callforge with no command).
 ///
@@ -53,40 +51,14 @@ impl Default for WindowArgs {
 pub struct DemoArgs {
     /// Save one PNG per screen into this folder.
     #[arg(long, value_name = "DIR")]
-    screenshots: Option<PathBuf>,
+    pub screenshots: Option<PathBuf>,
     /// Measure instead: the time to the first interactive frame, the frame rate over SECONDS of a
     /// call, and the peak memory; prints one JSON line.
     #[arg(long, value_name = "SECONDS")]
-    bench: Option<f32>,
+    pub bench: Option<f32>,
     #[command(flatten)]
-    scenarios: ScenarioDir,
+    pub scenarios: ScenarioDir,
     /// The records database (default: a fresh one in memory).
     #[arg(long, value_name = "PATH|URL")]
-    db: Option<String>,
-}
-
-fn runs_dir() -> PathBuf {
-    crate::records::default_location().parent().map_or_else(|| PathBuf::from("runs"), |d| d.join("runs"))
-}
-
-pub fn window(args: WindowArgs) -> CliResult {
-    let exit = crate::app::run(Options {
-        scenarios: args.scenarios.dir,
-        db: args.db.location(),
-        runs_dir: runs_dir(),
-        demo: None,
-    });
-    Ok(if exit.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-pub fn demo(args: DemoArgs, started: std::time::Instant) -> CliResult {
-    let runs = std::env::temp_dir().join(format!("callforge-demo-runs-{}", std::process::id()));
-    let create_manager = args.db.is_none();
-    let exit = crate::app::run(Options {
-        scenarios: args.scenarios.dir,
-        db: args.db.unwrap_or_else(|| ":memory:".to_owned()),
-        runs_dir: runs,
-        demo: Some(DemoOptions { screenshots: args.screenshots, bench_seconds: args.bench, started, create_manager }),
-    });
-    Ok(if exit.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    pub db: Option<String>,
 }

@@ -4,9 +4,11 @@
 use super::model::{Ladder, Role, Scenario, Script};
 use super::parse::{self, FileKind};
 use super::playable::Playable;
+use super::reporter::{Reporter, field};
 use super::source::{Diagnostic, Severity, SourceFile};
 use super::syntax::{self, Kind};
-use super::validate::{self, Reporter};
+use super::validate;
+pub use super::validate::ScriptEntry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,15 +27,6 @@ pub struct Library {
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
-}
-
-/// A script that parsed.
-#[derive(Debug, Clone)]
-pub struct ScriptEntry {
-    pub script: Arc<Script>,
-    /// The script has no errors.
-    pub ok: bool,
-    pub source: Arc<SourceFile>,
 }
 
 /// One scenario file: playable, or broken with what is known of it.
@@ -145,6 +138,15 @@ impl Library {
         }
 
         // Scripts first: scenarios refer to them.
+        lib.load_scripts(&scripts);
+        let roles = lib.load_scenarios(&scenarios);
+        lib.load_ladders(&ladders, &roles);
+        lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        lib
+    }
+
+    /// Reads and checks the scripts; script ids must be unique.
+    fn load_scripts(&mut self, scripts: &[&Arc<SourceFile>]) {
         let mut script_files: BTreeMap<String, String> = BTreeMap::new();
         for src in scripts {
             let mut r = Reporter::new(src);
@@ -152,20 +154,23 @@ impl Library {
                 Ok(script) => {
                     validate::check_script(&script, &mut r);
                     if let Some(first) = script_files.get(&script.id) {
-                        r.error(&[syntax::Seg::Field("id")], format!("duplicate script id \"{}\"", script.id)).help =
+                        r.error(&[field("id")], format!("duplicate script id \"{}\"", script.id)).help =
                             Some(format!("{first} already defines it; script ids must be unique"));
                     } else {
                         script_files.insert(script.id.clone(), src.path.clone());
                         let ok = !r.has_errors();
                         let entry = ScriptEntry { script: Arc::new(script), ok, source: Arc::clone(src) };
-                        lib.scripts.insert(entry.script.id.clone(), entry);
+                        self.scripts.insert(entry.script.id.clone(), entry);
                     }
                 }
                 Err(mut d) => r.diagnostics.append(&mut d),
             }
-            lib.diagnostics.append(&mut r.diagnostics);
+            self.diagnostics.append(&mut r.diagnostics);
         }
+    }
 
+    /// Reads, checks and compiles the scenarios; returns the role of each playable one, by id.
+    fn load_scenarios(&mut self, scenarios: &[&Arc<SourceFile>]) -> BTreeMap<String, Role> {
         let mut scenario_files: BTreeMap<String, String> = BTreeMap::new();
         let mut roles: BTreeMap<String, Role> = BTreeMap::new();
         for src in scenarios {
@@ -186,9 +191,9 @@ impl Library {
                     entry.role = Some(scenario.role);
                     entry.language = Some(scenario.language.clone());
                     let (id, role) = (scenario.id.clone(), scenario.role);
-                    let playable = validate::check_scenario(scenario, src, &lib.scripts, &mut r);
+                    let playable = validate::check_scenario(scenario, src, &self.scripts, &mut r);
                     if let Some(first) = scenario_files.get(&id) {
-                        r.error(&[syntax::Seg::Field("id")], format!("duplicate scenario id \"{id}\"")).help =
+                        r.error(&[field("id")], format!("duplicate scenario id \"{id}\"")).help =
                             Some(format!("{first} already defines it; scenario ids must be unique"));
                     } else {
                         scenario_files.insert(id.clone(), src.path.clone());
@@ -204,29 +209,32 @@ impl Library {
                 }
             }
             entry.first_error = r.diagnostics.iter().find(|d| d.is_error()).cloned();
-            lib.diagnostics.append(&mut r.diagnostics);
-            lib.scenarios.push(entry);
+            self.diagnostics.append(&mut r.diagnostics);
+            self.scenarios.push(entry);
         }
 
+        roles
+    }
+
+    /// Reads the ladder and checks it against the playable scenarios; only one ladder is used.
+    fn load_ladders(&mut self, ladders: &[&Arc<SourceFile>], roles: &BTreeMap<String, Role>) {
         for src in ladders {
             let mut r = Reporter::new(src);
             match parse::read::<Ladder>(src, FileKind::Ladder) {
                 Ok(ladder) => {
-                    validate::check_ladder(&ladder, &roles, &mut r);
-                    if lib.ladder.is_none() {
-                        lib.ladder = Some(ladder);
-                        lib.ladder_path = Some(src.path.clone());
+                    validate::check_ladder(&ladder, roles, &mut r);
+                    if self.ladder.is_none() {
+                        self.ladder = Some(ladder);
+                        self.ladder_path = Some(src.path.clone());
                     } else {
                         r.error(&[], "a second ladder: only one ladder.ron is used").help =
-                            lib.ladder_path.clone().map(|p| format!("{p} is the ladder in use"));
+                            self.ladder_path.clone().map(|p| format!("{p} is the ladder in use"));
                     }
                 }
                 Err(mut d) => r.diagnostics.append(&mut d),
             }
-            lib.diagnostics.append(&mut r.diagnostics);
+            self.diagnostics.append(&mut r.diagnostics);
         }
-        lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
-        lib
     }
 
     pub fn errors(&self) -> usize {

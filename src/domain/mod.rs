@@ -4,23 +4,30 @@
 //! and returns values; the app, the command line and the records call into it, never the reverse.
 //! `cargo test --no-default-features` builds and tests it without any of them.
 
+mod compile;
 pub mod feedback;
+pub mod finish;
 pub mod ladder;
 pub mod library;
 pub mod model;
 pub mod parse;
 pub mod playable;
+pub mod recall;
+mod reporter;
 pub mod runtime;
 pub mod score;
+pub mod seed;
 pub mod source;
 pub mod syntax;
 pub mod text;
+pub mod time;
 mod validate;
 
+pub use finish::{FinishedCall, finish_call};
 pub use library::{Library, ScenarioEntry, ScriptEntry};
 pub use model::{Input, Ladder, Mode, Outcome, Role, Run, Scenario, Script};
 pub use playable::Playable;
+pub use playable::content_hash;
 pub use runtime::{Dialogue, InputError, RunError, replay};
 pub use score::{Score, score};
 pub use source::{Diagnostic, Severity, SourceFile};
-pub use validate::content_hash;

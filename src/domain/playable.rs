@@ -57,7 +57,7 @@ impl Playable {
     /// SHA-256 of the scenario and its script as parsed, so a run can tell that either changed.
     /// Computed once, when first asked for; loading and validating never need it.
     pub fn hash(&self) -> &str {
-        self.hash.get_or_init(|| super::validate::content_hash(&self.scenario, &self.script))
+        self.hash.get_or_init(|| content_hash(&self.scenario, &self.script))
     }
 
     /// The id of node `index`.
@@ -90,4 +90,15 @@ impl Playable {
     pub fn node_count(&self) -> usize {
         self.graph.len()
     }
+}
+
+/// SHA-256 over the scenario and its script as parsed, so that reformatting a file or editing a
+/// comment keeps recorded runs valid while any change of content does not.
+pub fn content_hash(scenario: &Scenario, script: &Script) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(scenario).unwrap_or_default());
+    h.update([0u8]);
+    h.update(serde_json::to_vec(script).unwrap_or_default());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

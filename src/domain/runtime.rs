@@ -6,10 +6,11 @@
 
 use super::model::{Input, Mode, Node, Outcome, Run};
 use super::playable::{Compiled, Playable};
-use super::score;
+use super::recall;
+use super::seed::{draw, rng_for};
 use super::text::substitute;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{Rng, SeedableRng};
+use rand_core::SeedableRng;
 use std::borrow::Cow;
 use std::sync::Arc;
 use thiserror::Error;
@@ -94,18 +95,6 @@ pub struct Dialogue {
     at: (u32, u32),
     ending: Option<Ending>,
     turns: Vec<Turn>,
-}
-
-/// The generator for a seed: the seed's little-endian bytes, then zeros, as the ChaCha8 key.
-pub fn rng_for(seed: u64) -> ChaCha8Rng {
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    ChaCha8Rng::from_seed(key)
-}
-
-/// Draws an index below `total` from one 64-bit output: `floor(x · total / 2^64)`.
-fn draw(rng: &mut ChaCha8Rng, total: u64) -> u64 {
-    ((u128::from(rng.next_u64()) * u128::from(total)) >> 64) as u64
 }
 
 impl Dialogue {
@@ -326,7 +315,7 @@ impl Dialogue {
         };
         let followed = match expect {
             Some(e) => {
-                let hit = score::recall_quality(&self.playable, *e, text, &self.trainee).hit;
+                let hit = recall::recall_quality(&self.playable, *e, text, &self.trainee).hit;
                 let pick = if hit {
                     choices.iter().position(|c| c.stage == Some(*e))
                 } else {
@@ -510,15 +499,5 @@ mod tests {
             );
         }
         assert!(seen.len() > 5, "the right answer moves between calls");
-    }
-
-    #[test]
-    fn draws_are_portable() {
-        // Pinned outputs of the seed-7 generator: a change of generator, key layout or draw rule
-        // would change every recorded run, and fails here first.
-        let mut rng = rng_for(7);
-        let draws: Vec<u64> = (0..8).map(|_| draw(&mut rng, 1000)).collect();
-        assert_eq!(draws, [764, 465, 5, 301, 386, 336, 354, 193]);
-        assert_ne!(rng_for(1).next_u64(), rng_for(2).next_u64());
     }
 }

@@ -2,41 +2,11 @@
 //! pass or fail, and feedback for every turn.
 
 use super::model::{Mode, Node, Outcome};
-use super::playable::{Compiled, Playable};
+use super::playable::Compiled;
+use super::recall::recall_quality;
 use super::runtime::{Dialogue, Reply};
-use super::text::{DiffWord, count_phrase, diff_words, mentions, normalise, similarity_words, substitute, words};
+use super::text::{DiffWord, count_phrase, diff_words, substitute, words};
 use serde::{Deserialize, Serialize};
-
-/// The quality of a recalled line against a stage.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecallQuality {
-    /// `sim`, capped at 0.5 when a must_mention phrase is missing; 0 on a miss.
-    pub q: f64,
-    /// `sim` before the cap and the miss rule.
-    pub similarity: f64,
-    pub hit: bool,
-    /// The must_mention phrases not found.
-    pub missing: Vec<String>,
-}
-
-/// Scores a typed line against stage `stage` of the playable's script.
-pub fn recall_quality(playable: &Playable, stage: u16, typed: &str, trainee: &str) -> RecallQuality {
-    let st = playable.stage(stage);
-    let line = substitute(&st.line, trainee);
-    let typed_norm = normalise(typed);
-    let typed_words: Vec<&str> = typed_norm.split(' ').filter(|w| !w.is_empty()).collect();
-    let line_norm = normalise(&line);
-    let line_words: Vec<&str> = line_norm.split(' ').filter(|w| !w.is_empty()).collect();
-    let similarity = similarity_words(&typed_words, &line_words);
-    let missing: Vec<String> =
-        st.must_mention.iter().filter(|p| !mentions(&typed_norm, &substitute(p, trainee))).cloned().collect();
-    let mut q = similarity;
-    if !missing.is_empty() {
-        q = q.min(0.5);
-    }
-    let hit = q >= playable.script.min_similarity;
-    RecallQuality { q: if hit { q } else { 0.0 }, similarity, hit, missing }
-}
 
 /// The score of a finished (or abandoned) call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

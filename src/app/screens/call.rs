@@ -7,8 +7,9 @@ use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, CallRequest, Cue, LastResult, RecordsRes, RunsDir, Scenarios, Screen, Session};
 use super::{digit_pressed, enter_pressed};
+use crate::domain::finish::run_file_name;
 use crate::domain::model::{Mode, Run};
-use crate::domain::{Dialogue, score};
+use crate::domain::{Dialogue, FinishedCall, finish_call};
 use bevy::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -281,14 +282,8 @@ fn keys(
         return;
     }
     if call.dialogue.expects_typing() {
-        if enter_pressed(&keys)
-            && let Some(mut f) = fields.iter_mut().next()
-        {
-            let text = f.value.trim().to_owned();
-            if !text.is_empty() {
-                f.value.clear();
-                answer(&mut call, Reply::Type(text), &mut cues);
-            }
+        if enter_pressed(&keys) {
+            send_typed(&mut call, &mut fields, &mut cues);
         }
     } else if let Some(&i) = digit_pressed(&keys).and_then(|d| call.dialogue.choice_order().get(d).copied()).as_ref() {
         answer(&mut call, Reply::Choose(i), &mut cues);
@@ -308,15 +303,18 @@ fn buttons(
         match *button {
             CallButton::Choice(i) => answer(&mut call, Reply::Choose(i), &mut cues),
             CallButton::HangUp => answer(&mut call, Reply::HangUp, &mut cues),
-            CallButton::Send => {
-                if let Some(mut f) = fields.iter_mut().next() {
-                    let text = f.value.trim().to_owned();
-                    if !text.is_empty() {
-                        f.value.clear();
-                        answer(&mut call, Reply::Type(text), &mut cues);
-                    }
-                }
-            }
+            CallButton::Send => send_typed(&mut call, &mut fields, &mut cues),
+        }
+    }
+}
+
+/// Sends the text field's line as the trainee's reply and clears the field; an empty line is ignored.
+fn send_typed(call: &mut ActiveCall, fields: &mut Query<&mut TextField>, cues: &mut MessageWriter<Cue>) {
+    if let Some(mut f) = fields.iter_mut().next() {
+        let text = f.value.trim().to_owned();
+        if !text.is_empty() {
+            f.value.clear();
+            answer(call, Reply::Type(text), cues);
         }
     }
 }
@@ -445,7 +443,7 @@ fn update_timer(call: Res<ActiveCall>, mut timer: Single<&mut Text, With<TimerTe
     }
 }
 
-/// Scores the call, writes its run file and stores it in the trainee's records.
+/// Finishes the call (score and run file), saves the run file and stores it in the trainee's records.
 fn finish(
     call: &ActiveCall,
     session: &Session,
@@ -453,11 +451,8 @@ fn finish(
     scenarios: &Scenarios,
     runs_dir: Option<&RunsDir>,
 ) -> LastResult {
-    let s = score(&call.dialogue);
-    let mut run: Run = call.dialogue.to_run();
-    run.times_ms = call.times_ms.clone();
     let now = records.with(|r| r.now()).unwrap_or(0);
-    run.played_at = Some(crate::records::format_time(now));
+    let FinishedCall { run, score } = finish_call(&call.dialogue, call.times_ms.clone(), now);
     let run_file = match runs_dir {
         Some(dir) => write_run_file(&dir.0, &run, now),
         None => Err("no folder for run files".to_owned()),
@@ -471,17 +466,12 @@ fn finish(
     if let Err(e) = &stored {
         warn!("the call was not stored in the records: {e}");
     }
-    LastResult { score: s, run, stored, run_file }
+    LastResult { score, run, stored, run_file }
 }
 
 fn write_run_file(dir: &std::path::Path, run: &Run, now: i64) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let stamp = crate::records::format_time(now).replace([':', '-'], "");
-    let name: String = format!("{stamp}-{}-{}-{}.ron", run.trainee, run.scenario.replace('/', "-"), run.seed)
-        .chars()
-        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
-        .collect();
-    let path = dir.join(name);
+    let path = dir.join(run_file_name(run, now));
     crate::domain::model::write_run(&path, run).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
