@@ -33,6 +33,7 @@ fn runs() -> Vec<Run> {
         seed: 7,
         mode: Mode::Practice,
         trainee: "Bench".into(),
+        scorer: None,
         inputs: vec![Input::Choose(0); 4],
         times_ms: vec![],
         played_at: None,

@@ -73,6 +73,7 @@ pub fn run_of(scenario: &str, mode: Mode, picks: &[usize]) -> Run {
         seed: 1,
         mode,
         trainee: "Olga".to_owned(),
+        scorer: None,
         inputs: picks.iter().map(|&i| Input::Choose(i)).collect(),
         times_ms: Vec::new(),
         played_at: None,

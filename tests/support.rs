@@ -18,6 +18,7 @@ pub fn run(
     seed: u64,
     mode: Mode,
     trainee: &str,
+    scorer: None,
     inputs: Vec<Input>,
 ) -> Result<Dialogue, callforge::domain::RunError> {
     let p = lib.scenario(id).unwrap_or_else(|| panic!("no scenario {id}"));

@@ -1,5 +1,6 @@
 //! The command line: argument definitions and dispatch to one module per subcommand.
 
+mod calibrate;
 mod diagnostics;
 mod export;
 mod list;
@@ -52,6 +53,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum Tool {
     Validate(validate::Args),
+    Calibrate(calibrate::Args),
     List(list::Args),
     Play(play::Args),
     Score(score::Args),
@@ -80,6 +82,7 @@ pub struct ScenarioDir {
 pub fn run(command: Tool) -> ExitCode {
     let result = match command {
         Tool::Validate(a) => validate::run(a),
+        Tool::Calibrate(a) => calibrate::run(a),
         Tool::List(a) => list::run(a),
         Tool::Play(a) => play::run(a),
         Tool::Score(a) => score::run(a),
@@ -137,4 +140,17 @@ fn load_library(dir: &ScenarioDir) -> Result<crate::domain::Library, CliError> {
         );
     }
     Ok(lib)
+}
+
+/// Text from a file or a database made safe for a terminal: control characters (escape sequences
+/// that could clear the screen or move the cursor) are shown as `\u{…}` instead of acting.
+pub(crate) fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| if c.is_control() && c != '\n' && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
+            .collect(),
+    )
 }

@@ -3,6 +3,7 @@
 use crate::domain::model::Outcome;
 use crate::domain::score::Score;
 use crate::domain::text::DiffWord;
+use super::safe;
 use std::fmt::Write;
 
 /// Renders a score: the total, pass or fail and why, critical errors, a bar per stage and the
@@ -17,12 +18,13 @@ pub fn render(s: &Score, color: bool) -> String {
         Outcome::Success => "success",
         Outcome::Failure => "failure",
     };
-    let _ = writeln!(o, "  call outcome: {} ({outcome})", s.label);
-    let _ = writeln!(o, "  {}", s.reason);
+    let _ = writeln!(o, "  call outcome: {} ({outcome})", safe(&s.label));
+    let _ = writeln!(o, "  {}", safe(&s.reason));
+    let _ = writeln!(o, "  {}", paint("2", &receipt(s)));
     if !s.critical.is_empty() {
         let _ = writeln!(o, "\n{}", paint("1;31", "Critical errors"));
         for c in &s.critical {
-            let _ = writeln!(o, "  ✗ {c}");
+            let _ = writeln!(o, "  ✗ {}", safe(c));
         }
     }
     let _ = writeln!(o, "\nStages");
@@ -71,21 +73,28 @@ pub fn render(s: &Score, color: bool) -> String {
             );
         }
     }
+    if !s.marked.is_empty() {
+        let _ = writeln!(o, "\nMarked replies");
+        for m in &s.marked {
+            let critical = m.critical.as_deref().map(|w| format!(" (critical: {})", safe(w))).unwrap_or_default();
+            let _ = writeln!(o, "  turn {}: «{}»: −{}{critical}", m.turn + 1, safe(&m.text), m.penalty);
+        }
+    }
     let _ = writeln!(o, "\nTurns");
     for (i, t) in s.turns.iter().enumerate() {
-        let _ = writeln!(o, "  {}. [{}] customer: “{}”", i + 1, t.node, t.customer);
+        let _ = writeln!(o, "  {}. [{}] customer: “{}”", i + 1, safe(&t.node), safe(&t.customer));
         if let (Some(id), Some(title)) = (&t.expected, &t.expected_title) {
             let _ = writeln!(o, "     script: {title} ({id})");
         }
-        let _ = writeln!(o, "     you: “{}”", t.said);
+        let _ = writeln!(o, "     you: “{}”", safe(&t.said));
         let mark = match t.q {
             Some(q) if t.hit => paint("32", &format!("q {q:.2} ✓")),
             Some(q) => paint("31", &format!("q {q:.2} ✗")),
             None => "not scored".to_owned(),
         };
-        let _ = writeln!(o, "     {mark}  {}", t.feedback);
+        let _ = writeln!(o, "     {mark}  {}", safe(&t.feedback));
         for n in &t.notes {
-            let _ = writeln!(o, "     • {n}");
+            let _ = writeln!(o, "     • {}", safe(n));
         }
         if let Some(diff) = &t.diff {
             let _ = writeln!(o, "     diff: {}", render_diff(diff, color));
@@ -94,11 +103,18 @@ pub fn render(s: &Score, color: bool) -> String {
     o
 }
 
+/// What a score was computed with, so anyone can reproduce it: the scorer version, the scenario
+/// and its content hash, and the callforge that scored it.
+pub fn receipt(s: &Score) -> String {
+    let by = if s.callforge.is_empty() { String::new() } else { format!(" · callforge {}", s.callforge) };
+    format!("receipt: scorer {} · {} v{} · content {}{by}", s.scorer, s.scenario, s.version, s.hash)
+}
+
 /// Missing words as `[-word-]`, extra words as `{+word+}`, like `git diff --word-diff`.
 pub fn render_diff(diff: &[DiffWord], color: bool) -> String {
     diff.iter()
         .map(|w| match w {
-            DiffWord::Same(s) => s.clone(),
+            DiffWord::Same(s) => safe(s).into_owned(),
             DiffWord::Missing(s) if color => format!("\x1b[31m[-{s}-]\x1b[0m"),
             DiffWord::Missing(s) => format!("[-{s}-]"),
             DiffWord::Extra(s) if color => format!("\x1b[33m{{+{s}+}}\x1b[0m"),

@@ -23,11 +23,16 @@ use std::sync::Arc;
 /// "Failure"), label, reason, stages, forbidden, and turns (node, expected, said, q, hit,
 /// feedback, notes, diff).
 ///
+/// Every score ends with its receipt: the scorer version (the run file's `scorer:`, absent means
+/// 1), the scenario's version and content hash, and the callforge version, so anyone can
+/// reproduce it. --scorer N shows what the run would score under another version.
+///
 /// Exit status: 0 when the run was scored (passed or not), 1 when it could not be.
 ///
 /// Examples:
 ///   callforge score runs/bob-2026-11-28.ron
 ///   callforge score run.ron --json | jq .score
+///   callforge score run.ron --scorer 1       # the same run under the frozen version 1
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -40,6 +45,10 @@ pub struct Args {
     /// Score a run even if its scenario changed since it was recorded.
     #[arg(long)]
     allow_changed: bool,
+    /// Score by this scorer version instead of the one the run names (to compare versions; the
+    /// run file is not changed).
+    #[arg(long, value_name = "N")]
+    scorer: Option<u32>,
     #[command(flatten)]
     scenarios: ScenarioDir,
 }
@@ -57,7 +66,10 @@ pub(crate) fn read_run(path: &std::path::Path) -> Result<Run, CliError> {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let run = read_run(&args.run)?;
+    let mut run = read_run(&args.run)?;
+    if let Some(v) = args.scorer {
+        run.scorer = Some(v);
+    }
     let lib = load_library(&args.scenarios)?;
     let playable = match lib.scenario(&run.scenario) {
         Some(p) => p,

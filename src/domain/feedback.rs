@@ -140,4 +140,36 @@ impl Lang {
             Lang::Ru => format!("Не сдано из-за критической ошибки: {first}."),
         }
     }
+
+    /// A typed line that says the opposite of the script (version 2).
+    pub fn negated(self) -> &'static str {
+        match self {
+            Lang::En => "This says the opposite of the script: a «not» the line does not have.",
+            Lang::Ru => "Сказано наоборот: в реплике скрипта нет этого «не».",
+        }
+    }
+
+    /// A reply the author gave a penalty.
+    pub fn reply_penalty(self, penalty: u32) -> String {
+        match self {
+            Lang::En => format!("This reply costs −{penalty}."),
+            Lang::Ru => format!("Этот ответ стоит −{penalty}."),
+        }
+    }
+
+    /// A reply the author marked as a critical error, with their reason.
+    pub fn critical_reply(self, reason: &str) -> String {
+        match self {
+            Lang::En => format!("Critical mistake: {reason}"),
+            Lang::Ru => format!("Критическая ошибка: {reason}"),
+        }
+    }
+
+    /// The call ended in failure after a mistake, before a critical stage was reached.
+    pub fn lost_before(self, stage_title: &str) -> String {
+        match self {
+            Lang::En => format!("The call was lost before «{stage_title}»"),
+            Lang::Ru => format!("Звонок потерян до этапа «{stage_title}»"),
+        }
+    }
 }

@@ -47,6 +47,7 @@ mod tests {
             seed: 7,
             mode: Mode::Practice,
             trainee: "Ольга / ../x".into(),
+            scorer: None,
             inputs: vec![Input::HangUp],
             times_ms: Vec::new(),
             played_at: None,

@@ -1,7 +1,7 @@
 //! The scenario library: scripts, scenarios and the ladder read from scenario roots or single files,
 //! validated together. Broken files never stop the others from loading.
 
-use super::model::{Ladder, Role, Scenario, Script};
+use super::model::{Calibration, Ladder, Role, Scenario, Script};
 use super::parse::{self, FileKind};
 use super::playable::Playable;
 use super::reporter::{Reporter, field};
@@ -23,10 +23,19 @@ pub struct Library {
     pub ladder: Option<Ladder>,
     /// Where the ladder was read from.
     pub ladder_path: Option<String>,
+    /// The trainers' calibration sets that parsed and name a known script, in path order.
+    pub calibrations: Vec<CalibrationEntry>,
     /// Every problem found, errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
     /// How many files were read.
     pub files: usize,
+}
+
+/// A calibration set and the file it was read from.
+#[derive(Debug, Clone)]
+pub struct CalibrationEntry {
+    pub path: String,
+    pub calibration: Calibration,
 }
 
 /// One scenario file: playable, or broken with what is known of it.
@@ -120,12 +129,14 @@ impl Library {
         let mut scripts = Vec::new();
         let mut scenarios = Vec::new();
         let mut ladders = Vec::new();
+        let mut calibrations = Vec::new();
         for src in &sources {
             let kind = FileKind::sniff(&src.text).or_else(|| guess_kind(&src.path));
             match kind {
                 Some(FileKind::Script) => scripts.push(src),
                 Some(FileKind::Scenario) => scenarios.push(src),
                 Some(FileKind::Ladder) => ladders.push(src),
+                Some(FileKind::Calibration) => calibrations.push(src),
                 Some(FileKind::Run) => lib.diagnostics.push(
                     Diagnostic::at(Severity::Error, src, 0..0, "this is a run file, not a scenario file")
                         .with_help("score it with `callforge score`"),
@@ -141,6 +152,7 @@ impl Library {
         lib.load_scripts(&scripts);
         let roles = lib.load_scenarios(&scenarios);
         lib.load_ladders(&ladders, &roles);
+        lib.load_calibrations(&calibrations);
         lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         lib
     }
@@ -237,6 +249,24 @@ impl Library {
         }
     }
 
+    /// Reads the calibration sets and checks that they name a script and its stages.
+    fn load_calibrations(&mut self, files: &[&Arc<SourceFile>]) {
+        for src in files {
+            let mut r = Reporter::new(src);
+            match parse::read::<Calibration>(src, FileKind::Calibration) {
+                Ok(calibration) => {
+                    let script = self.scripts.get(&calibration.script).map(|e| Arc::clone(&e.script));
+                    validate::check_calibration(&calibration, script.as_deref(), &self.scripts, &mut r);
+                    if !r.has_errors() {
+                        self.calibrations.push(CalibrationEntry { path: src.path.clone(), calibration });
+                    }
+                }
+                Err(mut d) => r.diagnostics.append(&mut d),
+            }
+            self.diagnostics.append(&mut r.diagnostics);
+        }
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
@@ -290,6 +320,7 @@ fn guess_kind(path: &str) -> Option<FileKind> {
     match (parent, p.file_name().and_then(|s| s.to_str())) {
         (_, Some("ladder.ron")) => Some(FileKind::Ladder),
         (Some("scripts"), _) => Some(FileKind::Script),
+        (Some("calibration"), _) => Some(FileKind::Calibration),
         (Some(_), _) if path.ends_with(".ron") => Some(FileKind::Scenario),
         _ => None,
     }

@@ -4,6 +4,7 @@
 //! and returns values; the app, the command line and the records call into it, never the reverse.
 //! `cargo test --no-default-features` builds and tests it without any of them.
 
+pub mod calibrate;
 mod compile;
 pub mod feedback;
 pub mod finish;
@@ -12,7 +13,7 @@ pub mod library;
 pub mod model;
 pub mod parse;
 pub mod playable;
-pub mod recall;
+pub mod scorer;
 mod reporter;
 pub mod runtime;
 pub mod score;
@@ -24,7 +25,7 @@ pub mod time;
 mod validate;
 
 pub use finish::{FinishedCall, finish_call};
-pub use library::{Library, ScenarioEntry, ScriptEntry};
+pub use library::{CalibrationEntry, Library, ScenarioEntry, ScriptEntry};
 pub use model::{Input, Ladder, Mode, Outcome, Role, Run, Scenario, Script};
 pub use playable::Playable;
 pub use playable::content_hash;

@@ -136,6 +136,10 @@ pub struct Stage {
     pub weight: u32,
     #[serde(default)]
     pub critical: bool,
+    /// Other lines the trainer accepts in full for this stage (scorer version 2 and later): a Recall
+    /// turn's quality is the best over the line and these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<String>,
 }
 
 /// A phrase the trainee must never say.
@@ -271,6 +275,25 @@ pub struct Choice {
     #[serde(default)]
     pub patience: i32,
     pub next: String,
+    /// Points this reply costs (scorer version 2 and later), even on a line that expects no stage.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub penalty: u32,
+    /// Why this reply is a critical error, if it is one (scorer version 2 and later): saying it fails
+    /// the call, even on a line that expects no stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub critical: Option<String>,
+}
+
+impl Choice {
+    /// Whether the author marked this reply as a mistake: feedback, lost patience, a penalty or a
+    /// critical mark.
+    pub fn marked_wrong(&self) -> bool {
+        self.feedback.is_some() || self.patience < 0 || self.penalty > 0 || self.critical.is_some()
+    }
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One weighted way out of a `Random` node.
@@ -334,6 +357,9 @@ pub struct Run {
     pub seed: u64,
     pub mode: Mode,
     pub trainee: String,
+    /// The scorer version that scores this run (DESIGN.md, "Scorer versions"); absent means 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scorer: Option<u32>,
     pub inputs: Vec<Input>,
     /// Milliseconds from the start of the call to each input.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -361,4 +387,85 @@ pub fn write_run(path: &std::path::Path, run: &Run) -> std::io::Result<()> {
     let tmp = path.with_extension("ron.tmp");
     std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, path)
+}
+
+fn default_min_agreement() -> f64 {
+    0.95
+}
+
+fn default_calibration_trainee() -> String {
+    "Alex".to_owned()
+}
+
+/// A trainer's gold standard for one script: typed lines, forbidden-phrase checks and whole calls,
+/// each labelled by a trainer, to check a scorer version against (`callforge calibrate`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calibration {
+    pub script: String,
+    /// The share of labels the scorer must agree with (0–1).
+    #[serde(default = "default_min_agreement")]
+    pub min_agreement: f64,
+    /// The name `{trainee}` stands for in the script's lines.
+    #[serde(default = "default_calibration_trainee")]
+    pub trainee: String,
+    #[serde(default)]
+    pub lines: Vec<LabelledLine>,
+    #[serde(default)]
+    pub forbidden: Vec<LabelledCheck>,
+    #[serde(default)]
+    pub calls: Vec<LabelledCall>,
+}
+
+/// A line typed for a stage, and whether the trainer accepts it as that stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Line", deny_unknown_fields)]
+pub struct LabelledLine {
+    pub stage: String,
+    pub text: String,
+    pub verdict: LineVerdict,
+    /// Why, in the trainer's words.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A trainer's verdict on a typed line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineVerdict {
+    Accept,
+    Reject,
+}
+
+/// Something a trainee said, and whether the trainer charges the script's forbidden-phrase penalty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Check", deny_unknown_fields)]
+pub struct LabelledCheck {
+    pub text: String,
+    pub verdict: PhraseVerdict,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A trainer's verdict on forbidden phrases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PhraseVerdict {
+    Penalise,
+    Allow,
+}
+
+/// A whole call, and whether the trainer would pass it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename = "Call", deny_unknown_fields)]
+pub struct LabelledCall {
+    pub run: Run,
+    pub verdict: CallVerdict,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A trainer's verdict on a whole call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallVerdict {
+    Pass,
+    Fail,
 }

@@ -4,7 +4,9 @@
 //! again as a span tree and each part (every field, node, stage, …) is deserialized on its own, so
 //! that one pass reports every broken part rather than only the first.
 
-use super::model::{Difficulty, Forbidden, Input, Mode, Node, Persona, Role, Rung, Stage};
+use super::model::{
+    Difficulty, Forbidden, Input, LabelledCall, LabelledCheck, LabelledLine, Mode, Node, Persona, Role, Rung, Stage,
+};
 use super::source::{Diagnostic, Severity, SourceFile};
 use super::syntax::{self, Kind, Value};
 use ron::extensions::Extensions;
@@ -18,6 +20,7 @@ pub enum FileKind {
     Scenario,
     Ladder,
     Run,
+    Calibration,
 }
 
 impl FileKind {
@@ -27,6 +30,7 @@ impl FileKind {
             FileKind::Scenario => "Scenario",
             FileKind::Ladder => "Ladder",
             FileKind::Run => "Run",
+            FileKind::Calibration => "Calibration",
         }
     }
 
@@ -51,6 +55,7 @@ impl FileKind {
             "Scenario" => Some(FileKind::Scenario),
             "Ladder" => Some(FileKind::Ladder),
             "Run" => Some(FileKind::Run),
+            "Calibration" => Some(FileKind::Calibration),
             _ => None,
         }
     }
@@ -200,6 +205,14 @@ fn schema(kind: FileKind) -> &'static [(&'static str, bool, Part)] {
             ("forbidden", false, Part::ListOf(check::<Forbidden>)),
         ],
         FileKind::Ladder => &[("rungs", true, Part::ListOf(check::<Rung>))],
+        FileKind::Calibration => &[
+            ("script", true, Part::Whole(check::<String>)),
+            ("min_agreement", false, Part::Whole(check::<f64>)),
+            ("trainee", false, Part::Whole(check::<String>)),
+            ("lines", false, Part::ListOf(check::<LabelledLine>)),
+            ("forbidden", false, Part::ListOf(check::<LabelledCheck>)),
+            ("calls", false, Part::ListOf(check::<LabelledCall>)),
+        ],
         FileKind::Run => &[
             ("scenario", true, Part::Whole(check::<String>)),
             ("version", false, Part::Whole(check::<Option<u32>>)),
@@ -207,6 +220,7 @@ fn schema(kind: FileKind) -> &'static [(&'static str, bool, Part)] {
             ("seed", true, Part::Whole(check::<u64>)),
             ("mode", true, Part::Whole(check::<Mode>)),
             ("trainee", true, Part::Whole(check::<String>)),
+            ("scorer", false, Part::Whole(check::<Option<u32>>)),
             ("inputs", true, Part::ListOf(check::<Input>)),
             ("times_ms", false, Part::Whole(check::<Vec<u64>>)),
             ("played_at", false, Part::Whole(check::<Option<String>>)),

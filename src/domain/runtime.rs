@@ -6,7 +6,7 @@
 
 use super::model::{Input, Mode, Node, Outcome, Run};
 use super::playable::{Compiled, Playable};
-use super::recall;
+use super::scorer;
 use super::seed::{draw, rng_for};
 use super::text::substitute;
 use rand_chacha::ChaCha8Rng;
@@ -79,6 +79,8 @@ pub enum RunError {
     TooFewInputs { given: usize, node: String },
     #[error("the call ended after input {used} of {given}; the remaining inputs do not fit the dialogue")]
     TooManyInputs { used: usize, given: usize },
+    #[error("the run names scorer version {0}, but this callforge knows versions {versions}", versions = scorer::known())]
+    UnknownScorer(u32),
 }
 
 /// A call in progress or finished. Cheap to step: nodes are indices, texts are borrowed from the
@@ -90,6 +92,8 @@ pub struct Dialogue {
     seed: u64,
     mode: Mode,
     trainee: String,
+    /// The scorer version whose Recall rule decides which way a typed reply goes.
+    scorer: u32,
     patience: i32,
     /// The `Line` being answered, with the drawn variant.
     at: (u32, u32),
@@ -98,8 +102,14 @@ pub struct Dialogue {
 }
 
 impl Dialogue {
-    /// Starts a call: follows `Random` nodes from `start` to the first customer line.
+    /// Starts a call scored by the newest scorer: follows `Random` nodes from `start` to the first
+    /// customer line.
     pub fn new(playable: Arc<Playable>, seed: u64, mode: Mode, trainee: impl Into<String>) -> Self {
+        Self::with_scorer(playable, seed, mode, trainee, scorer::LATEST)
+    }
+
+    /// Starts a call scored by a given scorer version (one of [`scorer::VERSIONS`]).
+    pub fn with_scorer(playable: Arc<Playable>, seed: u64, mode: Mode, trainee: impl Into<String>, scorer: u32) -> Self {
         let patience = playable.scenario.persona.patience;
         let start = playable.start;
         let mut d = Dialogue {
@@ -108,6 +118,7 @@ impl Dialogue {
             seed,
             mode,
             trainee: trainee.into(),
+            scorer,
             patience,
             at: (start, 0),
             ending: None,
@@ -176,6 +187,11 @@ impl Dialogue {
 
     pub fn trainee(&self) -> &str {
         &self.trainee
+    }
+
+    /// The scorer version this call is scored by.
+    pub fn scorer(&self) -> u32 {
+        self.scorer
     }
 
     pub fn patience(&self) -> i32 {
@@ -315,7 +331,7 @@ impl Dialogue {
         };
         let followed = match expect {
             Some(e) => {
-                let hit = recall::recall_quality(&self.playable, *e, text, &self.trainee).hit;
+                let hit = scorer::recall_quality(self.scorer, &self.playable.script, *e, text, &self.trainee).hit;
                 let pick = if hit {
                     choices.iter().position(|c| c.stage == Some(*e))
                 } else {
@@ -398,6 +414,8 @@ impl Dialogue {
             seed: self.seed,
             mode: self.mode,
             trainee: self.trainee.clone(),
+            // Absent means version 1, so a version-1 run file reads as it always did.
+            scorer: (self.scorer != 1).then_some(self.scorer),
             inputs,
             times_ms: Vec::new(),
             played_at: None,
@@ -431,7 +449,11 @@ pub fn replay(playable: &Arc<Playable>, run: &Run, allow_changed: bool) -> Resul
             });
         }
     }
-    let mut d = Dialogue::new(Arc::clone(playable), run.seed, run.mode, run.trainee.clone());
+    let version = run.scorer.unwrap_or(1);
+    if !scorer::VERSIONS.contains(&version) {
+        return Err(RunError::UnknownScorer(version));
+    }
+    let mut d = Dialogue::with_scorer(Arc::clone(playable), run.seed, run.mode, run.trainee.clone(), version);
     for (index, input) in run.inputs.iter().enumerate() {
         if d.is_over() {
             return Err(RunError::TooManyInputs { used: index, given: run.inputs.len() });

@@ -2,13 +2,14 @@
 //! value it is about, and all checks run, so one pass finds every problem.
 
 use super::compile::{self, Graph, Names, join};
-use super::model::{Choice, Ladder, Mode, Node, Role, Scenario, Script};
+use super::model::{Calibration, Choice, Ladder, Mode, Node, Role, Scenario, Script, Stage};
 use super::parse::suggest;
 use super::playable::Playable;
 use super::reporter::{DiagnosticExt, Reporter, field};
 use super::source::SourceFile;
 use super::syntax::Seg;
 use super::text::{mentions, normalise, words};
+use super::text_v2;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -49,6 +50,7 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
         if stage.weight == 0 {
             r.warning(&at("weight"), "this stage weighs 0: it never counts toward the score");
         }
+        check_variants(stage, &|name| vec![field("stages"), Seg::Index(i), field(name)], r);
         let line = normalise(&stage.line);
         for (j, phrase) in stage.must_mention.iter().enumerate() {
             let path = [field("stages"), Seg::Index(i), field("must_mention"), Seg::Index(j)];
@@ -84,6 +86,31 @@ pub struct ScriptEntry {
     /// The script has no errors.
     pub ok: bool,
     pub source: Arc<SourceFile>,
+}
+
+/// A stage's accepted variants: each has words, and each mentions what the stage must mention (else a
+/// word-perfect variant would be capped).
+fn check_variants(stage: &Stage, at: &dyn Fn(&'static str) -> Vec<Seg>, r: &mut Reporter) {
+    for (k, variant) in stage.variants.iter().enumerate() {
+        let mut path = at("variants");
+        path.push(Seg::Index(k));
+        if !has_words(variant) {
+            r.error(&path, "this variant has no words").help("write another line the trainer accepts in full");
+            continue;
+        }
+        let said = text_v2::prepare(variant);
+        let missing: Vec<&str> =
+            stage.must_mention.iter().filter(|m| !text_v2::mentions(&said, m)).map(String::as_str).collect();
+        if !missing.is_empty() {
+            r.warning(&path, format!("this variant does not mention {}", quote_list(&missing)))
+                .label("must_mention missing")
+                .help("a word-perfect recall of the variant would be capped at q = 0.5; add the phrase to the variant");
+        }
+    }
+}
+
+fn quote_list(items: &[&str]) -> String {
+    items.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ")
 }
 
 /// Checks a scenario against the scripts and compiles it when it has no errors.
@@ -199,10 +226,22 @@ fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
                         .help("add at least one `Choice(text: …, next: …)`");
                 }
                 for (j, c) in choices.iter().enumerate() {
-                    if !has_words(&c.text) {
+                    let cpath = |name| {
                         let mut p = at("choices");
-                        p.extend([Seg::Index(j), field("text")]);
-                        r.error(&p, "the choice text is empty");
+                        p.extend([Seg::Index(j), field(name)]);
+                        p
+                    };
+                    if !has_words(&c.text) {
+                        r.error(&cpath("text"), "the choice text is empty");
+                    }
+                    if c.critical.as_deref().is_some_and(|why| !has_words(why)) {
+                        r.error(&cpath("critical"), "a critical mark needs its reason")
+                            .help("say why this reply fails the call, like critical: \"Lied about a colleague\"");
+                    }
+                    if expect.is_none() && c.feedback.is_some() && c.penalty == 0 && c.critical.is_none() {
+                        r.warning(&cpath("feedback"), "this mistake is never scored")
+                            .label("feedback, but no penalty and no critical mark")
+                            .help("the line expects no stage, so only `penalty: N` or `critical: \"why\"` makes this reply count");
                     }
                     any_negative_patience |= c.patience < 0;
                 }
@@ -396,5 +435,36 @@ impl Scenario {
     /// The folder this scenario's role keeps its files in.
     pub fn role_dir(&self) -> &'static str {
         self.role.dir()
+    }
+}
+
+/// Checks a calibration set: its script exists, its stages are the script's, its bar is a share.
+pub(crate) fn check_calibration(
+    c: &Calibration,
+    script: Option<&Script>,
+    scripts: &BTreeMap<String, ScriptEntry>,
+    r: &mut Reporter,
+) {
+    if !(c.min_agreement > 0.0 && c.min_agreement <= 1.0) {
+        r.error(&[field("min_agreement")], format!("min_agreement must be above 0 and at most 1, not {}", c.min_agreement))
+            .help("0.95 means the scorer must agree with 95% of the trainer's labels");
+    }
+    let Some(script) = script else {
+        let ids: Vec<&String> = scripts.keys().collect();
+        r.error(&[field("script")], format!("there is no script \"{}\"", c.script))
+            .label("unknown script")
+            .help(format!("known scripts: {}{}", join(&ids), suggest(&c.script, &ids)));
+        return;
+    };
+    let stage_ids: Vec<&str> = script.stages.iter().map(|s| s.id.as_str()).collect();
+    for (i, line) in c.lines.iter().enumerate() {
+        if !stage_ids.contains(&line.stage.as_str()) {
+            r.error(
+                &[field("lines"), Seg::Index(i), field("stage")],
+                format!("script \"{}\" has no stage \"{}\"", script.id, line.stage),
+            )
+            .label("no such stage")
+            .help(format!("stages: {}{}", join(&stage_ids), suggest(&line.stage, &stage_ids)));
+        }
     }
 }
