@@ -15,6 +15,7 @@ pub mod score;
 pub mod source;
 pub mod syntax;
 pub mod text;
+pub mod text_v2;
 mod validate;
 
 pub use library::{Library, ScenarioEntry, ScriptEntry};

@@ -1,0 +1,105 @@
+//! Word stems for scorer version 2: Snowball Russian for Cyrillic words, Snowball English for Latin ones.
+
+use std::borrow::Cow;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// The stem of a cleaned, lowercase word. The stemmer is chosen per word by its script, since one
+/// line mixes languages (a company name in Latin letters inside a Russian line):
+/// - only the letters `a`–`z` → Snowball English (Porter 2);
+/// - only the letters `а`–`я` (`ё` is already `е`) → Snowball Russian;
+/// - anything else (mixed scripts, accented Latin, other alphabets, combining marks) stays as
+///   written. The Snowball code is only ever given plain letters of its own alphabet.
+pub(super) fn stem(word: &str) -> Cow<'_, str> {
+    if word.is_empty() {
+        return Cow::Borrowed(word);
+    }
+    if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        Stemmer::create(Algorithm::English).stem(word)
+    } else if word.chars().all(|c| ('а'..='я').contains(&c)) {
+        let stem = Stemmer::create(Algorithm::Russian).stem(word);
+        match present_stem_u(&stem) {
+            Some(shorter) => Cow::Owned(shorter.to_owned()),
+            None => stem,
+        }
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+/// Snowball Russian keeps the `у` of the present stem of `-овать`/`-ировать` verbs before `-ем`,
+/// `-ете` (`гарантируем` → `гарантиру`) but removes it with `-ю`, `-ет`, `-ют` (`гарантирую` →
+/// `гарантир`). A stem of four letters or more ending in a consonant and `у` drops that `у`, so
+/// that every person of the verb shares one stem. Nouns do not reach here with a final `у`: Snowball
+/// removes it as a case ending (`заказу` → `заказ`).
+fn present_stem_u(stem: &str) -> Option<&str> {
+    let shorter = stem.strip_suffix('у')?;
+    let before = shorter.chars().next_back()?;
+    let consonant = !matches!(before, 'а' | 'е' | 'и' | 'о' | 'у' | 'ы' | 'э' | 'ю' | 'я' | 'ь' | 'ъ' | 'й');
+    (consonant && shorter.chars().count() >= 3).then_some(shorter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_word_forms_share_a_stem() {
+        assert_eq!(stem("доставка"), stem("доставкой"));
+        assert_eq!(stem("доставка"), stem("доставку"));
+        assert_eq!(stem("гарантируем"), stem("гарантирую"));
+        assert_eq!(stem("гарантируем"), stem("гарантирует"));
+        assert_eq!(stem("гарантируем"), stem("гарантируют"));
+        assert_eq!(stem("рекомендуем"), stem("рекомендую"));
+        assert_eq!(stem("бесплатную"), stem("бесплатная"));
+        assert_eq!(stem("заказ"), stem("заказы"));
+        assert_eq!(stem("менеджер"), stem("менеджером"));
+    }
+
+    #[test]
+    fn english_word_forms_share_a_stem() {
+        assert_eq!(stem("deliveries"), stem("delivery"));
+        assert_eq!(stem("orders"), stem("order"));
+        assert_eq!(stem("guaranteed"), stem("guarantee"));
+        assert_eq!(stem("calling"), stem("call"));
+    }
+
+    #[test]
+    fn different_words_keep_different_stems() {
+        assert_ne!(stem("доставка"), stem("достать"));
+        assert_ne!(stem("order"), stem("older"));
+        assert_ne!(stem("вторник"), stem("среда"));
+    }
+
+    #[test]
+    fn other_scripts_and_mixed_words_stay_as_written() {
+        assert_eq!(stem("café"), "café");
+        assert_eq!(stem("pпривет"), "pпривет");
+        assert_eq!(stem("ελληνικά"), "ελληνικά");
+        assert_eq!(stem(""), "");
+    }
+
+    #[test]
+    fn the_stemmers_never_panic_on_random_words() {
+        // xorshift: the same words on every run
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let ru: Vec<char> = ('а'..='я').collect();
+        let en: Vec<char> = ('a'..='z').collect();
+        let mut w = String::new();
+        for round in 0..40_000 {
+            let alphabet = if round % 2 == 0 { &ru } else { &en };
+            w.clear();
+            for _ in 0..(1 + next() % 14) {
+                w.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+            }
+            let s = stem(&w);
+            assert!(s.len() <= w.len() + 4, "{w} → {s}");
+        }
+    }
+}
