@@ -3,7 +3,7 @@
 use super::Text;
 use super::negation::is_negator;
 use super::numbers::{self, Class, Cursor};
-use super::stem::stem;
+use super::stem;
 use super::tokens::{Lex, lex};
 
 /// Prepares a text: cleans and cuts it ([`lex`]), then
@@ -68,7 +68,7 @@ pub(super) fn prepare(text: &str) -> Text {
                         i += 1;
                     }
                     Some(Class::Noon) => out.push_number(12),
-                    _ => out.push_word(word, &stem(word), is_negator(word)),
+                    _ => stem::with_stem(word, |s| out.push_word(word, s, is_negator(word))),
                 }
                 i += 1;
             }

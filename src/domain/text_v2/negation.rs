@@ -16,7 +16,7 @@ pub(super) fn is_negator(word: &str) -> bool {
 pub(super) fn negated_before(said: &Text, at: usize) -> bool {
     let clause = said.clauses.partition_point(|c| c.end <= at);
     let clause_start = said.clauses.get(clause).map_or(at, |c| c.start);
-    let from = at.saturating_sub(WINDOW).max(clause_start);
+    let from = at.saturating_sub(WINDOW).max(clause_start).min(at);
     said.tokens[from..at].iter().any(|t| t.negator)
 }
 

@@ -1,8 +1,10 @@
 //! Number words and clock times for scorer version 2: Russian and English cardinals, `%`, `10:00` = `десять утра`.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
+use super::Fnv;
 use super::tokens::{Lex, Lexed};
 
 /// The place of a number word in a cardinal.
@@ -56,7 +58,7 @@ pub(super) enum Class {
 }
 
 /// Every word of [`Class`], built once.
-static LEXICON: LazyLock<HashMap<&'static str, Class>> = LazyLock::new(|| {
+static LEXICON: LazyLock<HashMap<&'static str, Class, BuildHasherDefault<Fnv>>> = LazyLock::new(|| {
     use Order::*;
     let numbers: &[(u16, Order, &[&str])] = &[
         (0, Unit, &["ноль", "нуль", "ноля", "нуля", "нолю", "нулю", "нолем", "нулем", "ноле", "нуле", "zero"]),
@@ -180,7 +182,7 @@ static LEXICON: LazyLock<HashMap<&'static str, Class>> = LazyLock::new(|| {
             ],
         ),
     ];
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     for (value, order, words) in numbers {
         for w in *words {
             map.insert(*w, Class::Number { value: *value, order: *order });

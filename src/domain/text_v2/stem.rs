@@ -1,29 +1,76 @@
 //! Word stems for scorer version 2: Snowball Russian for Cyrillic words, Snowball English for Latin ones.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 use rust_stemmers::{Algorithm, Stemmer};
+
+use super::Fnv;
+
+/// How many stems each thread remembers before it starts over (about a megabyte at most).
+const CACHE_LIMIT: usize = 8192;
+
+thread_local! {
+    /// Stems already computed on this thread: the vocabulary of scripts and typed lines is small,
+    /// and a lookup costs a fraction of a Snowball run. Only speed depends on it, never a result.
+    static CACHE: RefCell<HashMap<Box<str>, Box<str>, BuildHasherDefault<Fnv>>> = RefCell::default();
+}
+
+/// Calls `f` with the stem of a cleaned, lowercase word (see [`stem`]), remembering it.
+pub(super) fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    if algorithm(word).is_none() {
+        return f(word);
+    }
+    CACHE.with(|cache| {
+        if let Ok(cache) = cache.try_borrow()
+            && let Some(s) = cache.get(word)
+        {
+            return f(s);
+        }
+        let s = stem(word);
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            if cache.len() >= CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(word.into(), s.as_ref().into());
+        }
+        f(&s)
+    })
+}
+
+/// The Snowball algorithm for a word, by its script: only `a`–`z` → English, only `а`–`я` →
+/// Russian, anything else → none.
+fn algorithm(word: &str) -> Option<Algorithm> {
+    if word.is_empty() {
+        None
+    } else if word.bytes().all(|b| b.is_ascii_lowercase()) {
+        Some(Algorithm::English)
+    } else if word.chars().all(|c| ('а'..='я').contains(&c)) {
+        Some(Algorithm::Russian)
+    } else {
+        None
+    }
+}
 
 /// The stem of a cleaned, lowercase word. The stemmer is chosen per word by its script, since one
 /// line mixes languages (a company name in Latin letters inside a Russian line):
 /// - only the letters `a`–`z` → Snowball English (Porter 2);
-/// - only the letters `а`–`я` (`ё` is already `е`) → Snowball Russian;
+/// - only the letters `а`–`я` (`ё` is already `е`) → Snowball Russian, then [`present_stem_u`];
 /// - anything else (mixed scripts, accented Latin, other alphabets, combining marks) stays as
 ///   written. The Snowball code is only ever given plain letters of its own alphabet.
 pub(super) fn stem(word: &str) -> Cow<'_, str> {
-    if word.is_empty() {
-        return Cow::Borrowed(word);
-    }
-    if word.bytes().all(|b| b.is_ascii_lowercase()) {
-        Stemmer::create(Algorithm::English).stem(word)
-    } else if word.chars().all(|c| ('а'..='я').contains(&c)) {
-        let stem = Stemmer::create(Algorithm::Russian).stem(word);
-        match present_stem_u(&stem) {
-            Some(shorter) => Cow::Owned(shorter.to_owned()),
-            None => stem,
+    match algorithm(word) {
+        Some(Algorithm::Russian) => {
+            let stem = Stemmer::create(Algorithm::Russian).stem(word);
+            match present_stem_u(&stem) {
+                Some(shorter) => Cow::Owned(shorter.to_owned()),
+                None => stem,
+            }
         }
-    } else {
-        Cow::Borrowed(word)
+        Some(algorithm) => Stemmer::create(algorithm).stem(word),
+        None => Cow::Borrowed(word),
     }
 }
 
@@ -69,6 +116,14 @@ mod tests {
         assert_ne!(stem("доставка"), stem("достать"));
         assert_ne!(stem("order"), stem("older"));
         assert_ne!(stem("вторник"), stem("среда"));
+    }
+
+    #[test]
+    fn the_cache_gives_the_stem() {
+        for w in ["доставкой", "deliveries", "гарантируем", "café", "доставкой", "deliveries", ""]
+        {
+            assert_eq!(with_stem(w, str::to_owned), stem(w));
+        }
     }
 
     #[test]

@@ -114,7 +114,7 @@ fn stripped(text: &str) -> impl Iterator<Item = char> + '_ {
 /// `ё`→`е`, every apostrophe (`'` `’` `ʼ` `‘`) written `'`.
 pub(super) fn clean(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len());
-    if is_nfc_quick(stripped(text)) == IsNormalized::Yes {
+    if text.is_ascii() || stripped(text).all(surely_nfc) || is_nfc_quick(stripped(text)) == IsNormalized::Yes {
         push_lower(&mut out, stripped(text));
     } else {
         push_lower(&mut out, stripped(text).nfc());
@@ -122,25 +122,40 @@ pub(super) fn clean(text: &str) -> Vec<char> {
     out
 }
 
+/// A character that is in NFC whatever surrounds it (no decomposition, never composes with what
+/// comes before): everything below the combining marks U+0300, Cyrillic letters, general punctuation.
+/// A quick answer for the usual text; anything else asks [`is_nfc_quick`].
+fn surely_nfc(c: char) -> bool {
+    matches!(c, '\u{0000}'..='\u{02FF}' | '\u{0400}'..='\u{0482}' | '\u{048A}'..='\u{04FF}' | '\u{2010}'..='\u{2027}')
+}
+
 fn push_lower(out: &mut Vec<char>, chars: impl Iterator<Item = char>) {
     for c in chars {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        for l in c.to_lowercase() {
-            out.push(match l {
-                'ё' | 'ѐ' => 'е',
-                'ѝ' => 'и',
-                '\u{2019}' | '\u{02BC}' | '\u{2018}' => '\'',
-                other => other,
-            });
+        // fast paths for the two alphabets of the scripts; the same result as `to_lowercase`
+        match c {
+            _ if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            'а'..='я' => out.push(c),
+            'А'..='Я' => out.push(char::from_u32(u32::from(c) + 0x20).unwrap_or(c)),
+            'ё' | 'Ё' => out.push('е'),
+            _ => push_lower_other(out, c),
         }
     }
 }
 
+/// Lowercase of any other character, with the few mappings the rules need.
+fn push_lower_other(out: &mut Vec<char>, c: char) {
+    for l in c.to_lowercase() {
+        out.push(match l {
+            'ё' | 'ѐ' => 'е',
+            'ѝ' => 'и',
+            '\u{2019}' | '\u{02BC}' | '\u{2018}' => '\'',
+            other => other,
+        });
+    }
+}
+
 fn is_letter(c: char) -> bool {
-    c.is_alphanumeric() && !c.is_ascii_digit()
+    c.is_ascii_alphabetic() || ('а'..='я').contains(&c) || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -216,11 +231,7 @@ pub(super) fn lex(text: &str) -> Lexed {
             }
             run.push(c);
             kind = Run::Letters;
-        } else if kind == Run::Letters && is_combining_mark(c) {
-            run.push(c);
-        } else if c == '\'' && kind == Run::Letters && next.is_some_and(is_letter) {
-            run.push(c);
-        } else if matches!(c, ':' | '.' | ',') && kind == Run::Digits && next.is_some_and(|n| n.is_ascii_digit()) {
+        } else if keeps_run(c, kind, next) {
             run.push(c);
         } else if c == '.'
             && kind == Run::Letters
@@ -250,6 +261,16 @@ pub(super) fn lex(text: &str) -> Lexed {
     }
     flush(&mut out, &mut run, &mut kind);
     out
+}
+
+/// Whether a character that is neither letter nor digit stays inside the current run: a combining
+/// mark on a letter, an apostrophe between letters, `:` `.` `,` between digits.
+fn keeps_run(c: char, kind: Run, next: Option<char>) -> bool {
+    match kind {
+        Run::Letters => is_combining_mark(c) || (c == '\'' && next.is_some_and(is_letter)),
+        Run::Digits => matches!(c, ':' | '.' | ',') && next.is_some_and(|n| n.is_ascii_digit()),
+        Run::None => false,
+    }
 }
 
 fn flush(out: &mut Lexed, run: &mut String, kind: &mut Run) {
@@ -433,6 +454,15 @@ mod tests {
         assert_eq!(pieces("Iʼm"), ["i", "am"]);
         // a quote around a word is not an apostrophe
         assert_eq!(pieces("'hello'"), ["hello"]);
+    }
+
+    #[test]
+    fn the_quick_nfc_answer_is_right() {
+        // NFC quick check "yes" and combining class 0: a text made only of such characters is NFC
+        for c in (0..0x2100u32).filter_map(char::from_u32).filter(|&c| surely_nfc(c)) {
+            assert_eq!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes, "{c:?}");
+            assert_eq!(unicode_normalization::char::canonical_combining_class(c), 0, "{c:?}");
+        }
     }
 
     #[test]
