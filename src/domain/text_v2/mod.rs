@@ -44,8 +44,9 @@
 //!    clauses said in another order cost nothing: each clause of the line that was said as a block
 //!    (60% of a perfect local alignment) is moved to where it was said, whatever the typed
 //!    punctuation, and the better of the two orders counts. Words shuffled inside a clause still
-//!    lose, and word salad scores no better than under version 1 (see [`similarity`]). Work is bounded: at most `4·|line| + 64` typed tokens
-//!    are aligned (a longer text cannot reach 0.4 anyway), in rows of `O(|typed|)` memory.
+//!    lose, and word salad scores no better than under version 1 (see [`similarity`]). Work is
+//!    bounded: at most `4·|line| + 64` typed tokens are aligned (a longer text cannot reach 0.4
+//!    anyway), in rows of `O(|typed|)` memory.
 //! 7. **Negation.** A forbidden phrase with a negator (`not`, `no`, `never`, `nor`, `neither`,
 //!    `n't`, `не`, `нет`, `ни`, `никогда`) within the 3 tokens before it, in the same clause, is
 //!    not counted: `we don't guarantee the lowest price`, `мы не гарантируем самую низкую цену`.
