@@ -20,8 +20,9 @@ const GAP: i32 = -1;
 /// - The typed text's own punctuation is never trusted: each clause of the script line is placed by
 ///   a local alignment against the typed tokens (the start of its best-scoring stretch, when it is
 ///   said as a block: see [`needed_score`]; a clause not said as a block stays right after the
-///   clause before it), the clauses are sorted by those places, and the LCS is taken again. Saying whole clauses in another order therefore costs
-///   nothing, while words shuffled inside a clause still lose (each clause keeps its word order).
+///   clause before it), the clauses are sorted by those places, and the LCS is taken again.
+///   Saying whole clauses in another order therefore costs nothing, while words shuffled inside a
+///   clause still lose (each clause keeps its word order).
 /// - The result is the maximum of the two LCS values, so reordering can only help.
 /// - Two empty texts are identical (1); one empty text against a non-empty one is 0.
 pub(super) fn similarity(said: &Text, line: &Text) -> f64 {

@@ -1,4 +1,4 @@
-//! Text layer of scorer version 2: the same words as a trainer hears them (stems, numbers, times, contractions, clause order, negation).
+//! Text layer of scorer version 2: the same words as a trainer hears them (stems, numbers, times, clauses, negation).
 //!
 //! Version 1 ([`super::text`]) compares normalised words exactly. Version 2 compares *canonical
 //! tokens*, so that what a trainer calls the same words is the same:
