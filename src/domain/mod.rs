@@ -21,6 +21,7 @@ pub mod seed;
 pub mod source;
 pub mod syntax;
 pub mod text;
+pub mod text_v2;
 pub mod time;
 mod validate;
 
