@@ -18,7 +18,6 @@ pub fn run(
     seed: u64,
     mode: Mode,
     trainee: &str,
-    scorer: None,
     inputs: Vec<Input>,
 ) -> Result<Dialogue, callforge::domain::RunError> {
     let p = lib.scenario(id).unwrap_or_else(|| panic!("no scenario {id}"));
@@ -29,6 +28,7 @@ pub fn run(
         seed,
         mode,
         trainee: trainee.to_owned(),
+        scorer: None,
         inputs,
         times_ms: Vec::new(),
         played_at: None,

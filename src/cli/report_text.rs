@@ -1,9 +1,9 @@
 //! The score breakdown as terminal text, shared by `play` and `score`.
 
+use super::safe;
 use crate::domain::model::Outcome;
 use crate::domain::score::Score;
 use crate::domain::text::DiffWord;
-use super::safe;
 use std::fmt::Write;
 
 /// Renders a score: the total, pass or fail and why, critical errors, a bar per stage and the

@@ -143,7 +143,11 @@ fn lines(c: &Calibration, script: &Script, version: u32, result: &mut SetResult)
                 text: l.text.clone(),
                 trainer: if trainer { "Accept" } else { "Reject" },
                 scorer: if rq.hit { "Accept" } else { "Reject" },
-                quality: Some(if rq.missing.is_empty() && !rq.negated { rq.similarity } else { rq.similarity.min(0.5) }),
+                quality: Some(if rq.missing.is_empty() && !rq.negated {
+                    rq.similarity
+                } else {
+                    rq.similarity.min(0.5)
+                }),
                 note: l.note.clone(),
             });
         }

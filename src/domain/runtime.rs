@@ -109,7 +109,13 @@ impl Dialogue {
     }
 
     /// Starts a call scored by a given scorer version (one of [`scorer::VERSIONS`]).
-    pub fn with_scorer(playable: Arc<Playable>, seed: u64, mode: Mode, trainee: impl Into<String>, scorer: u32) -> Self {
+    pub fn with_scorer(
+        playable: Arc<Playable>,
+        seed: u64,
+        mode: Mode,
+        trainee: impl Into<String>,
+        scorer: u32,
+    ) -> Self {
         let patience = playable.scenario.persona.patience;
         let start = playable.start;
         let mut d = Dialogue {

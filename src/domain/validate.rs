@@ -446,8 +446,11 @@ pub(crate) fn check_calibration(
     r: &mut Reporter,
 ) {
     if !(c.min_agreement > 0.0 && c.min_agreement <= 1.0) {
-        r.error(&[field("min_agreement")], format!("min_agreement must be above 0 and at most 1, not {}", c.min_agreement))
-            .help("0.95 means the scorer must agree with 95% of the trainer's labels");
+        r.error(
+            &[field("min_agreement")],
+            format!("min_agreement must be above 0 and at most 1, not {}", c.min_agreement),
+        )
+        .help("0.95 means the scorer must agree with 95% of the trainer's labels");
     }
     let Some(script) = script else {
         let ids: Vec<&String> = scripts.keys().collect();

@@ -52,6 +52,9 @@
 //!    not counted: `we don't guarantee the lowest price`, `мы не гарантируем самую низкую цену`.
 //!    A phrase that contains a negator itself (`мы не виноваты`, `not our fault`) matches as
 //!    written and is never cancelled by another negator before it: `нет, мы не виноваты` counts.
+//!    A typed line is checked the same way ([`negates`]): a negator within 3 tokens before a word
+//!    of the script line, in the same clause, that the line itself does not have, says the opposite
+//!    (`we don't offer a free trial`, `это не наша ошибка`); the Recall rule then caps the turn.
 //! 8. **must_mention**: the phrase's canonical tokens occur in a row (punctuation between them
 //!    does not matter). Its last token may also be the start of a said word, keeping version 1's
 //!    leniency for a stem written by the author (`бесплатн` matches `бесплатную`); never for
@@ -152,6 +155,12 @@ pub fn count_forbidden(said: &Text, phrase: &str) -> usize {
 /// phrase contains a negator itself. An empty phrase is never said.
 pub fn count_forbidden_prepared(said: &Text, phrase: &Text) -> usize {
     phrases::count_forbidden(said, phrase)
+}
+
+/// Whether what was said negates what the line affirms: a negator (`not`, `не`…) before a word of
+/// the line, in the same clause, that the line does not have (see the module documentation, rule 7).
+pub fn negates(said: &Text, line: &Text) -> bool {
+    negation::negates(said, line)
 }
 
 impl Text {
