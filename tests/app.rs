@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use callforge::app::screens::call::ActiveCall;
+use callforge::app::screens::manager::Working;
 use callforge::app::{LastResult, RecordsRes, RunsDir, Scenarios, Screen, Seeds, Session, core_plugin};
 use callforge::domain::model::{Mode, Node, Role};
 use std::time::Duration;
@@ -54,6 +55,23 @@ fn type_text(app: &mut App, text: &str) {
         });
     }
     app.update();
+}
+
+/// Lets frames pass until no manager work runs off the frame (a password check, gathering the
+/// team) and the screens have caught up with its outcome; at most 30 seconds.
+fn settle(app: &mut App) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut idle = 0;
+    while idle < 3 && std::time::Instant::now() < deadline {
+        app.update();
+        let working = app.world_mut().query_filtered::<(), With<Working>>().iter(app.world()).next().is_some();
+        if working {
+            idle = 0;
+            std::thread::sleep(Duration::from_millis(5));
+        } else {
+            idle += 1;
+        }
+    }
 }
 
 fn screen(app: &App) -> Screen {
@@ -323,7 +341,7 @@ fn a_manager_approves_a_promotion_from_the_keyboard() {
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "correct horse");
     press(&mut app, KeyCode::Enter);
-    app.update();
+    settle(&mut app);
     assert_eq!(screen(&app), Screen::Manager);
     let texts = |app: &mut App| -> String {
         app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect::<Vec<_>>().join("\n")
@@ -336,7 +354,7 @@ fn a_manager_approves_a_promotion_from_the_keyboard() {
     app.update();
     type_text(&mut app, "correct horse");
     press(&mut app, KeyCode::Enter);
-    app.update();
+    settle(&mut app);
     assert!(texts(&mut app).contains("Promoted"), "{}", texts(&mut app));
     let mut r = callforge::records::Records::open(&db).expect("records");
     assert_eq!(r.trainee("Olga").expect("olga").role, Role::Closer);

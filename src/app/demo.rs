@@ -2,6 +2,7 @@
 //! presses, saving a screenshot of each, or measuring start-up time, frame rate and memory.
 
 use super::screens::call::ActiveCall;
+use super::screens::manager::ManagerView;
 use super::theme::UiFonts;
 use super::{Screen, Session};
 use bevy::diagnostic::FrameCount;
@@ -111,7 +112,8 @@ fn on(screen: Screen) -> fn(&mut World) -> bool {
         Screen::Call => |w| in_screen(w, Screen::Call),
         Screen::Results => |w| in_screen(w, Screen::Results),
         Screen::ManagerLogin => |w| in_screen(w, Screen::ManagerLogin),
-        Screen::Manager => |w| in_screen(w, Screen::Manager),
+        // The manager screen once the team's data is in.
+        Screen::Manager => |w| w.get_resource::<State<ManagerView>>().is_some_and(|v| *v.get() != ManagerView::Loading),
     }
 }
 

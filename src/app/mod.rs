@@ -21,7 +21,7 @@ use crate::domain::{Library, Score};
 use crate::records::{Records, Trainee};
 use bevy::prelude::*;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use audio::Cue;
 pub use input::TextField;
@@ -72,16 +72,17 @@ pub struct Scenarios {
 }
 
 /// The trainee records, or why they could not be opened (the app still runs, without saving).
+/// Shared, so work running off the frame (password checks, the team report) can take the lock.
 #[derive(Resource, Debug)]
 pub struct RecordsRes {
-    pub records: Option<Mutex<Records>>,
+    pub records: Option<Arc<Mutex<Records>>>,
     pub error: Option<String>,
 }
 
 impl RecordsRes {
     pub fn open(location: &str) -> Self {
         match Records::open(location) {
-            Ok(r) => RecordsRes { records: Some(Mutex::new(r)), error: None },
+            Ok(r) => RecordsRes { records: Some(Arc::new(Mutex::new(r))), error: None },
             Err(e) => RecordsRes { records: None, error: Some(e.to_string()) },
         }
     }

@@ -6,6 +6,8 @@ use crate::domain::model::{Difficulty, Mode, Role};
 /// The interface in one language.
 #[derive(Debug)]
 pub struct Strings {
+    /// The language these strings are in; it names the rungs and modes (`Lang::role_name`, `Lang::mode_name`).
+    pub lang: Lang,
     pub app_title: &'static str,
     pub start_title: &'static str,
     pub start_pick: &'static str,
@@ -26,9 +28,6 @@ pub struct Strings {
     /// "{n} more practice calls as {role}" before the number.
     pub home_more_practice: &'static str,
     pub home_pass_exam: &'static str,
-    pub mode_practice: &'static str,
-    pub mode_exam: &'static str,
-    pub mode_recall: &'static str,
     pub mode_practice_hint: &'static str,
     pub mode_exam_hint: &'static str,
     pub mode_recall_hint: &'static str,
@@ -69,6 +68,10 @@ pub struct Strings {
     pub manager_password: &'static str,
     pub manager_login_keys: &'static str,
     pub manager_refused: &'static str,
+    /// While a password is checked.
+    pub manager_checking: &'static str,
+    /// While the team's data is gathered.
+    pub manager_loading: &'static str,
     pub manager_title: &'static str,
     pub manager_team: &'static str,
     /// Trainee, rung, runs this week, average, best, last activity, eligible.
@@ -90,13 +93,12 @@ pub struct Strings {
     pub manager_approve_keys: &'static str,
     pub manager_not_eligible: &'static str,
     pub manager_promoted: &'static str,
-    /// Generator, Closer, AccountManager.
-    pub roles: [&'static str; 3],
     /// Easy, Medium, Hard.
     pub difficulties: [&'static str; 3],
 }
 
 pub const EN: Strings = Strings {
+    lang: Lang::En,
     app_title: "callforge — sales call trainer",
     start_title: "Who is training today?",
     start_pick: "Pick your profile",
@@ -116,9 +118,6 @@ pub const EN: Strings = Strings {
     home_keys: "1 Practice · 2 Exam · 3 Recall · Esc change profile",
     home_more_practice: "more practice calls:",
     home_pass_exam: "pass the exam",
-    mode_practice: "Practice",
-    mode_exam: "Exam",
-    mode_recall: "Recall",
     mode_practice_hint: "Choose replies; the script is shown",
     mode_exam_hint: "Next rung's scenarios, no hints",
     mode_recall_hint: "Type each line from memory",
@@ -159,6 +158,8 @@ pub const EN: Strings = Strings {
     manager_password: "Password",
     manager_login_keys: "Tab switches field · Enter log in · Esc back",
     manager_refused: "Not logged in",
+    manager_checking: "Checking…",
+    manager_loading: "Loading the team…",
     manager_title: "callforge — manager",
     manager_team: "The team",
     manager_columns: ["Trainee", "Rung", "Runs this week", "Average", "Best", "Last activity", "Eligible"],
@@ -179,11 +180,11 @@ pub const EN: Strings = Strings {
     manager_approve_keys: "Type your password · Enter approve · Esc cancel",
     manager_not_eligible: "Not eligible yet: see what is missing above.",
     manager_promoted: "Promoted",
-    roles: ["Lead generator", "Closer", "Account manager"],
     difficulties: ["easy", "medium", "hard"],
 };
 
 pub const RU: Strings = Strings {
+    lang: Lang::Ru,
     app_title: "callforge — тренажёр продаж",
     start_title: "Кто сегодня тренируется?",
     start_pick: "Выберите профиль",
@@ -203,9 +204,6 @@ pub const RU: Strings = Strings {
     home_keys: "1 Тренировка · 2 Экзамен · 3 По памяти · Esc сменить профиль",
     home_more_practice: "ещё тренировочных звонков:",
     home_pass_exam: "сдать экзамен",
-    mode_practice: "Тренировка",
-    mode_exam: "Экзамен",
-    mode_recall: "По памяти",
     mode_practice_hint: "Выбор ответа, скрипт на экране",
     mode_exam_hint: "Сценарии следующей ступени, без подсказок",
     mode_recall_hint: "Реплики скрипта набираются по памяти",
@@ -246,6 +244,8 @@ pub const RU: Strings = Strings {
     manager_password: "Пароль",
     manager_login_keys: "Tab — другое поле · Enter войти · Esc назад",
     manager_refused: "Вход не выполнен",
+    manager_checking: "Проверка…",
+    manager_loading: "Загрузка команды…",
     manager_title: "callforge — руководитель",
     manager_team: "Команда",
     manager_columns: ["Стажёр", "Ступень", "Звонков за неделю", "Средний", "Лучший", "Активность", "Готов"],
@@ -266,7 +266,6 @@ pub const RU: Strings = Strings {
     manager_approve_keys: "Введите свой пароль · Enter утвердить · Esc отмена",
     manager_not_eligible: "Пока нельзя: чего не хватает — см. выше.",
     manager_promoted: "Повышен(а)",
-    roles: ["Лидогенератор", "Клоузер", "Аккаунт-менеджер"],
     difficulties: ["легко", "средне", "сложно"],
 };
 
@@ -280,15 +279,11 @@ pub fn strings(lang: Lang) -> &'static Strings {
 
 impl Strings {
     pub fn mode(&self, mode: Mode) -> &'static str {
-        match mode {
-            Mode::Practice => self.mode_practice,
-            Mode::Exam => self.mode_exam,
-            Mode::Recall => self.mode_recall,
-        }
+        self.lang.mode_name(mode)
     }
 
     pub fn role(&self, role: Role) -> &'static str {
-        self.roles[role as usize]
+        self.lang.role_name(role)
     }
 
     pub fn difficulty(&self, d: Difficulty) -> &'static str {

@@ -1,5 +1,7 @@
-//! The words callforge itself says in a score: feedback, reasons and endings, in English and Russian.
-//! The scenario's language picks them, so a Russian call gets Russian feedback.
+//! The words callforge itself says, in English and Russian: feedback, reasons and endings, and the
+//! names of rungs and modes. The scenario's language picks a score's words, so a Russian call gets Russian feedback.
+
+use super::model::{Mode, Role};
 
 /// A language callforge speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -170,6 +172,31 @@ impl Lang {
         match self {
             Lang::En => format!("The call was lost before «{stage_title}»"),
             Lang::Ru => format!("Звонок потерян до этапа «{stage_title}»"),
+        }
+    }
+}
+
+/// The names of the rungs and the modes, as the window and the reports show them.
+impl Lang {
+    pub fn role_name(self, role: Role) -> &'static str {
+        match (self, role) {
+            (Lang::En, Role::Generator) => "Lead generator",
+            (Lang::En, Role::Closer) => "Closer",
+            (Lang::En, Role::AccountManager) => "Account manager",
+            (Lang::Ru, Role::Generator) => "Лидогенератор",
+            (Lang::Ru, Role::Closer) => "Клоузер",
+            (Lang::Ru, Role::AccountManager) => "Аккаунт-менеджер",
+        }
+    }
+
+    pub fn mode_name(self, mode: Mode) -> &'static str {
+        match (self, mode) {
+            (Lang::En, Mode::Practice) => "Practice",
+            (Lang::En, Mode::Exam) => "Exam",
+            (Lang::En, Mode::Recall) => "Recall",
+            (Lang::Ru, Mode::Practice) => "Тренировка",
+            (Lang::Ru, Mode::Exam) => "Экзамен",
+            (Lang::Ru, Mode::Recall) => "По памяти",
         }
     }
 }

@@ -3,12 +3,14 @@
 
 use super::{StageColumn, TeamReport, TraineeSummary};
 use crate::domain::feedback::Lang;
-use crate::domain::model::{Mode, Outcome, Role};
+use crate::domain::model::Outcome;
 use crate::records::{RunRow, format_time};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// The report's words, per language.
 struct Words {
+    /// The language of these words; it names the rungs and modes.
+    lang: Lang,
     title: &'static str,
     generated: &'static str,
     period: &'static str,
@@ -50,11 +52,10 @@ struct Words {
     approved_by: &'static str,
     no_runs: &'static str,
     no_trainees: &'static str,
-    modes: [&'static str; 3],
-    roles: [&'static str; 3],
 }
 
 const EN: Words = Words {
+    lang: Lang::En,
     title: "Sales training report",
     generated: "Generated",
     period: "Period: since",
@@ -96,11 +97,10 @@ const EN: Words = Words {
     approved_by: "approved by",
     no_runs: "No runs in this period.",
     no_trainees: "No trainees match this report.",
-    modes: ["Practice", "Exam", "Recall"],
-    roles: ["Lead generator", "Closer", "Account manager"],
 };
 
 const RU: Words = Words {
+    lang: Lang::Ru,
     title: "Отчёт по обучению продажам",
     generated: "Сформирован",
     period: "Период: с",
@@ -142,8 +142,6 @@ const RU: Words = Words {
     approved_by: "утвердил(а)",
     no_runs: "За этот период звонков нет.",
     no_trainees: "Под условия отчёта не подходит ни один стажёр.",
-    modes: ["Тренировка", "Экзамен", "По памяти"],
-    roles: ["Лидогенератор", "Клоузер", "Аккаунт-менеджер"],
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -177,14 +175,6 @@ document.querySelectorAll('table.sortable th').forEach(function(th, i){th.addEve
   var nx=parseFloat(x), ny=parseFloat(y); var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y); return asc?c:-c;});
  rows.forEach(function(r){tb.appendChild(r)}); th.dataset.asc=asc?'1':'0';});});
 "#;
-
-fn role_name(w: &Words, r: Role) -> &'static str {
-    w.roles[r as usize]
-}
-
-fn mode_name(w: &Words, m: Mode) -> &'static str {
-    w.modes[m as usize]
-}
 
 fn day(t: i64) -> String {
     format_time(t).chars().take(10).collect()
@@ -273,7 +263,7 @@ fn team_table(w: &Words, report: &TeamReport) -> Markup {
                 @for t in &report.trainees {
                     tr {
                         td { a href=(format!("#t{}", t.trainee.id)) { (t.trainee.name) } }
-                        td data-v=(t.trainee.role as u8) { (role_name(w, t.trainee.role)) }
+                        td data-v=(t.trainee.role as u8) { (w.lang.role_name(t.trainee.role)) }
                         td.num { (t.runs_this_week) }
                         td.num { (t.runs.len()) }
                         td.num data-v=(t.average.unwrap_or(-1.0)) { @if let Some(a) = t.average { (format!("{a:.1}")) } @else { "—" } }
@@ -320,11 +310,11 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
         .collect();
     html! {
         section.trainee id=(format!("t{}", t.trainee.id)) {
-            h2 { (t.trainee.name) " — " (role_name(w, t.trainee.role)) }
+            h2 { (t.trainee.name) " — " (w.lang.role_name(t.trainee.role)) }
             @if let Some(e) = &t.eligibility {
                 @if let Some(next) = e.next {
                     p {
-                        (w.next_rung) ": " b { (role_name(w, next)) } ". "
+                        (w.next_rung) ": " b { (w.lang.role_name(next)) } ". "
                         (w.practice) ": " (e.practice_runs) " / " (e.practice_needed) ". "
                         (w.exams) ": " (e.exams.iter().filter(|x| x.passed).count()) " / " (e.exams.len()) ". "
                         @if e.eligible { span.ok { (w.eligible) } } @else { span.dim { (w.missing) ": " (e.missing.join("; ")) } }
@@ -346,7 +336,7 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                             tr {
                                 td { (when(r.played_at)) }
                                 td { (r.scenario) }
-                                td { (mode_name(w, r.mode)) }
+                                td { (w.lang.mode_name(r.mode)) }
                                 td.num { span class=(if r.passed { "ok" } else { "bad" }) { (r.score) } " " (if r.passed { w.passed } else { w.failed }) }
                                 td { (r.label) @if r.outcome == Outcome::Failure { " ✗" } }
                             }
@@ -372,8 +362,12 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
 /// The whole report as HTML text.
 pub fn render(report: &TeamReport, lang: Lang) -> String {
     let w = words(lang);
-    let weakest: Vec<(String, f64)> =
-        report.stages.iter().take(10).map(|c| (format!("{} — {}", role_name(w, c.role), c.title), c.quality)).collect();
+    let weakest: Vec<(String, f64)> = report
+        .stages
+        .iter()
+        .take(10)
+        .map(|c| (format!("{} — {}", w.lang.role_name(c.role), c.title), c.quality))
+        .collect();
     let page = html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -388,7 +382,7 @@ pub fn render(report: &TeamReport, lang: Lang) -> String {
                 p.meta {
                     (w.generated) ": " (when(report.generated_at)) " UTC · "
                     @if let Some(s) = report.since { (w.period) " " (day(s)) } @else { (w.all_time) }
-                    " · " (w.role_filter) ": " @if let Some(r) = report.role { (role_name(w, r)) } @else { (w.all_roles) }
+                    " · " (w.role_filter) ": " @if let Some(r) = report.role { (w.lang.role_name(r)) } @else { (w.all_roles) }
                 }
                 h2 { (w.team) }
                 @if report.trainees.is_empty() { p.dim { (w.no_trainees) } } @else { (team_table(w, report)) }
@@ -407,7 +401,7 @@ pub fn render(report: &TeamReport, lang: Lang) -> String {
                                 tr {
                                     td { (when(p.at)) }
                                     td { (report.trainees.iter().find(|t| t.trainee.id == p.trainee_id).map_or(String::new(), |t| t.trainee.name.clone())) }
-                                    td { (p.kind) ": " (role_name(w, p.from_role)) " → " (role_name(w, p.to_role)) }
+                                    td { (p.kind) ": " (w.lang.role_name(p.from_role)) " → " (w.lang.role_name(p.to_role)) }
                                     td { (w.approved_by) " " (p.manager) }
                                 }
                             }

@@ -4,7 +4,7 @@
 //! gives the same statement and an LRS does not count it twice.
 
 use crate::domain::Library;
-use crate::domain::model::{Mode, Role};
+use crate::domain::model::Mode;
 use crate::records::{Records, RecordsError, RunRow, format_time};
 use serde_json::{Value, json};
 
@@ -66,7 +66,7 @@ pub fn statement(run: &RunRow, hash: &str, trainee_name: &str, title: &str, lib_
                 "type": "http://adlnet.gov/expapi/activities/simulation",
                 "extensions": {
                     format!("{}/xapi/extensions/version", id.home_page): run.version,
-                    format!("{}/xapi/extensions/role", id.home_page): role_name(run.role),
+                    format!("{}/xapi/extensions/role", id.home_page): run.role.as_str(),
                     format!("{}/xapi/extensions/mode", id.home_page): run.mode.as_str()
                 }
             }
@@ -80,10 +80,6 @@ pub fn statement(run: &RunRow, hash: &str, trainee_name: &str, title: &str, lib_
         "timestamp": format_time(run.played_at),
         "version": "1.0.3"
     })
-}
-
-fn role_name(r: Role) -> &'static str {
-    r.as_str()
 }
 
 /// Statements for every run played since `since`, oldest first.

@@ -2,11 +2,10 @@
 //! feedback for every turn — in Recall with a word diff (missing words red, extra words struck out).
 
 use super::super::text::strings;
+use super::super::theme::turn_card::turn_card;
 use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, CallRequest, Cue, LastResult, Screen, Seeds, Session};
-use crate::domain::text::DiffWord;
 use bevy::prelude::*;
-use bevy::text::{Strikethrough, StrikethroughColor};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Results), spawn)
@@ -121,85 +120,7 @@ fn spawn(
                 .with_children(|list| {
                     list.spawn(widgets::heading(&fonts, s.results_turns, 17.0));
                     for (i, t) in score.turns.iter().enumerate() {
-                        let (mark, color) = match t.q {
-                            Some(q) if t.hit => (format!("✓ {q:.2}"), palette::GOOD),
-                            Some(q) => (format!("✗ {q:.2}"), palette::BAD),
-                            None => ("·".to_owned(), palette::TEXT_DIM),
-                        };
-                        list.spawn(Node {
-                            flex_direction: FlexDirection::Column,
-                            row_gap: px(2),
-                            flex_shrink: 0.0,
-                            ..default()
-                        })
-                        .with_children(|turn| {
-                            turn.spawn(widgets::label(
-                                &fonts,
-                                format!("{}. {}", i + 1, t.customer),
-                                14.0,
-                                palette::TEXT_DIM,
-                            ));
-                            if let Some(title) = &t.expected_title {
-                                turn.spawn(widgets::label(&fonts, format!("   {title}"), 13.0, palette::ACCENT));
-                            }
-                            turn.spawn(widgets::label(
-                                &fonts,
-                                format!("   {}: “{}”", s.results_you, t.said),
-                                15.0,
-                                palette::TEXT,
-                            ));
-                            turn.spawn(widgets::label(&fonts, format!("   {mark}  {}", t.feedback), 14.0, color));
-                            for n in &t.notes {
-                                turn.spawn(widgets::label(&fonts, format!("   • {n}"), 13.0, palette::WARN));
-                            }
-                            if let Some(diff) = &t.diff {
-                                turn.spawn((
-                                    Text::new("   "),
-                                    TextFont {
-                                        font: fonts.regular.clone().into(),
-                                        font_size: FontSize::Px(15.0),
-                                        ..default()
-                                    },
-                                ))
-                                .with_children(|line| {
-                                    for w in diff {
-                                        match w {
-                                            DiffWord::Same(word) => {
-                                                line.spawn(widgets::span(
-                                                    &fonts,
-                                                    format!("{word} "),
-                                                    15.0,
-                                                    palette::TEXT,
-                                                    false,
-                                                ));
-                                            }
-                                            DiffWord::Missing(word) => {
-                                                line.spawn(widgets::span(
-                                                    &fonts,
-                                                    format!("{word} "),
-                                                    15.0,
-                                                    palette::BAD,
-                                                    true,
-                                                ));
-                                            }
-                                            DiffWord::Extra(word) => {
-                                                line.spawn((
-                                                    widgets::span(
-                                                        &fonts,
-                                                        format!("{word} "),
-                                                        15.0,
-                                                        palette::TEXT_DIM,
-                                                        false,
-                                                    ),
-                                                    Strikethrough,
-                                                    StrikethroughColor(palette::TEXT_DIM),
-                                                ));
-                                            }
-                                        }
-                                    }
-                                });
-                            }
-                        });
+                        list.spawn(turn_card(&fonts, s.results_you, i + 1, t));
                     }
                 });
         });

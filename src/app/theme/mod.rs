@@ -1,6 +1,7 @@
 //! The look of the app: one palette, the fonts, and widget functions that return bundles.
 
 pub mod palette;
+pub mod turn_card;
 pub mod widgets;
 
 use bevy::prelude::*;
