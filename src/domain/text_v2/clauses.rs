@@ -34,15 +34,18 @@ pub(super) fn similarity(said: &Text, line: &Text) -> f64 {
         return 0.0;
     }
     let b = &said.tokens[..m_full.min(said_cap(n))];
-    let eq = |x: &Token, y: &Token| x.key == y.key && line.canon(x) == said.canon(y);
+    let eq = |x: &Token, y: &Token| line.same(x, said, y);
     let mut row = Vec::with_capacity(b.len() + 1);
     let mut best = lcs_len(&line.tokens, b, eq, &mut row);
-    if best < n.min(b.len()) && line.clauses.len() >= 2 {
+    if best < n.min(b.len()) && line.units.len() >= 2 {
         let mut cells = Vec::with_capacity(b.len() + 1);
-        let mut placed: Vec<(usize, usize)> = Vec::with_capacity(line.clauses.len());
+        let mut placed: Vec<(usize, usize)> = Vec::with_capacity(line.units.len());
         let mut last = 0;
-        for (idx, clause) in line.clauses.iter().enumerate() {
-            let at = place(&line.tokens[clause.start..clause.end], b, eq, &mut cells).unwrap_or(last);
+        for (idx, clause) in line.units.iter().enumerate() {
+            let unit = &line.tokens[clause.start..clause.end];
+            // A unit counts as said as a block by its content words: a dropped `и` or `the` is fine.
+            let words = unit.iter().filter(|t| !t.function).count().max(1);
+            let at = place(unit, words, b, eq, &mut cells).unwrap_or(last);
             last = at;
             placed.push((at, idx));
         }
@@ -50,7 +53,7 @@ pub(super) fn similarity(said: &Text, line: &Text) -> f64 {
         if placed.iter().enumerate().any(|(k, &(_, idx))| k != idx) {
             let reordered: Vec<Token> = placed
                 .iter()
-                .flat_map(|&(_, idx)| line.tokens[line.clauses[idx].start..line.clauses[idx].end].iter().copied())
+                .flat_map(|&(_, idx)| line.tokens[line.units[idx].start..line.units[idx].end].iter().copied())
                 .collect();
             best = best.max(lcs_len(&reordered, b, eq, &mut row));
         }
@@ -74,17 +77,28 @@ pub(super) fn lcs_len<T>(a: &[T], b: &[T], eq: impl Fn(&T, &T) -> bool, row: &mu
 }
 
 /// The local alignment score a clause needs to be placed: 60% of a perfect one (`2·len`), and more
-/// than one word for a clause of two words or more. A clause said as a block (give or take a word)
-/// reaches it; a clause whose words are scattered through word salad does not, and keeps its place
-/// in the script's order.
+/// than one word for a clause of two words or more; a clause of two words must be said as it is,
+/// side by side (two words with another between them is how word salad looks). A clause said as a
+/// block (give or take a word) reaches it; a clause whose words are scattered through word salad
+/// does not, and keeps its place in the script's order.
 fn needed_score(len: usize) -> i32 {
     let len = i32::try_from(len).unwrap_or(i32::MAX / 4);
+    if len == 2 {
+        return 4;
+    }
     ((6 * len + 4) / 5).max(len + 1)
 }
 
 /// Where a clause is said as a block in the typed tokens: the start of the highest-scoring local
-/// alignment (first one on ties), or `None` when no stretch scores [`needed_score`].
-fn place<T>(clause: &[T], b: &[T], eq: impl Fn(&T, &T) -> bool, cells: &mut Vec<(i32, usize)>) -> Option<usize> {
+/// alignment (first one on ties), or `None` when no stretch scores [`needed_score`] of its `words`
+/// (its length without function words).
+fn place<T>(
+    clause: &[T],
+    words: usize,
+    b: &[T],
+    eq: impl Fn(&T, &T) -> bool,
+    cells: &mut Vec<(i32, usize)>,
+) -> Option<usize> {
     // cells[j + 1] = (score, start) of the best alignment ending at clause[i], b[j]
     cells.clear();
     cells.resize(b.len() + 1, (0, 0));
@@ -113,7 +127,7 @@ fn place<T>(clause: &[T], b: &[T], eq: impl Fn(&T, &T) -> bool, cells: &mut Vec<
             left = cell;
         }
     }
-    (best.0 >= needed_score(clause.len())).then_some(best.1)
+    (best.0 >= needed_score(words)).then_some(best.1)
 }
 
 #[cfg(test)]
@@ -141,21 +155,21 @@ mod tests {
         let mut cells = Vec::new();
         let eq = |a: &char, b: &char| a == b;
         let chars = |s: &str| s.chars().collect::<Vec<_>>();
-        assert_eq!(place(&chars("xyz"), &chars("abxyzc"), eq, &mut cells), Some(2));
+        assert_eq!(place(&chars("xyz"), "xyz".len(), &chars("abxyzc"), eq, &mut cells), Some(2));
         // a stray x early does not beat the whole clause later
-        assert_eq!(place(&chars("xyz"), &chars("xaaaaxyz"), eq, &mut cells), Some(5));
-        assert_eq!(place(&chars("xyz"), &chars("abc"), eq, &mut cells), None);
+        assert_eq!(place(&chars("xyz"), "xyz".len(), &chars("xaaaaxyz"), eq, &mut cells), Some(5));
+        assert_eq!(place(&chars("xyz"), "xyz".len(), &chars("abc"), eq, &mut cells), None);
         // scattered words are not a block
-        assert_eq!(place(&chars("xyz"), &chars("xaaybbz"), eq, &mut cells), None);
-        assert_eq!(place(&chars("xy"), &chars("yx"), eq, &mut cells), None);
+        assert_eq!(place(&chars("xyz"), "xyz".len(), &chars("xaaybbz"), eq, &mut cells), None);
+        assert_eq!(place(&chars("xy"), "xy".len(), &chars("yx"), eq, &mut cells), None);
         // a block with one word changed still is
-        assert_eq!(place(&chars("abcdefghij"), &chars("zzabcdeXghij"), eq, &mut cells), Some(2));
+        assert_eq!(place(&chars("abcdefghij"), "abcdefghij".len(), &chars("zzabcdeXghij"), eq, &mut cells), Some(2));
     }
 
     #[test]
     fn needed_score_grows_with_the_clause() {
         assert_eq!(needed_score(1), 2);
-        assert_eq!(needed_score(2), 3);
+        assert_eq!(needed_score(2), 4);
         assert_eq!(needed_score(3), 4);
         assert_eq!(needed_score(5), 6);
         assert_eq!(needed_score(10), 12);

@@ -73,6 +73,7 @@ mod numbers;
 mod phrases;
 mod stem;
 mod tokens;
+mod words;
 
 use std::ops::Range;
 
@@ -106,6 +107,10 @@ struct Token {
     kind: Kind,
     /// A negating word (`not`, `не`…).
     negator: bool,
+    /// A function word (article, common preposition, conjunction, auxiliary): see [`words`].
+    function: bool,
+    /// A personal or possessive pronoun.
+    pronoun: bool,
 }
 
 /// A text prepared once for version 2 comparisons: its canonical tokens and its clauses.
@@ -117,6 +122,11 @@ pub struct Text {
     clauses: Vec<Span>,
     /// First token of the clause being built.
     open_clause: usize,
+    /// The clauses cut further before each conjunction (`…today | and call you on Friday`): the
+    /// pieces of a script line a trainee may say in another order.
+    units: Vec<Span>,
+    /// First token of the unit being built.
+    open_unit: usize,
 }
 
 /// Prepares a text for version 2 comparisons: cleaning, contractions, numbers, clock times,
@@ -157,6 +167,47 @@ pub fn count_forbidden_prepared(said: &Text, phrase: &Text) -> usize {
     phrases::count_forbidden(said, phrase)
 }
 
+/// How much of what was said runs like the line: the share of its words whose next word, or the word
+/// after it, is their neighbour in the line too (in either order, so `лично проверю` = `проверю
+/// лично`, and `сегодня же пришлю` keeps `сегодня пришлю`). A paraphrase,
+/// a reordered clause or a filler keeps most pairs; word salad keeps almost none, even when it has
+/// every word of the line. 1 when what was said has fewer than two tokens.
+pub fn fluency(said: &Text, line: &Text) -> f64 {
+    let (s, l) = (&said.tokens, &line.tokens);
+    if s.len() < 2 {
+        return 1.0;
+    }
+    let cap = clauses::said_cap(l.len()).min(s.len());
+    let pairs = cap - 1;
+    let neighbours = |a: &Token, b: &Token| {
+        l.windows(2).any(|w| {
+            (said.same(a, line, &w[0]) && said.same(b, line, &w[1]))
+                || (said.same(a, line, &w[1]) && said.same(b, line, &w[0]))
+        })
+    };
+    // A word slipped in between two neighbours (`сегодня же пришлю`) keeps the pair.
+    let kept = (0..pairs).filter(|&i| neighbours(&s[i], &s[i + 1])).count();
+    kept as f64 / pairs as f64
+}
+
+/// The numbers of a script line (quantities, prices, percents, clock hours and minutes, in digits)
+/// that what was said lacks. A number in a script is a commitment a trainer listens for (`во
+/// вторник в одиннадцать или в среду в три`), so a line without it misses key content. The number
+/// 1 is left out: it is mostly an article (`one invoice a month`).
+pub fn missing_numbers(said: &Text, line: &Text) -> Vec<String> {
+    let mut missing: Vec<String> = Vec::new();
+    for t in line.tokens.iter().filter(|t| t.kind == Kind::Number) {
+        let value = line.canon(t);
+        if value == "1" || missing.iter().any(|m| m == value) {
+            continue;
+        }
+        if !said.tokens.iter().any(|s| s.kind == Kind::Number && said.canon(s) == value) {
+            missing.push(value.to_owned());
+        }
+    }
+    missing
+}
+
 /// Whether what was said negates what the line affirms: a negator (`not`, `не`…) before a word of
 /// the line, in the same clause, that the line does not have (see the module documentation, rule 7).
 pub fn negates(said: &Text, line: &Text) -> bool {
@@ -170,6 +221,8 @@ impl Text {
             tokens: Vec::with_capacity(tokens),
             clauses: Vec::new(),
             open_clause: 0,
+            units: Vec::new(),
+            open_unit: 0,
         }
     }
 
@@ -210,10 +263,26 @@ impl Text {
     fn push(&mut self, kind: Kind, surface: &str, canon: &str, negator: bool) {
         let surface_span = self.append(surface);
         let canon_span = if canon == surface { surface_span } else { self.append(canon) };
-        self.tokens.push(Token { key: fnv1a(canon), canon: canon_span, surface: surface_span, kind, negator });
+        let (function, pronoun) = match kind {
+            Kind::Word => (words::is_function_word(surface), words::is_pronoun(surface)),
+            Kind::Number | Kind::Symbol => (false, false),
+        };
+        self.tokens.push(Token {
+            key: fnv1a(canon),
+            canon: canon_span,
+            surface: surface_span,
+            kind,
+            negator,
+            function,
+            pronoun,
+        });
     }
 
+    /// Pushes a word; a conjunction first ends the unit being built.
     fn push_word(&mut self, surface: &str, stem: &str, negator: bool) {
+        if words::is_conjunction(surface) {
+            self.close_unit();
+        }
         self.push(Kind::Word, surface, stem, negator);
     }
 
@@ -243,10 +312,28 @@ impl Text {
 
     /// Ends the clause being built, if it has a token.
     fn close_clause(&mut self) {
+        self.close_unit();
         if self.tokens.len() > self.open_clause {
             self.clauses.push(Span { start: self.open_clause, end: self.tokens.len() });
             self.open_clause = self.tokens.len();
         }
+    }
+
+    /// Ends the unit being built, if it has a token.
+    fn close_unit(&mut self) {
+        if self.tokens.len() > self.open_unit {
+            self.units.push(Span { start: self.open_unit, end: self.tokens.len() });
+            self.open_unit = self.tokens.len();
+        }
+    }
+
+    /// Whether token `a` of this text is the same as token `b` of `other`: the same canonical token,
+    /// or, for words, stems one letter apart (see [`words::one_letter_apart`]).
+    fn same(&self, a: &Token, other: &Text, b: &Token) -> bool {
+        if a.key == b.key && self.canon(a) == other.canon(b) {
+            return true;
+        }
+        a.kind == Kind::Word && b.kind == Kind::Word && words::one_letter_apart(self.canon(a), other.canon(b))
     }
 }
 
