@@ -203,15 +203,19 @@ pub fn run(args: Args) -> CliResult {
     print!("{}", report_text::render(&s, color));
     let mut run = d.to_run();
     run.times_ms = times_ms;
-    run.played_at = Some(crate::records::format_time(crate::records::Clock::System.now()));
+    run.played_at = Some(crate::domain::time::format_time(crate::clock::Clock::System.now()));
     if let Some(path) = &args.record {
         write_run(path, &run)?;
         println!("\nrun written to {}", path.display());
     }
     if !args.no_store {
         let stored = args.db.open().and_then(|mut r| {
-            let t = r.trainee_or_new(&args.trainee).map_err(|e| CliError::msg(e.to_string()))?;
-            r.store_run(&t.id.to_string(), &lib, &run).map(|s| (t, s)).map_err(|e| CliError::msg(e.to_string()))
+            let t = r
+                .trainee_or_new(crate::records::TraineeRef::parse(&args.trainee))
+                .map_err(|e| CliError::msg(e.to_string()))?;
+            r.store_run(crate::records::TraineeRef::Id(t.id), &lib, &run)
+                .map(|s| (t, s))
+                .map_err(|e| CliError::msg(e.to_string()))
         });
         match stored {
             Ok((t, s)) => println!("\nstored as run {} in the records of {} (id {})", s.id, t.name, t.id),

@@ -4,6 +4,7 @@
 //! and returns values; the app, the command line and the records call into it, never the reverse.
 //! `cargo test --no-default-features` builds and tests it without any of them.
 
+pub mod digest;
 pub mod feedback;
 pub mod ladder;
 pub mod library;
@@ -15,6 +16,7 @@ pub mod score;
 pub mod source;
 pub mod syntax;
 pub mod text;
+pub mod time;
 mod validate;
 
 pub use library::{Library, ScenarioEntry, ScriptEntry};

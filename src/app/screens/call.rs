@@ -457,14 +457,18 @@ fn finish(
     let mut run: Run = call.dialogue.to_run();
     run.times_ms = call.times_ms.clone();
     let now = records.with(|r| r.now()).unwrap_or(0);
-    run.played_at = Some(crate::records::format_time(now));
+    run.played_at = Some(crate::domain::time::format_time(now));
     let run_file = match runs_dir {
         Some(dir) => write_run_file(&dir.0, &run, now),
         None => Err("no folder for run files".to_owned()),
     };
     let stored = match session.trainee.as_ref().filter(|t| t.id > 0) {
         Some(t) => records
-            .with(|r| r.store_run(&t.id.to_string(), &scenarios.lib, &run).map(|x| x.id).map_err(|e| e.to_string()))
+            .with(|r| {
+                r.store_run(crate::records::TraineeRef::Id(t.id), &scenarios.lib, &run)
+                    .map(|x| x.id)
+                    .map_err(|e| e.to_string())
+            })
             .unwrap_or_else(|| Err(records.error.clone().unwrap_or_else(|| "no records".to_owned()))),
         None => Err("no trainee profile in the records".to_owned()),
     };
@@ -476,7 +480,7 @@ fn finish(
 
 fn write_run_file(dir: &std::path::Path, run: &Run, now: i64) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let stamp = crate::records::format_time(now).replace([':', '-'], "");
+    let stamp = crate::domain::time::format_time(now).replace([':', '-'], "");
     let name: String = format!("{stamp}-{}-{}-{}.ron", run.trainee, run.scenario.replace('/', "-"), run.seed)
         .chars()
         .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })

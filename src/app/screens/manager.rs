@@ -10,7 +10,8 @@ use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, RecordsRes, Scenarios, Screen, Session};
 use super::{enter_pressed, move_selection};
 use crate::domain::Score;
-use crate::records::{RunRow, format_time};
+use crate::domain::time::format_time;
+use crate::records::{RunRow, RungChange, TraineeRef};
 use crate::report::{TeamReport, TraineeSummary};
 use bevy::prelude::*;
 
@@ -558,9 +559,11 @@ fn manager_keys(
                     f.value.clear();
                 }
                 let (Some(t), Some(m)) = (team.0.trainees.get(index), manager.as_ref()) else { return };
-                let id = t.trainee.id.to_string();
-                let outcome =
-                    records.with(|r| r.promote(&id, &m.username, &password, &scenarios.lib).map_err(|e| e.to_string()));
+                let id = TraineeRef::Id(t.trainee.id);
+                let outcome = records.with(|r| {
+                    r.change_rung(RungChange::Promote, id, &m.username, &password, &scenarios.lib)
+                        .map_err(|e| e.to_string())
+                });
                 let message = match outcome {
                     Some(Ok(p)) => format!("{}: {} → {}", s.manager_promoted, s.role(p.from_role), s.role(p.to_role)),
                     Some(Err(e)) => e,
