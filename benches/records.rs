@@ -6,7 +6,7 @@
 
 use callforge::domain::Library;
 use callforge::domain::model::{Input, Mode, Run};
-use callforge::records::Records;
+use callforge::records::{Records, TraineeRef};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -74,7 +74,7 @@ fn bench(label: &str, location: &str, lib: &Library) {
     let t0 = Instant::now();
     let mut stored = 500;
     while stored < 10_000 {
-        let batch: Vec<(&str, &Run)> = (0..500).map(|i| ("Bench", &runs[i % 2])).collect();
+        let batch: Vec<(TraineeRef, &Run)> = (0..500).map(|i| ("Bench".into(), &runs[i % 2])).collect();
         r.store_runs(&batch, lib).expect("batch");
         stored += 500;
     }
@@ -96,7 +96,7 @@ fn bench(label: &str, location: &str, lib: &Library) {
 
     // Up to 100,000 runs in all.
     while stored < 100_000 {
-        let batch: Vec<(&str, &Run)> = (0..1000).map(|i| ("Other", &runs[i % 2])).collect();
+        let batch: Vec<(TraineeRef, &Run)> = (0..1000).map(|i| ("Other".into(), &runs[i % 2])).collect();
         r.store_runs(&batch, lib).expect("batch");
         stored += 1000;
     }
@@ -117,7 +117,7 @@ fn report(label: &str, location: &str, lib: &Library) {
         r.add_trainee(n, callforge::domain::Role::Generator).expect("trainee");
     }
     for n in &names {
-        let batch: Vec<(&str, &Run)> = (0..1000).map(|i| (n.as_str(), &runs[i % 2])).collect();
+        let batch: Vec<(TraineeRef, &Run)> = (0..1000).map(|i| (n.as_str().into(), &runs[i % 2])).collect();
         r.store_runs(&batch, lib).expect("batch");
     }
     let mut times = Vec::new();

@@ -3,6 +3,7 @@
 #[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod domain;
 pub mod records;
 pub mod report;

@@ -5,9 +5,10 @@
 //! without it they say so and pass, unless `CALLFORGE_REQUIRE_PG` is set.
 
 use crate::support::library;
+use callforge::clock::Clock;
 use callforge::domain::Library;
 use callforge::domain::model::{Input, Mode, Role, Run};
-use callforge::records::{Clock, Records, RecordsError};
+use callforge::records::{Records, RecordsError, RungChange, TraineeRef};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub const SCRIPT_G: &str = r#"Script(id: "g", version: 1, role: Generator, title: "G", stages: [
@@ -153,8 +154,8 @@ both!(trainees_are_added_listed_and_unique, |loc| {
     assert!(matches!(r.add_trainee("Olga", Role::Generator), Err(RecordsError::DuplicateTrainee(_))));
     assert!(matches!(r.add_trainee("  ", Role::Generator), Err(RecordsError::EmptyName)));
     assert_eq!(r.trainee("Ivan").expect("by name").id, b);
-    assert_eq!(r.trainee(&a.to_string()).expect("by id").name, "Olga");
-    assert!(matches!(r.trainee("99"), Err(RecordsError::TraineeNotFound(_))));
+    assert_eq!(r.trainee(TraineeRef::Id(a)).expect("by id").name, "Olga");
+    assert!(matches!(r.trainee(TraineeRef::Id(99)), Err(RecordsError::TraineeNotFound(_))));
 });
 
 both!(runs_are_stored_with_their_breakdown_and_verify, |loc| {
@@ -247,37 +248,53 @@ both!(exam_runs_of_a_changed_scenario_stop_counting, |loc| {
 both!(only_a_manager_promotes_and_never_themself, |loc| {
     let lib = lib();
     let mut r = open(loc);
-    let olga = r.add_trainee("Olga", Role::Generator).expect("add").to_string();
+    let olga = TraineeRef::Id(r.add_trainee("Olga", Role::Generator).expect("add"));
     r.add_trainee("Boss", Role::Closer).expect("add");
     assert!(matches!(r.add_manager("anna", "short", None, None), Err(RecordsError::WeakPassword)));
     r.add_manager("anna", "correct horse", None, None).expect("first manager");
-    assert!(matches!(r.add_manager("boss", "battery staple", Some("Boss"), None), Err(RecordsError::ApprovalNeeded)));
     assert!(matches!(
-        r.add_manager("boss", "battery staple", Some("Boss"), Some(("anna", "wrong pw!"))),
+        r.add_manager("boss", "battery staple", Some("Boss".into()), None),
+        Err(RecordsError::ApprovalNeeded)
+    ));
+    assert!(matches!(
+        r.add_manager("boss", "battery staple", Some("Boss".into()), Some(("anna", "wrong pw!"))),
         Err(RecordsError::BadPassword(_))
     ));
-    r.add_manager("boss", "battery staple", Some("Boss"), Some(("anna", "correct horse"))).expect("approved");
+    r.add_manager("boss", "battery staple", Some("Boss".into()), Some(("anna", "correct horse"))).expect("approved");
 
-    let refused = r.promote(&olga, "anna", "correct horse", &lib).expect_err("not eligible");
+    let refused =
+        r.change_rung(RungChange::Promote, olga.clone(), "anna", "correct horse", &lib).expect_err("not eligible");
     let text = refused.to_string();
     assert!(text.contains("not eligible") && text.contains("practice run"), "{text}");
     for _ in 0..2 {
-        r.store_run(&olga, &lib, &run_of("generator/b", Mode::Practice, &[0, 0])).expect("store");
+        r.store_run(olga.clone(), &lib, &run_of("generator/b", Mode::Practice, &[0, 0])).expect("store");
     }
-    r.store_run(&olga, &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
-    r.store_run(&olga, &lib, &run_of("closer/y", Mode::Exam, &[0, 0])).expect("store");
-    assert!(matches!(r.promote(&olga, "anna", "not it at all", &lib), Err(RecordsError::BadPassword(_))));
-    assert!(matches!(r.promote(&olga, "nobody", "correct horse", &lib), Err(RecordsError::ManagerNotFound(_))));
-    let p = r.promote(&olga, "anna", "correct horse", &lib).expect("promoted");
+    r.store_run(olga.clone(), &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    r.store_run(olga.clone(), &lib, &run_of("closer/y", Mode::Exam, &[0, 0])).expect("store");
+    assert!(matches!(
+        r.change_rung(RungChange::Promote, olga.clone(), "anna", "not it at all", &lib),
+        Err(RecordsError::BadPassword(_))
+    ));
+    assert!(matches!(
+        r.change_rung(RungChange::Promote, olga.clone(), "nobody", "correct horse", &lib),
+        Err(RecordsError::ManagerNotFound(_))
+    ));
+    let p = r.change_rung(RungChange::Promote, olga.clone(), "anna", "correct horse", &lib).expect("promoted");
     assert_eq!((p.from_role, p.to_role, p.manager.as_str()), (Role::Generator, Role::Closer, "anna"));
-    assert_eq!(r.trainee(&olga).expect("olga").role, Role::Closer);
+    assert_eq!(r.trainee(olga.clone()).expect("olga").role, Role::Closer);
     // The manager linked to trainee "Boss" may not move Boss.
-    assert!(matches!(r.demote("Boss", "boss", "battery staple", &lib), Err(RecordsError::SelfPromotion { .. })));
-    r.demote("Boss", "anna", "correct horse", &lib).expect("demoted");
+    assert!(matches!(
+        r.change_rung(RungChange::Demote, "Boss", "boss", "battery staple", &lib),
+        Err(RecordsError::SelfPromotion { .. })
+    ));
+    r.change_rung(RungChange::Demote, "Boss", "anna", "correct horse", &lib).expect("demoted");
     assert_eq!(r.trainee("Boss").expect("boss").role, Role::Generator);
-    assert!(matches!(r.demote("Boss", "anna", "correct horse", &lib), Err(RecordsError::BottomOfLadder { .. })));
-    r.reset(&olga, "boss", "battery staple", &lib).expect("reset");
-    assert_eq!(r.trainee(&olga).expect("olga").role, Role::Generator);
+    assert!(matches!(
+        r.change_rung(RungChange::Demote, "Boss", "anna", "correct horse", &lib),
+        Err(RecordsError::BottomOfLadder { .. })
+    ));
+    r.change_rung(RungChange::Reset, olga.clone(), "boss", "battery staple", &lib).expect("reset");
+    assert_eq!(r.trainee(olga.clone()).expect("olga").role, Role::Generator);
     let history = r.promotions(None).expect("promotions");
     assert_eq!(history.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(), ["promote", "demote", "reset"]);
     let audit = r.audit_trail().expect("audit");
@@ -305,8 +322,8 @@ both!(verify_finds_edited_removed_and_forged_rows, |loc| {
         for picks in [[0, 1], [1, 1], [0, 0], [1, 0]] {
             r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &picks)).expect("store");
         }
-        r.demote("Olga", "anna", "correct horse", &lib).expect_err("bottom");
-        r.reset("Ivan", "anna", "correct horse", &lib).expect("reset");
+        r.change_rung(RungChange::Demote, "Olga", "anna", "correct horse", &lib).expect_err("bottom");
+        r.change_rung(RungChange::Reset, "Ivan", "anna", "correct horse", &lib).expect("reset");
         assert!(r.verify(&mut |_, _| {}).expect("verify").problems.is_empty());
     }
     let problems = |loc: &str| -> Vec<(String, i64)> {

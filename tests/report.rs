@@ -1,8 +1,9 @@
 //! Managers' reports: the HTML page, the CSV tables, xAPI statements, a real LRS and a real browser.
 
 use crate::records::{fresh, lib, run_of};
+use callforge::clock::Clock;
 use callforge::domain::model::{Mode, Role};
-use callforge::records::{Clock, Records};
+use callforge::records::Records;
 use callforge::report;
 use std::process::Command;
 
@@ -109,7 +110,7 @@ fn xapi_statements_follow_the_spec_and_are_stable() {
     assert_eq!(exam["result"]["success"], true);
     assert_eq!(exam["actor"]["account"]["name"], "1");
     assert!(exam["result"]["duration"].as_str().is_some_and(|d| d.starts_with("PT") && d.ends_with('S')));
-    assert!(exam["timestamp"].as_str().is_some_and(|t| callforge::records::parse_time(t).is_some()));
+    assert!(exam["timestamp"].as_str().is_some_and(|t| callforge::domain::time::parse_time(t).is_some()));
     let practice = a.iter().filter(|s| s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed").count();
     assert_eq!(practice, 5);
 }

@@ -1,7 +1,8 @@
 //! `callforge manager`: manager accounts, who approve promotions.
 
-use super::records_args::{DbArg, Passwords};
+use super::records_args::{DbArg, Passwords, trainee_arg};
 use super::{CliError, CliResult};
+use crate::records::TraineeRef;
 use std::process::ExitCode;
 
 /// Manage the accounts of the managers who approve promotions.
@@ -36,8 +37,8 @@ enum Sub {
         #[arg(long, value_name = "USER")]
         by: Option<String>,
         /// The trainee this manager also is (id or name), so they can never approve themselves.
-        #[arg(long, value_name = "ID")]
-        trainee: Option<String>,
+        #[arg(long, value_name = "ID", value_parser = trainee_arg)]
+        trainee: Option<TraineeRef>,
     },
 }
 
@@ -58,7 +59,7 @@ pub fn run(args: Args) -> CliResult {
                 None => None,
             };
             records
-                .add_manager(&user, &password, trainee.as_deref(), approver.as_ref().map(|(u, p)| (*u, p.as_str())))
+                .add_manager(&user, &password, trainee, approver.as_ref().map(|(u, p)| (*u, p.as_str())))
                 .map_err(|e| CliError::msg(e.to_string()))?;
             println!("manager {user} added");
         }

@@ -201,7 +201,7 @@ pub fn run(args: Args) -> CliResult {
         println!("{}: {line}", bold(&sc.persona.name));
     }
     println!("{}\n", dim("— call ended —"));
-    let played_at = crate::records::Clock::System.now();
+    let played_at = crate::clock::Clock::System.now();
     let FinishedCall { run, score: s } = finish_call(&d, times_ms, played_at);
     print!("{}", report_text::render(&s, color));
     if let Some(path) = &args.record {
@@ -210,8 +210,12 @@ pub fn run(args: Args) -> CliResult {
     }
     if !args.no_store {
         let stored = args.db.open().and_then(|mut r| {
-            let t = r.trainee_or_new(&args.trainee).map_err(|e| CliError::msg(e.to_string()))?;
-            r.store_run(&t.id.to_string(), &lib, &run).map(|s| (t, s)).map_err(|e| CliError::msg(e.to_string()))
+            let t = r
+                .trainee_or_new(crate::records::TraineeRef::parse(&args.trainee))
+                .map_err(|e| CliError::msg(e.to_string()))?;
+            r.store_run(crate::records::TraineeRef::Id(t.id), &lib, &run)
+                .map(|s| (t, s))
+                .map_err(|e| CliError::msg(e.to_string()))
         });
         match stored {
             Ok((t, s)) => println!("\nstored as run {} in the records of {} (id {})", s.id, t.name, t.id),

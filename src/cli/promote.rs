@@ -1,17 +1,10 @@
 //! `callforge promote`, `demote` and `reset`: a manager moves a trainee on the ladder.
 
-use super::records_args::{DbArg, Passwords};
+use super::records_args::{DbArg, Passwords, trainee_arg};
 use super::{CliError, CliResult, ScenarioDir, load_library};
-use crate::records::format_time;
+use crate::domain::time::format_time;
+use crate::records::{RungChange, TraineeRef};
 use std::process::ExitCode;
-
-/// Which way a trainee moves.
-#[derive(Debug, Clone, Copy)]
-pub enum Kind {
-    Promote,
-    Demote,
-    Reset,
-}
 
 /// Move a trainee on the ladder, with a manager's approval.
 ///
@@ -29,8 +22,8 @@ pub enum Kind {
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The trainee's id or exact name.
-    #[arg(value_name = "ID")]
-    trainee: String,
+    #[arg(value_name = "ID", value_parser = trainee_arg)]
+    trainee: TraineeRef,
     /// The approving manager's user name.
     #[arg(long, value_name = "USER")]
     manager: String,
@@ -43,17 +36,14 @@ pub struct Args {
     db: DbArg,
 }
 
-pub fn run(kind: Kind, args: Args) -> CliResult {
+pub fn run(change: RungChange, args: Args) -> CliResult {
     let lib = load_library(&args.scenarios)?;
     let mut records = args.db.open()?;
     let password = Passwords::new(args.password_stdin)?.read(&format!("password for {}: ", args.manager))?;
-    let result = match kind {
-        Kind::Promote => records.promote(&args.trainee, &args.manager, &password, &lib),
-        Kind::Demote => records.demote(&args.trainee, &args.manager, &password, &lib),
-        Kind::Reset => records.reset(&args.trainee, &args.manager, &password, &lib),
-    };
-    let p = result.map_err(|e| CliError::msg(e.to_string()))?;
-    let name = records.trainee(&p.trainee_id.to_string()).map(|t| t.name).unwrap_or_default();
+    let p = records
+        .change_rung(change, args.trainee, &args.manager, &password, &lib)
+        .map_err(|e| CliError::msg(e.to_string()))?;
+    let name = records.trainee(TraineeRef::Id(p.trainee_id)).map(|t| t.name).unwrap_or_default();
     println!(
         "{name} (id {}): {} → {}, approved by {} at {}",
         p.trainee_id,

@@ -1,7 +1,8 @@
 //! `callforge record`: scores a finished run file and stores it in the trainee's records.
 
-use super::records_args::DbArg;
+use super::records_args::{DbArg, trainee_arg};
 use super::{CliError, CliResult, ScenarioDir, load_library, score::read_run};
+use crate::records::TraineeRef;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,8 +29,8 @@ pub struct Args {
     #[arg(value_name = "RUN.ron", required = true)]
     runs: Vec<PathBuf>,
     /// The trainee's id or exact name.
-    #[arg(long, value_name = "ID")]
-    trainee: String,
+    #[arg(long, value_name = "ID", value_parser = trainee_arg)]
+    trainee: TraineeRef,
     /// Store the same run N times, printing each id as it is stored (for load and crash tests).
     #[arg(long, value_name = "N", default_value_t = 1, hide = true)]
     repeat: u32,
@@ -43,7 +44,7 @@ pub fn run(args: Args) -> CliResult {
     let runs = args.runs.iter().map(|p| read_run(p)).collect::<Result<Vec<_>, _>>()?;
     let lib = load_library(&args.scenarios)?;
     let mut records = args.db.open()?;
-    let batch: Vec<(&str, &crate::domain::Run)> = runs.iter().map(|r| (args.trainee.as_str(), r)).collect();
+    let batch: Vec<(TraineeRef, &crate::domain::Run)> = runs.iter().map(|r| (args.trainee.clone(), r)).collect();
     for _ in 0..args.repeat {
         let stored = records.store_runs(&batch, &lib).map_err(|e| CliError::msg(e.to_string()))?;
         let mut out = std::io::stdout().lock();

@@ -1,7 +1,7 @@
 //! Options shared by the commands that read or write the trainee records.
 
 use super::CliError;
-use crate::records::{Records, default_location};
+use crate::records::{Records, TraineeRef, default_location};
 use std::io::{BufRead, IsTerminal};
 
 /// Where the records are.
@@ -55,4 +55,9 @@ impl Passwords {
                 .map_err(|e| CliError::Io { context: "cannot read the password".into(), source: e })
         }
     }
+}
+
+/// A trainee named on the command line: a whole number is an id, anything else a name.
+pub fn trainee_arg(text: &str) -> Result<TraineeRef, std::convert::Infallible> {
+    Ok(TraineeRef::parse(text))
 }

@@ -1,9 +1,10 @@
 //! `callforge trainee`: add, list and show trainees.
 
-use super::records_args::DbArg;
+use super::records_args::{DbArg, trainee_arg};
 use super::{CliError, CliResult, ScenarioDir, load_library};
 use crate::domain::Role;
-use crate::records::{TraineeReport, format_time};
+use crate::domain::time::format_time;
+use crate::records::{TraineeRef, TraineeReport};
 use std::process::ExitCode;
 
 /// Add trainees, list them, and show one's progress toward promotion.
@@ -41,7 +42,8 @@ enum Sub {
     /// Show a trainee's rung, runs per role, best scores, exam status and what is missing for promotion.
     Show {
         /// The trainee's id or exact name.
-        trainee: String,
+        #[arg(value_parser = trainee_arg)]
+        trainee: TraineeRef,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -78,7 +80,7 @@ pub fn run(args: Args) -> CliResult {
         }
         Sub::Show { trainee, json, scenarios } => {
             let lib = load_library(&scenarios)?;
-            let report = records.report(&trainee, &lib).map_err(|e| CliError::msg(e.to_string()))?;
+            let report = records.report(trainee, &lib).map_err(|e| CliError::msg(e.to_string()))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::msg(e.to_string()))?);
             } else {

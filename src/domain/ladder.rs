@@ -4,6 +4,8 @@
 
 use super::library::Library;
 use super::model::{Ladder, Mode, Role};
+use super::time::format_time;
+use super::{Playable, Score};
 use serde::Serialize;
 
 /// What the rules need to know of one stored run.
@@ -164,4 +166,48 @@ pub fn next_role(ladder: &Ladder, role: Role) -> Option<Role> {
 pub fn previous_role(ladder: &Ladder, role: Role) -> Option<Role> {
     let p = ladder.rungs.iter().position(|r| r.role == role)?;
     p.checked_sub(1).and_then(|q| ladder.rungs.get(q)).map(|r| r.role)
+}
+
+/// An exam attempt as recorded: which exam a run was for, and whether it counts and passed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExamNote {
+    pub scenario: String,
+    pub to_role: Role,
+    pub passed: bool,
+    pub counted: bool,
+    pub note: String,
+}
+
+/// Whether a run of `playable` in `mode`, scored `score` and played at `played_at` by a trainee at
+/// `role`, is an exam attempt, and whether it counts given the trainee's `earlier` runs. `None`
+/// when the library has no ladder, the scenario is no exam, or the run is not in the exam's mode.
+pub fn exam_note(
+    lib: &Library,
+    role: Role,
+    playable: &Playable,
+    mode: Mode,
+    score: &Score,
+    played_at: i64,
+    earlier: &[RunFact],
+) -> Option<ExamNote> {
+    let ladder = lib.ladder.as_ref()?;
+    let rung = ladder
+        .rungs
+        .iter()
+        .find(|r| r.exam.as_ref().is_some_and(|e| e.scenarios.iter().any(|x| x == playable.id())))?;
+    let exam = rung.exam.as_ref()?;
+    if mode != exam.mode {
+        return None;
+    }
+    let passed = score.score >= exam.min_score && score.critical.is_empty();
+    let before = eligibility(ladder, lib, role, earlier, played_at);
+    let locked = before.exams.iter().find(|x| x.scenario == playable.id()).and_then(|x| x.locked_until);
+    let for_next = next_role(ladder, role) == Some(rung.role);
+    let (counted, note) = match locked {
+        Some(until) if for_next => (false, format!("played during the cooldown, before {}", format_time(until))),
+        _ if !for_next => (false, format!("an exam for {}, not the trainee's next rung", rung.role)),
+        _ if passed => (true, format!("passed: {} ≥ {} with no critical error", score.score, exam.min_score)),
+        _ => (true, format!("failed: locks this exam for {} hours", exam.cooldown_hours)),
+    };
+    Some(ExamNote { scenario: playable.id().to_owned(), to_role: rung.role, passed, counted, note })
 }

@@ -6,6 +6,7 @@
 
 pub mod calibrate;
 mod compile;
+pub mod digest;
 pub mod feedback;
 pub mod finish;
 pub mod ladder;

@@ -370,14 +370,12 @@ pub struct Run {
 }
 
 /// A run file's text: pretty RON, one input per line, readable and diffable.
-pub fn run_to_ron(run: &Run) -> Result<String, String> {
+pub fn run_to_ron(run: &Run) -> Result<String, ron::Error> {
     let config = ron::ser::PrettyConfig::new().depth_limit(2).indentor("    ".to_owned()).struct_names(true);
-    ron::ser::to_string_pretty(run, config)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .map_err(|e| e.to_string())
+    ron::ser::to_string_pretty(run, config).map(|mut s| {
+        s.push('\n');
+        s
+    })
 }
 
 /// Writes a run file atomically: the text goes to a temporary file that is then renamed into place,

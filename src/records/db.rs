@@ -8,79 +8,79 @@ use postgres::types::{ToSql, Type};
 
 /// A value passed to or read from a statement.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum SqlValue {
     Int(i64),
     Real(f64),
     Text(String),
     Null,
 }
 
-impl Value {
+impl SqlValue {
     pub fn int(&self) -> i64 {
         match self {
-            Value::Int(i) => *i,
-            Value::Real(r) => *r as i64,
-            Value::Text(t) => t.parse().unwrap_or(0),
-            Value::Null => 0,
+            SqlValue::Int(i) => *i,
+            SqlValue::Real(r) => *r as i64,
+            SqlValue::Text(t) => t.parse().unwrap_or(0),
+            SqlValue::Null => 0,
         }
     }
 
     pub fn real(&self) -> f64 {
         match self {
-            Value::Int(i) => *i as f64,
-            Value::Real(r) => *r,
-            Value::Text(t) => t.parse().unwrap_or(0.0),
-            Value::Null => 0.0,
+            SqlValue::Int(i) => *i as f64,
+            SqlValue::Real(r) => *r,
+            SqlValue::Text(t) => t.parse().unwrap_or(0.0),
+            SqlValue::Null => 0.0,
         }
     }
 
     pub fn text(&self) -> String {
         match self {
-            Value::Text(t) => t.clone(),
-            Value::Int(i) => i.to_string(),
-            Value::Real(r) => r.to_string(),
-            Value::Null => String::new(),
+            SqlValue::Text(t) => t.clone(),
+            SqlValue::Int(i) => i.to_string(),
+            SqlValue::Real(r) => r.to_string(),
+            SqlValue::Null => String::new(),
         }
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
+        matches!(self, SqlValue::Null)
     }
 }
 
-impl From<i64> for Value {
+impl From<i64> for SqlValue {
     fn from(v: i64) -> Self {
-        Value::Int(v)
+        SqlValue::Int(v)
     }
 }
-impl From<u32> for Value {
+impl From<u32> for SqlValue {
     fn from(v: u32) -> Self {
-        Value::Int(i64::from(v))
+        SqlValue::Int(i64::from(v))
     }
 }
-impl From<bool> for Value {
+impl From<bool> for SqlValue {
     fn from(v: bool) -> Self {
-        Value::Int(i64::from(v))
+        SqlValue::Int(i64::from(v))
     }
 }
-impl From<f64> for Value {
+impl From<f64> for SqlValue {
     fn from(v: f64) -> Self {
-        Value::Real(v)
+        SqlValue::Real(v)
     }
 }
-impl From<&str> for Value {
+impl From<&str> for SqlValue {
     fn from(v: &str) -> Self {
-        Value::Text(v.to_owned())
+        SqlValue::Text(v.to_owned())
     }
 }
-impl From<String> for Value {
+impl From<String> for SqlValue {
     fn from(v: String) -> Self {
-        Value::Text(v)
+        SqlValue::Text(v)
     }
 }
-impl From<&String> for Value {
+impl From<&String> for SqlValue {
     fn from(v: &String) -> Self {
-        Value::Text(v.clone())
+        SqlValue::Text(v.clone())
     }
 }
 
@@ -106,31 +106,25 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// An SQLite error, with a write refused by a read-only database told apart.
 fn sqlite_err(e: rusqlite::Error) -> RecordsError {
     if let rusqlite::Error::SqliteFailure(code, _) = &e
         && code.code == rusqlite::ErrorCode::ReadOnly
     {
         return RecordsError::ReadOnly { what: "the SQLite database".to_owned() };
     }
-    RecordsError::Db(e.to_string())
+    RecordsError::Sqlite(e)
 }
 
-fn pg_err(e: postgres::Error) -> RecordsError {
-    match e.as_db_error() {
-        Some(db) => RecordsError::Db(format!("PostgreSQL: {}", db.message())),
-        None => RecordsError::Db(format!("PostgreSQL: {e}")),
-    }
-}
-
-fn pg_params(params: &[Value]) -> Vec<Box<dyn ToSql + Sync>> {
+fn pg_params(params: &[SqlValue]) -> Vec<Box<dyn ToSql + Sync>> {
     params
         .iter()
         .map(|v| -> Box<dyn ToSql + Sync> {
             match v {
-                Value::Int(i) => Box::new(*i),
-                Value::Real(r) => Box::new(*r),
-                Value::Text(t) => Box::new(t.clone()),
-                Value::Null => Box::new(Option::<String>::None),
+                SqlValue::Int(i) => Box::new(*i),
+                SqlValue::Real(r) => Box::new(*r),
+                SqlValue::Text(t) => Box::new(t.clone()),
+                SqlValue::Null => Box::new(Option::<String>::None),
             }
         })
         .collect()
@@ -148,12 +142,12 @@ impl Db {
     pub fn batch(&mut self, sql: &str) -> Result<(), RecordsError> {
         match self {
             Db::Sqlite(c) => c.execute_batch(sql).map_err(sqlite_err),
-            Db::Postgres(c) => c.batch_execute(sql).map_err(pg_err),
+            Db::Postgres(c) => Ok(c.batch_execute(sql)?),
         }
     }
 
     /// Runs one statement; returns the number of rows changed.
-    pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, RecordsError> {
+    pub fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, RecordsError> {
         match self {
             Db::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql).map_err(sqlite_err)?;
@@ -163,13 +157,13 @@ impl Db {
             Db::Postgres(c) => {
                 let boxed = pg_params(params);
                 let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                c.execute(sql, &refs).map_err(pg_err)
+                Ok(c.execute(sql, &refs)?)
             }
         }
     }
 
     /// Runs a query and returns every row.
-    pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Vec<Value>>, RecordsError> {
+    pub fn query(&mut self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, RecordsError> {
         match self {
             Db::Sqlite(c) => {
                 let mut stmt = c.prepare_cached(sql).map_err(sqlite_err)?;
@@ -181,11 +175,15 @@ impl Db {
                     let mut r = Vec::with_capacity(cols);
                     for i in 0..cols {
                         r.push(match row.get_ref(i).map_err(sqlite_err)? {
-                            rusqlite::types::ValueRef::Null => Value::Null,
-                            rusqlite::types::ValueRef::Integer(i) => Value::Int(i),
-                            rusqlite::types::ValueRef::Real(f) => Value::Real(f),
-                            rusqlite::types::ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
-                            rusqlite::types::ValueRef::Blob(b) => Value::Text(String::from_utf8_lossy(b).into_owned()),
+                            rusqlite::types::ValueRef::Null => SqlValue::Null,
+                            rusqlite::types::ValueRef::Integer(i) => SqlValue::Int(i),
+                            rusqlite::types::ValueRef::Real(f) => SqlValue::Real(f),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                SqlValue::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                            rusqlite::types::ValueRef::Blob(b) => {
+                                SqlValue::Text(String::from_utf8_lossy(b).into_owned())
+                            }
                         });
                     }
                     out.push(r);
@@ -195,26 +193,22 @@ impl Db {
             Db::Postgres(c) => {
                 let boxed = pg_params(params);
                 let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                let rows = c.query(sql, &refs).map_err(pg_err)?;
+                let rows = c.query(sql, &refs)?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let mut r = Vec::with_capacity(row.len());
                     for (i, col) in row.columns().iter().enumerate() {
                         let t = col.type_();
                         let v = if *t == Type::INT8 {
-                            row.try_get::<_, Option<i64>>(i).map_err(pg_err)?.map_or(Value::Null, Value::Int)
+                            row.try_get::<_, Option<i64>>(i)?.map_or(SqlValue::Null, SqlValue::Int)
                         } else if *t == Type::INT4 {
-                            row.try_get::<_, Option<i32>>(i)
-                                .map_err(pg_err)?
-                                .map_or(Value::Null, |x| Value::Int(i64::from(x)))
+                            row.try_get::<_, Option<i32>>(i)?.map_or(SqlValue::Null, |x| SqlValue::Int(i64::from(x)))
                         } else if *t == Type::FLOAT8 {
-                            row.try_get::<_, Option<f64>>(i).map_err(pg_err)?.map_or(Value::Null, Value::Real)
+                            row.try_get::<_, Option<f64>>(i)?.map_or(SqlValue::Null, SqlValue::Real)
                         } else if *t == Type::BOOL {
-                            row.try_get::<_, Option<bool>>(i)
-                                .map_err(pg_err)?
-                                .map_or(Value::Null, |b| Value::Int(i64::from(b)))
+                            row.try_get::<_, Option<bool>>(i)?.map_or(SqlValue::Null, |b| SqlValue::Int(i64::from(b)))
                         } else {
-                            row.try_get::<_, Option<String>>(i).map_err(pg_err)?.map_or(Value::Null, Value::Text)
+                            row.try_get::<_, Option<String>>(i)?.map_or(SqlValue::Null, SqlValue::Text)
                         };
                         r.push(v);
                     }
@@ -226,7 +220,7 @@ impl Db {
     }
 
     /// The first column of the first row, if any.
-    pub fn query_value(&mut self, sql: &str, params: &[Value]) -> Result<Option<Value>, RecordsError> {
+    pub fn query_value(&mut self, sql: &str, params: &[SqlValue]) -> Result<Option<SqlValue>, RecordsError> {
         Ok(self.query(sql, params)?.into_iter().next().and_then(|r| r.into_iter().next()))
     }
 
@@ -248,11 +242,11 @@ impl Db {
     }
 }
 
-fn to_sqlite(v: &Value) -> rusqlite::types::Value {
+fn to_sqlite(v: &SqlValue) -> rusqlite::types::Value {
     match v {
-        Value::Int(i) => rusqlite::types::Value::Integer(*i),
-        Value::Real(r) => rusqlite::types::Value::Real(*r),
-        Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
-        Value::Null => rusqlite::types::Value::Null,
+        SqlValue::Int(i) => rusqlite::types::Value::Integer(*i),
+        SqlValue::Real(r) => rusqlite::types::Value::Real(*r),
+        SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
+        SqlValue::Null => rusqlite::types::Value::Null,
     }
 }

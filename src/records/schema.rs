@@ -1,7 +1,7 @@
 //! Versioned schema migrations, the same steps for SQLite and PostgreSQL, run at open.
 
 use super::RecordsError;
-use super::db::{Db, Engine, Value};
+use super::db::{Db, Engine, SqlValue};
 
 /// Each migration, in order; the database's `schema_version` says how many have run.
 /// `{id}` is an auto-increment primary key and `{real}` a double, spelled per engine.
@@ -133,7 +133,10 @@ pub fn migrate(db: &mut Db, target: i64, now: i64) -> Result<Vec<i64>, RecordsEr
             }
             if have == 0 {
                 db.execute("INSERT INTO meta (key, value) VALUES ('app', 'callforge')", &[])?;
-                db.execute("INSERT INTO meta (key, value) VALUES ('created_at', $1)", &[Value::from(now.to_string())])?;
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('created_at', $1)",
+                    &[SqlValue::from(now.to_string())],
+                )?;
                 db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '0')", &[])?;
             }
             let step = MIGRATIONS[have as usize];
@@ -141,7 +144,7 @@ pub fn migrate(db: &mut Db, target: i64, now: i64) -> Result<Vec<i64>, RecordsEr
             backfill(db, have + 1)?;
             db.execute(
                 "UPDATE meta SET value = $1 WHERE key = 'schema_version'",
-                &[Value::from((have + 1).to_string())],
+                &[SqlValue::from((have + 1).to_string())],
             )?;
             Ok(Some(have + 1))
         })();
@@ -170,7 +173,7 @@ fn backfill(db: &mut Db, version: i64) -> Result<(), RecordsError> {
     let rows = db.query("SELECT id, trainee_id, role, breakdown FROM runs ORDER BY id", &[])?;
     for r in rows {
         let Ok(score) = serde_json::from_str::<crate::domain::Score>(&r[3].text()) else { continue };
-        super::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score)?;
+        super::runs::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score)?;
     }
     Ok(())
 }

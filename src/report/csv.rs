@@ -1,7 +1,7 @@
 //! The report's tables as CSV files, UTF-8 with a byte-order mark so Excel opens Cyrillic correctly.
 
 use super::TeamReport;
-use crate::records::format_time;
+use crate::domain::time::format_time;
 use std::path::{Path, PathBuf};
 
 /// The byte-order mark Excel looks for to read a CSV file as UTF-8.

@@ -4,7 +4,8 @@
 use super::{StageColumn, TeamReport, TraineeSummary};
 use crate::domain::feedback::Lang;
 use crate::domain::model::Outcome;
-use crate::records::{RunRow, format_time};
+use crate::domain::time::{format_minute, format_time};
+use crate::records::RunRow;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// The report's words, per language.
@@ -180,10 +181,6 @@ fn day(t: i64) -> String {
     format_time(t).chars().take(10).collect()
 }
 
-fn when(t: i64) -> String {
-    format_time(t).replace('T', " ").trim_end_matches('Z').chars().take(16).collect()
-}
-
 /// A colour from red (0) through amber to green (1).
 fn heat_color(q: f64) -> String {
     let q = q.clamp(0.0, 1.0);
@@ -268,7 +265,7 @@ fn team_table(w: &Words, report: &TeamReport) -> Markup {
                         td.num { (t.runs.len()) }
                         td.num data-v=(t.average.unwrap_or(-1.0)) { @if let Some(a) = t.average { (format!("{a:.1}")) } @else { "—" } }
                         td.num data-v=(t.best.map_or(-1, i64::from)) { @if let Some(b) = t.best { (b) } @else { "—" } }
-                        td data-v=(t.last_activity.unwrap_or(0)) { @if let Some(l) = t.last_activity { (when(l)) } @else { "—" } }
+                        td data-v=(t.last_activity.unwrap_or(0)) { @if let Some(l) = t.last_activity { (format_minute(l)) } @else { "—" } }
                         td { @if t.eligible() { span.ok { (w.yes) } } @else { span.dim { (w.no) } } }
                     }
                 }
@@ -334,7 +331,7 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                     tbody {
                         @for r in t.runs.iter().rev().take(12) {
                             tr {
-                                td { (when(r.played_at)) }
+                                td { (format_minute(r.played_at)) }
                                 td { (r.scenario) }
                                 td { (w.lang.mode_name(r.mode)) }
                                 td.num { span class=(if r.passed { "ok" } else { "bad" }) { (r.score) } " " (if r.passed { w.passed } else { w.failed }) }
@@ -344,7 +341,7 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                     }
                 }
                 @for (row, score) in &t.transcripts {
-                    h3 { (w.transcript) ": " (row.scenario) ", " (when(row.played_at)) " — " (score.score) }
+                    h3 { (w.transcript) ": " (row.scenario) ", " (format_minute(row.played_at)) " — " (score.score) }
                     @for turn in &score.turns {
                         div class=(if turn.q.is_none() { "turn" } else if turn.hit { "turn hit" } else { "turn miss" }) {
                             div.dim { (w.customer) ": " (turn.customer) }
@@ -380,7 +377,7 @@ pub fn render(report: &TeamReport, lang: Lang) -> String {
             body {
                 h1 { "callforge — " (w.title) }
                 p.meta {
-                    (w.generated) ": " (when(report.generated_at)) " UTC · "
+                    (w.generated) ": " (format_minute(report.generated_at)) " UTC · "
                     @if let Some(s) = report.since { (w.period) " " (day(s)) } @else { (w.all_time) }
                     " · " (w.role_filter) ": " @if let Some(r) = report.role { (w.lang.role_name(r)) } @else { (w.all_roles) }
                 }
@@ -399,7 +396,7 @@ pub fn render(report: &TeamReport, lang: Lang) -> String {
                         tbody {
                             @for p in &report.promotions {
                                 tr {
-                                    td { (when(p.at)) }
+                                    td { (format_minute(p.at)) }
                                     td { (report.trainees.iter().find(|t| t.trainee.id == p.trainee_id).map_or(String::new(), |t| t.trainee.name.clone())) }
                                     td { (p.kind) ": " (w.lang.role_name(p.from_role)) " → " (w.lang.role_name(p.to_role)) }
                                     td { (w.approved_by) " " (p.manager) }

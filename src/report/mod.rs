@@ -155,7 +155,7 @@ pub fn team(
 
 /// Parses a `--since` date: `YYYY-MM-DD` (midnight UTC) or a full RFC 3339 time.
 pub fn parse_since(s: &str) -> Option<i64> {
-    if let Some(t) = crate::records::parse_time(s) {
+    if let Some(t) = crate::domain::time::parse_time(s) {
         return Some(t);
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");

@@ -5,7 +5,8 @@
 
 use crate::domain::Library;
 use crate::domain::model::Mode;
-use crate::records::{Records, RecordsError, RunRow, format_time};
+use crate::domain::time::format_time;
+use crate::records::{Records, RecordsError, RunRow};
 use serde_json::{Value, json};
 
 /// The namespace of callforge's statement ids (a fixed, random UUID).

@@ -459,7 +459,11 @@ fn finish(
     };
     let stored = match session.trainee.as_ref().filter(|t| t.id > 0) {
         Some(t) => records
-            .with(|r| r.store_run(&t.id.to_string(), &scenarios.lib, &run).map(|x| x.id).map_err(|e| e.to_string()))
+            .with(|r| {
+                r.store_run(crate::records::TraineeRef::Id(t.id), &scenarios.lib, &run)
+                    .map(|x| x.id)
+                    .map_err(|e| e.to_string())
+            })
             .unwrap_or_else(|| Err(records.error.clone().unwrap_or_else(|| "no records".to_owned()))),
         None => Err("no trainee profile in the records".to_owned()),
     };

@@ -6,7 +6,7 @@ use super::super::{AppSystems, RecordsRes, Scenarios, Screen, Session};
 use super::digit_pressed;
 use crate::domain::ladder::Eligibility;
 use crate::domain::model::Mode;
-use crate::records::format_time;
+use crate::domain::time::format_time;
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {

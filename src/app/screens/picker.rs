@@ -5,7 +5,7 @@ use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, CallRequest, RecordsRes, Scenarios, Screen, Seeds, Session};
 use super::{digit_pressed, enter_pressed, move_selection};
 use crate::domain::model::{Mode, Role};
-use crate::records::format_time;
+use crate::domain::time::format_time;
 use bevy::prelude::*;
 use std::collections::BTreeMap;
 

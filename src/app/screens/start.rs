@@ -6,7 +6,7 @@ use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, RecordsRes, Screen, Session};
 use super::{enter_pressed, move_selection};
 use crate::domain::feedback::Lang;
-use crate::records::Trainee;
+use crate::records::{Trainee, TraineeRef};
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
@@ -139,7 +139,7 @@ fn keys(
         state.message = Some(strings(session.lang).start_empty_name.to_owned());
         return;
     }
-    match records.with(|r| r.trainee_or_new(&name)) {
+    match records.with(|r| r.trainee_or_new(TraineeRef::parse(&name))) {
         Some(Ok(t)) => {
             session.trainee = Some(t);
             next.set(Screen::Home);

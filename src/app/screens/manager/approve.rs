@@ -10,6 +10,7 @@ use crate::app::text::strings;
 use crate::app::theme::{palette, widgets};
 use crate::app::{AppSystems, RecordsRes, Scenarios, Session};
 use crate::domain::model::Role;
+use crate::records::{RungChange, TraineeRef};
 use crate::report::TeamReport;
 use bevy::prelude::*;
 
@@ -76,10 +77,12 @@ fn keys(
     for (mut text, mut node) in &mut checking {
         set_status(&mut text, &mut node, strings(session.lang).manager_checking);
     }
-    let (id, username, lib) = (t.trainee.id.to_string(), m.username.clone(), scenarios.lib.clone());
+    let (id, username, lib) = (t.trainee.id, m.username.clone(), scenarios.lib.clone());
     spawn_work(&mut commands, &records, DespawnOnExit(ManagerView::Approve), move |r| -> Approval {
-        let outcome =
-            r.promote(&id, &username, &password, &lib).map(|p| (p.from_role, p.to_role)).map_err(|e| e.to_string());
+        let outcome = r
+            .change_rung(RungChange::Promote, TraineeRef::Id(id), &username, &password, &lib)
+            .map(|p| (p.from_role, p.to_role))
+            .map_err(|e| e.to_string());
         // Gathered again so the page shows the new rung.
         (outcome, crate::report::team(r, &lib, None, None).ok())
     });

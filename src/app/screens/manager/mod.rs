@@ -17,7 +17,7 @@ mod transcript;
 use crate::app::text::{Strings, strings};
 use crate::app::theme::{UiFonts, palette, widgets};
 use crate::app::{RecordsRes, Screen, Session};
-use crate::records::{Records, RunRow, format_time};
+use crate::records::{Records, RunRow};
 use crate::report::{TeamReport, TraineeSummary};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
@@ -206,8 +206,4 @@ fn heat(q: f64) -> Color {
 /// A trainee's runs, newest first, as the page lists them.
 fn latest(t: &TraineeSummary) -> Vec<&RunRow> {
     t.runs.iter().rev().take(40).collect()
-}
-
-fn short_time(t: i64) -> String {
-    format_time(t).replace('T', " ").trim_end_matches('Z').chars().take(16).collect()
 }

@@ -1,9 +1,7 @@
 //! The team table: gathering the team off the frame, then one row per trainee, sorted by a
 //! column; sorting rebuilds only the table's body and moving the selection only repaints it.
 
-use super::{
-    ManagerSession, ManagerView, OpenTrainee, Pending, Team, ViewData, cell, finished, short_time, spawn_work,
-};
+use super::{ManagerSession, ManagerView, OpenTrainee, Pending, Team, ViewData, cell, finished, spawn_work};
 use crate::app::screens::{enter_pressed, move_selection};
 use crate::app::text::{Strings, strings};
 use crate::app::theme::{UiFonts, palette, widgets};
@@ -99,7 +97,9 @@ impl Column {
             Column::RunsThisWeek => (t.runs_this_week.to_string(), palette::TEXT),
             Column::Average => (t.average.map_or("—".into(), |a| format!("{a:.1}")), palette::TEXT),
             Column::Best => (t.best.map_or("—".into(), |b| b.to_string()), palette::TEXT),
-            Column::LastActivity => (t.last_activity.map_or("—".into(), short_time), palette::TEXT_DIM),
+            Column::LastActivity => {
+                (t.last_activity.map_or("—".into(), crate::domain::time::format_minute), palette::TEXT_DIM)
+            }
             Column::Eligible if t.eligible() => (s.manager_yes.to_owned(), palette::GOOD),
             Column::Eligible => (s.manager_no.to_owned(), palette::TEXT_DIM),
         }

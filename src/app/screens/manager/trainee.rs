@@ -1,7 +1,7 @@
 //! A trainee's page: their rung and progress, a score chart, stage strengths and their runs;
 //! moving through the runs only repaints the list, and a refusal only rewrites its line.
 
-use super::{ManagerView, OpenTrainee, Team, ViewData, cell, heat, latest, set_status, short_time, status_line};
+use super::{ManagerView, OpenTrainee, Team, ViewData, cell, heat, latest, set_status, status_line};
 use crate::app::screens::{enter_pressed, move_selection};
 use crate::app::text::{Strings, strings};
 use crate::app::theme::{UiFonts, palette, widgets};
@@ -48,7 +48,7 @@ fn spawn(mut commands: Commands, view: ViewData) {
                 ))
                 .with_children(|row| {
                     let score_color = if r.passed { palette::GOOD } else { palette::BAD };
-                    row.spawn(cell(fonts, short_time(r.played_at), 170.0, palette::TEXT_DIM));
+                    row.spawn(cell(fonts, crate::domain::time::format_minute(r.played_at), 170.0, palette::TEXT_DIM));
                     row.spawn(cell(fonts, r.scenario.clone(), 330.0, palette::TEXT));
                     row.spawn(cell(fonts, s.mode(r.mode), 130.0, palette::TEXT));
                     row.spawn(cell(fonts, r.score.to_string(), 60.0, score_color));

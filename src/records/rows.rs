@@ -1,0 +1,184 @@
+//! The rows the records hand out (trainees, runs, promotions, statistics) and how SQL rows become them.
+
+use super::ExamNote;
+use super::db::SqlValue;
+use crate::domain::Score;
+use crate::domain::ladder::Eligibility;
+use crate::domain::model::{Mode, Outcome, Role};
+use serde::Serialize;
+
+/// A trainee.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trainee {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub created_at: i64,
+}
+
+/// One stored run, without its transcript.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunRow {
+    pub id: i64,
+    pub trainee_id: i64,
+    pub scenario: String,
+    pub role: Role,
+    pub mode: Mode,
+    pub score: u32,
+    pub adherence: f64,
+    pub passed: bool,
+    pub critical: bool,
+    pub finished: bool,
+    pub outcome: Outcome,
+    pub label: String,
+    pub version: u32,
+    pub scenario_hash: String,
+    pub played_at: i64,
+    pub recorded_at: i64,
+    pub duration_ms: i64,
+}
+
+/// What storing a run did.
+#[derive(Debug, Clone)]
+pub struct StoredRun {
+    pub id: i64,
+    pub score: Score,
+    /// When the run was an exam attempt: whether it counts and passed.
+    pub exam: Option<ExamNote>,
+}
+
+/// A promotion, demotion or reset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PromotionRow {
+    pub id: i64,
+    pub trainee_id: i64,
+    pub kind: String,
+    pub from_role: Role,
+    pub to_role: Role,
+    pub manager: String,
+    pub at: i64,
+}
+
+/// Runs and best score of a trainee in one role.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleStats {
+    pub role: Role,
+    pub runs: u32,
+    pub finished: u32,
+    pub best: Option<u32>,
+    pub average: Option<f64>,
+}
+
+/// Runs and best score of a trainee on one scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioStats {
+    pub scenario: String,
+    pub role: Role,
+    pub runs: u32,
+    pub best: u32,
+    pub last_played: i64,
+}
+
+/// Everything `trainee show` says about a trainee.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraineeReport {
+    pub trainee: Trainee,
+    pub roles: Vec<RoleStats>,
+    pub scenarios: Vec<ScenarioStats>,
+    /// Progress toward the next rung; `None` without a ladder.
+    pub eligibility: Option<Eligibility>,
+    pub promotions: Vec<PromotionRow>,
+}
+
+/// A trainee's mean quality on one script stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageStat {
+    pub trainee_id: i64,
+    pub role: Role,
+    pub stage: String,
+    pub title: String,
+    /// 0–1.
+    pub quality: f64,
+    /// Runs that reached the stage.
+    pub runs: u32,
+}
+
+/// One thing `verify` found wrong.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub table: &'static str,
+    pub id: i64,
+    pub what: String,
+}
+
+/// The result of `verify`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerifyReport {
+    pub runs: u64,
+    pub promotions: u64,
+    pub problems: Vec<Problem>,
+}
+
+pub(super) fn role_of(s: &str) -> Role {
+    Role::parse(s).unwrap_or(Role::Generator)
+}
+
+pub(super) fn mode_of(s: &str) -> Mode {
+    match s {
+        "Exam" => Mode::Exam,
+        "Recall" => Mode::Recall,
+        _ => Mode::Practice,
+    }
+}
+
+pub(super) fn outcome_str(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Success => "Success",
+        Outcome::Failure => "Failure",
+    }
+}
+
+/// `id, name, role, created_at`.
+pub(super) fn trainee_row(r: &[SqlValue]) -> Trainee {
+    Trainee { id: r[0].int(), name: r[1].text(), role: role_of(&r[2].text()), created_at: r[3].int() }
+}
+
+/// The columns `run_row` reads, in its order.
+pub(super) const RUN_COLUMNS: &str = "id, trainee_id, scenario, role, mode, score, adherence, passed, critical, finished, \
+     outcome, label, version, scenario_hash, played_at, recorded_at, duration_ms";
+
+/// A run row from the columns of `RUN_COLUMNS`.
+pub(super) fn run_row(r: &[SqlValue]) -> RunRow {
+    RunRow {
+        id: r[0].int(),
+        trainee_id: r[1].int(),
+        scenario: r[2].text(),
+        role: role_of(&r[3].text()),
+        mode: mode_of(&r[4].text()),
+        score: r[5].int() as u32,
+        adherence: r[6].real(),
+        passed: r[7].int() != 0,
+        critical: r[8].int() != 0,
+        finished: r[9].int() != 0,
+        outcome: if r[10].text() == "Success" { Outcome::Success } else { Outcome::Failure },
+        label: r[11].text(),
+        version: r[12].int() as u32,
+        scenario_hash: r[13].text(),
+        played_at: r[14].int(),
+        recorded_at: r[15].int(),
+        duration_ms: r[16].int(),
+    }
+}
+
+/// `id, trainee_id, kind, from_role, to_role, manager, at`.
+pub(super) fn promotion_row(r: &[SqlValue]) -> PromotionRow {
+    PromotionRow {
+        id: r[0].int(),
+        trainee_id: r[1].int(),
+        kind: r[2].text(),
+        from_role: role_of(&r[3].text()),
+        to_role: role_of(&r[4].text()),
+        manager: r[5].text(),
+        at: r[6].int(),
+    }
+}

@@ -1,0 +1,336 @@
+//! Runs: scoring a finished run, storing it on the runs' hash chain, and reading runs and statistics back.
+
+use super::chain::{RUNS_HEAD, RunSeal, chain_head, run_hash, set_chain_head};
+use super::db::Db;
+use super::rows::{RUN_COLUMNS, mode_of, outcome_str, role_of, run_row};
+use super::{ExamNote, Records, RecordsError, RunRow, StageStat, StoredRun, Trainee, TraineeRef};
+use crate::domain::ladder::{RunFact, exam_note};
+use crate::domain::model::{Role, Run};
+use crate::domain::runtime::Ending;
+use crate::domain::time::parse_time;
+use crate::domain::{Library, Playable, Score, replay, score};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+impl Records {
+    /// Scores a finished run against the library and stores it with its breakdown, chained to the
+    /// previous run. The run must fit the current scenario exactly.
+    pub fn store_run(
+        &mut self,
+        who: impl Into<TraineeRef>,
+        lib: &Library,
+        run: &Run,
+    ) -> Result<StoredRun, RecordsError> {
+        let mut stored = self.store_runs(&[(who.into(), run)], lib)?;
+        Ok(stored.remove(0))
+    }
+
+    /// Stores several runs in one transaction: all of them, or none if any does not fit.
+    pub fn store_runs(&mut self, runs: &[(TraineeRef, &Run)], lib: &Library) -> Result<Vec<StoredRun>, RecordsError> {
+        self.writable()?;
+        let now = self.now();
+        let mut trainees: HashMap<&TraineeRef, Trainee> = HashMap::new();
+        let mut facts: HashMap<i64, Vec<RunFact>> = HashMap::new();
+        let mut prepared = Vec::with_capacity(runs.len());
+        for (who, run) in runs {
+            if !trainees.contains_key(who) {
+                let t = self.find_trainee(who)?;
+                trainees.insert(who, t);
+            }
+            let trainee = trainees[who].clone();
+            if !facts.contains_key(&trainee.id) && lib.ladder.is_some() {
+                let f = self.run_facts(trainee.id)?;
+                facts.insert(trainee.id, f);
+            }
+            let p = prepare(lib, &trainee, run, now, facts.get(&trainee.id).map(Vec::as_slice).unwrap_or(&[]))?;
+            if let Some(f) = facts.get_mut(&trainee.id) {
+                f.push(p.fact.clone());
+            }
+            prepared.push(p);
+        }
+        let ids = self.write(|db| prepared.iter().map(|p| insert_run(db, p, now)).collect::<Result<Vec<i64>, _>>())?;
+        Ok(prepared.into_iter().zip(ids).map(|(p, id)| StoredRun { id, score: p.score, exam: p.exam }).collect())
+    }
+
+    /// What the certification rules need of every run of a trainee.
+    pub fn run_facts(&mut self, trainee_id: i64) -> Result<Vec<RunFact>, RecordsError> {
+        Ok(self
+            .db
+            .query(
+                "SELECT scenario, role, mode, score, critical, finished, version, scenario_hash, played_at
+                 FROM runs WHERE trainee_id = $1 ORDER BY id",
+                &[trainee_id.into()],
+            )?
+            .into_iter()
+            .map(|r| RunFact {
+                scenario: r[0].text(),
+                role: role_of(&r[1].text()),
+                mode: mode_of(&r[2].text()),
+                score: r[3].int() as u32,
+                critical: r[4].int() != 0,
+                finished: r[5].int() != 0,
+                version: r[6].int() as u32,
+                hash: r[7].text(),
+                played_at: r[8].int(),
+            })
+            .collect())
+    }
+
+    /// The runs of one trainee, or of everyone, oldest first.
+    pub fn runs(&mut self, trainee_id: Option<i64>) -> Result<Vec<RunRow>, RecordsError> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs");
+        let rows = match trainee_id {
+            Some(t) => self.db.query(&format!("{sql} WHERE trainee_id = $1 ORDER BY id"), &[t.into()])?,
+            None => self.db.query(&format!("{sql} ORDER BY id"), &[])?,
+        };
+        Ok(rows.into_iter().map(|r| run_row(&r)).collect())
+    }
+
+    /// Every run played since a time (seconds since the epoch), optionally of one role's scenarios.
+    pub fn runs_since(&mut self, since: Option<i64>, role: Option<Role>) -> Result<Vec<RunRow>, RecordsError> {
+        let sql = format!("SELECT {RUN_COLUMNS} FROM runs WHERE played_at >= $1");
+        let since = since.unwrap_or(i64::MIN).into();
+        let rows = match role {
+            Some(r) => self.db.query(&format!("{sql} AND role = $2 ORDER BY id"), &[since, r.as_str().into()])?,
+            None => self.db.query(&format!("{sql} ORDER BY id"), &[since])?,
+        };
+        Ok(rows.into_iter().map(|r| run_row(&r)).collect())
+    }
+
+    /// The chained hash of every run, by id (stable identifiers for exports).
+    pub fn run_hashes(&mut self) -> Result<HashMap<i64, String>, RecordsError> {
+        Ok(self.db.query("SELECT id, hash FROM runs", &[])?.into_iter().map(|r| (r[0].int(), r[1].text())).collect())
+    }
+
+    /// How each trainee did on each script stage since a time: mean quality over the runs that
+    /// reached it.
+    pub fn stage_stats(&mut self, since: Option<i64>, role: Option<Role>) -> Result<Vec<StageStat>, RecordsError> {
+        let sql = "SELECT s.trainee_id, s.role, s.stage, MIN(s.title), AVG(s.quality), COUNT(*)
+                   FROM run_stages s JOIN runs r ON r.id = s.run_id WHERE r.played_at >= $1";
+        let since = since.unwrap_or(i64::MIN).into();
+        let rows = match role {
+            Some(r) => self.db.query(
+                &format!("{sql} AND s.role = $2 GROUP BY s.trainee_id, s.role, s.stage"),
+                &[since, r.as_str().into()],
+            )?,
+            None => self.db.query(&format!("{sql} GROUP BY s.trainee_id, s.role, s.stage"), &[since])?,
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| StageStat {
+                trainee_id: r[0].int(),
+                role: role_of(&r[1].text()),
+                stage: r[2].text(),
+                title: r[3].text(),
+                quality: r[4].real(),
+                runs: r[5].int() as u32,
+            })
+            .collect())
+    }
+
+    /// The score breakdown (with every turn's feedback) and the run file of a stored run.
+    pub fn run_detail(&mut self, run_id: i64) -> Result<(RunRow, Score, Run), RecordsError> {
+        let rows = self
+            .db
+            .query(&format!("SELECT {RUN_COLUMNS}, breakdown, run_ron FROM runs WHERE id = $1"), &[run_id.into()])?;
+        let r = rows.into_iter().next().ok_or(RecordsError::NoRun(run_id))?;
+        let breakdown: Score = serde_json::from_str(&r[17].text())
+            .map_err(|source| RecordsError::StoredBreakdown { run: run_id, source })?;
+        let run: Run = crate::domain::parse::ron_options()
+            .from_str(&r[18].text())
+            .map_err(|source| RecordsError::StoredRunFile { run: run_id, source: Box::new(source) })?;
+        Ok((run_row(&r), breakdown, run))
+    }
+
+    /// Best score per scenario for a trainee.
+    pub fn best_scores(&mut self, trainee_id: i64) -> Result<BTreeMap<String, u32>, RecordsError> {
+        Ok(self
+            .db
+            .query(
+                "SELECT scenario, MAX(score) FROM runs WHERE trainee_id = $1 GROUP BY scenario",
+                &[trainee_id.into()],
+            )?
+            .into_iter()
+            .map(|r| (r[0].text(), r[1].int() as u32))
+            .collect())
+    }
+}
+
+/// A run scored and ready to insert.
+struct Prepared {
+    trainee: Trainee,
+    playable: Arc<Playable>,
+    run_ron: String,
+    breakdown: String,
+    score: Score,
+    mode: crate::domain::Mode,
+    critical: bool,
+    finished: bool,
+    played_at: i64,
+    duration_ms: i64,
+    exam: Option<ExamNote>,
+    fact: RunFact,
+}
+
+/// Replays and scores a run against the library, and works out whether it is an exam attempt
+/// that counts, given the trainee's earlier runs.
+fn prepare(
+    lib: &Library,
+    trainee: &Trainee,
+    run: &Run,
+    now: i64,
+    earlier: &[RunFact],
+) -> Result<Prepared, RecordsError> {
+    let playable = lib.scenario(&run.scenario).ok_or_else(|| RecordsError::ScenarioMissing(run.scenario.clone()))?;
+    let mut run = run.clone();
+    run.version.get_or_insert(playable.scenario.version);
+    run.hash.get_or_insert_with(|| playable.hash().to_owned());
+    let dialogue = replay(playable, &run, false).map_err(RecordsError::RunDoesNotFit)?;
+    let s = score(&dialogue);
+    let finished = matches!(dialogue.ending(), Some(Ending::End { .. }));
+    let played_at = run.played_at.as_deref().and_then(parse_time).unwrap_or(now);
+    let critical = !s.critical.is_empty();
+    let exam = exam_note(lib, trainee.role, playable, run.mode, &s, played_at, earlier);
+    let fact = RunFact {
+        scenario: playable.id().to_owned(),
+        role: playable.scenario.role,
+        mode: run.mode,
+        score: s.score,
+        critical,
+        finished,
+        version: playable.scenario.version,
+        hash: playable.hash().to_owned(),
+        played_at,
+    };
+    Ok(Prepared {
+        trainee: trainee.clone(),
+        playable: Arc::clone(playable),
+        run_ron: crate::domain::model::run_to_ron(&run)?,
+        breakdown: serde_json::to_string(&s)?,
+        mode: run.mode,
+        critical,
+        finished,
+        played_at,
+        duration_ms: run.times_ms.last().copied().unwrap_or(0) as i64,
+        exam,
+        fact,
+        score: s,
+    })
+}
+
+/// Inserts a prepared run inside the caller's write transaction, chained to the previous run.
+fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> {
+    let (playable, s, trainee) = (&p.playable, &p.score, &p.trainee);
+    db.execute(
+        "INSERT INTO scenario_versions (hash, scenario_id, version, scenario_ron, script_ron) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (hash) DO NOTHING",
+        &[
+            playable.hash().into(),
+            playable.id().into(),
+            playable.scenario.version.into(),
+            playable.scenario_source.text.as_str().into(),
+            playable.script_source.text.as_str().into(),
+        ],
+    )?;
+    let prev = chain_head(db, RUNS_HEAD)?;
+    let hash = run_hash(
+        &prev,
+        &RunSeal {
+            trainee_id: trainee.id,
+            scenario_hash: playable.hash(),
+            run_ron: &p.run_ron,
+            score: s.score,
+            passed: s.passed,
+            critical: p.critical,
+            played_at: p.played_at,
+        },
+    );
+    let id = db
+        .query_value(
+            "INSERT INTO runs (trainee_id, scenario, role, version, scenario_hash, mode, run_ron, score, adherence,
+                passed, critical, finished, outcome, label, breakdown, played_at, recorded_at, prev_hash, hash, duration_ms)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+            &[
+                trainee.id.into(),
+                playable.id().into(),
+                playable.scenario.role.as_str().into(),
+                playable.scenario.version.into(),
+                playable.hash().into(),
+                p.mode.as_str().into(),
+                p.run_ron.as_str().into(),
+                s.score.into(),
+                s.adherence.into(),
+                s.passed.into(),
+                p.critical.into(),
+                p.finished.into(),
+                outcome_str(s.outcome).into(),
+                s.label.as_str().into(),
+                p.breakdown.as_str().into(),
+                p.played_at.into(),
+                now.into(),
+                prev.as_str().into(),
+                hash.as_str().into(),
+                p.duration_ms.into(),
+            ],
+        )?
+        .map_or(0, |v| v.int());
+    set_chain_head(db, RUNS_HEAD, &hash)?;
+    insert_stages(db, id, trainee.id, playable.scenario.role.as_str(), s)?;
+    if let Some(e) = &p.exam {
+        insert_exam_result(db, id, trainee.id, p, e)?;
+    }
+    let what = format!("run {id}: {} {} score {}", playable.id(), p.mode, s.score);
+    Records::audit(db, now, &trainee.name, "run.record", &what)?;
+    Ok(id)
+}
+
+/// Records an exam attempt beside its run.
+fn insert_exam_result(
+    db: &mut Db,
+    run_id: i64,
+    trainee_id: i64,
+    p: &Prepared,
+    e: &ExamNote,
+) -> Result<(), RecordsError> {
+    db.execute(
+        "INSERT INTO exam_results (run_id, trainee_id, scenario, to_role, mode, score, passed, counted, note)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        &[
+            run_id.into(),
+            trainee_id.into(),
+            e.scenario.as_str().into(),
+            e.to_role.as_str().into(),
+            p.mode.as_str().into(),
+            p.score.score.into(),
+            e.passed.into(),
+            e.counted.into(),
+            e.note.as_str().into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// One row per script stage the call reached, for the managers' reports.
+pub(super) fn insert_stages(
+    db: &mut Db,
+    run_id: i64,
+    trainee_id: i64,
+    role: &str,
+    s: &Score,
+) -> Result<(), RecordsError> {
+    for st in s.stages.iter().filter(|st| st.turns > 0) {
+        db.execute(
+            "INSERT INTO run_stages (run_id, trainee_id, role, stage, title, quality, turns) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                run_id.into(),
+                trainee_id.into(),
+                role.into(),
+                st.id.as_str().into(),
+                st.title.as_str().into(),
+                st.quality.unwrap_or(0.0).into(),
+                st.turns.into(),
+            ],
+        )?;
+    }
+    Ok(())
+}
