@@ -168,7 +168,7 @@ fn a_whole_practice_call_driven_by_keys_is_scored_saved_and_stored() {
     assert_eq!(callforge::domain::score(&replayed).score, 100);
     // And the records hold it.
     let mut records = callforge::records::Records::open(&db).expect("records");
-    let rows = records.runs(Some(trainee.id)).expect("runs");
+    let rows = records.runs(trainee.id).expect("runs");
     assert_eq!(rows.iter().map(|r| (r.id, r.score)).collect::<Vec<_>>(), [(stored, 100)]);
 
     // Replay (P) plays the same seed again; Esc goes home.

@@ -16,7 +16,7 @@ pub mod text;
 pub mod theme;
 
 use crate::domain::feedback::Lang;
-use crate::domain::model::{Mode, Run};
+use crate::domain::model::{Mode, Role, Run};
 use crate::domain::{Library, Score};
 use crate::records::{Records, Trainee};
 use bevy::prelude::*;
@@ -46,11 +46,26 @@ pub enum Screen {
     Manager,
 }
 
+/// Who is training: their name and rung, and their id in the records when the records are open
+/// (without records the app still trains, without saving).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    pub role: Role,
+    pub id: Option<i64>,
+}
+
+impl From<Trainee> for Profile {
+    fn from(t: Trainee) -> Self {
+        Profile { name: t.name, role: t.role, id: Some(t.id) }
+    }
+}
+
 /// Who is training and how the interface looks.
 #[derive(Resource, Debug, Clone)]
 pub struct Session {
     pub lang: Lang,
-    pub trainee: Option<Trainee>,
+    pub trainee: Option<Profile>,
     /// 0–1.
     pub volume: f32,
     /// The mode chosen on the home screen.

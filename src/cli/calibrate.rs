@@ -78,7 +78,7 @@ pub fn run(args: Args) -> CliResult {
             "sets": results,
             "overall": { "labels": overall.total(), "agreement": overall.agreement(), "kappa": overall.kappa(), "table": overall },
         });
-        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| CliError::msg(e.to_string()))?);
+        println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for r in &results {
             print!("{}", render(r));

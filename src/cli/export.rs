@@ -68,10 +68,9 @@ pub fn run(args: Args) -> CliResult {
     let lib = load_library(&a.scenarios)?;
     let mut records = a.db.open()?;
     let identity = xapi::Identity { home_page: a.home_page.clone(), activity_base: a.activity_base.clone() };
-    let statements =
-        xapi::statements(&mut records, &lib, a.since, &identity).map_err(|e| CliError::msg(e.to_string()))?;
+    let statements = xapi::statements(&mut records, &lib, a.since, &identity)?;
     if let Some(out) = &a.out {
-        let text = serde_json::to_string_pretty(&statements).map_err(|e| CliError::msg(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&statements)?;
         std::fs::write(out, text)
             .map_err(|e| CliError::Io { context: format!("cannot write {}", out.display()), source: e })?;
         println!("wrote {} statements to {}", statements.len(), out.display());
@@ -79,7 +78,7 @@ pub fn run(args: Args) -> CliResult {
     if let (Some(url), Some(user)) = (&a.lrs, &a.user) {
         let password = Passwords::new(a.password_stdin)?.read(&format!("LRS password for {user}: "))?;
         let mut progress = |done: usize, total: usize| eprintln!("posted {done}/{total}");
-        let posted = xapi::post(url, user, &password, &statements, &mut progress).map_err(CliError::msg)?;
+        let posted = xapi::post(url, user, &password, &statements, &mut progress)?;
         println!(
             "LRS: {} accepted, {} already there, {} rejected",
             posted.accepted,

@@ -1,6 +1,6 @@
 //! `callforge list`: the scenarios of the library, by role.
 
-use super::{CliError, CliResult, ScenarioDir, load_library};
+use super::{CliResult, ScenarioDir, load_library};
 use crate::domain::Role;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -73,7 +73,7 @@ pub fn run(args: Args) -> CliResult {
         })
         .collect();
     if args.json {
-        let text = serde_json::to_string_pretty(&rows).map_err(|e| CliError::msg(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&rows)?;
         println!("{text}");
         return Ok(ExitCode::SUCCESS);
     }

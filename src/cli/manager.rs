@@ -58,9 +58,7 @@ pub fn run(args: Args) -> CliResult {
                 Some(b) => Some((b.as_str(), pw.read(&format!("password of approving manager {b}: "))?)),
                 None => None,
             };
-            records
-                .add_manager(&user, &password, trainee, approver.as_ref().map(|(u, p)| (*u, p.as_str())))
-                .map_err(|e| CliError::msg(e.to_string()))?;
+            records.add_manager(&user, &password, trainee, approver.as_ref().map(|(u, p)| (*u, p.as_str())))?;
             println!("manager {user} added");
         }
     }

@@ -99,19 +99,48 @@ pub fn run(command: Tool) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprint!("{}", explain(&e));
             ExitCode::FAILURE
         }
     }
 }
 
-/// An error a command reports to the user and exits 1 with.
+/// An error and the chain of causes under it, one per line, leaving out a cause whose words the
+/// lines above already say.
+pub fn explain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut said = e.to_string();
+    let mut out = format!("error: {}\n", safe(&said));
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !said.contains(&text) {
+            out.push_str(&format!("  caused by: {}\n", safe(&text)));
+            said.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
+}
+
+/// An error a command reports to the user and exits 1 with. Errors from below keep their type, so
+/// the whole chain of causes is printed.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    /// What the user asked for cannot be done, in words.
     #[error("{0}")]
     Message(String),
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
+    #[error(transparent)]
+    Records(#[from] crate::records::RecordsError),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Input(#[from] crate::domain::InputError),
+    #[error("{path}: {source}")]
+    Replay { path: String, source: crate::domain::RunError },
+    #[error(transparent)]
+    Lrs(#[from] crate::report::xapi::LrsError),
 }
 
 impl CliError {

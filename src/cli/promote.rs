@@ -1,7 +1,7 @@
 //! `callforge promote`, `demote` and `reset`: a manager moves a trainee on the ladder.
 
 use super::records_args::{DbArg, Passwords, trainee_arg};
-use super::{CliError, CliResult, ScenarioDir, load_library};
+use super::{CliResult, ScenarioDir, load_library};
 use crate::domain::time::format_time;
 use crate::records::{RungChange, TraineeRef};
 use std::process::ExitCode;
@@ -40,9 +40,7 @@ pub fn run(change: RungChange, args: Args) -> CliResult {
     let lib = load_library(&args.scenarios)?;
     let mut records = args.db.open()?;
     let password = Passwords::new(args.password_stdin)?.read(&format!("password for {}: ", args.manager))?;
-    let p = records
-        .change_rung(change, args.trainee, &args.manager, &password, &lib)
-        .map_err(|e| CliError::msg(e.to_string()))?;
+    let p = records.change_rung(change, args.trainee, &args.manager, &password, &lib)?;
     let name = records.trainee(TraineeRef::Id(p.trainee_id)).map(|t| t.name).unwrap_or_default();
     println!(
         "{name} (id {}): {} → {}, approved by {} at {}",

@@ -1,7 +1,7 @@
 //! `callforge record`: scores a finished run file and stores it in the trainee's records.
 
 use super::records_args::{DbArg, trainee_arg};
-use super::{CliError, CliResult, ScenarioDir, load_library, score::read_run};
+use super::{CliResult, ScenarioDir, load_library, score::read_run};
 use crate::records::TraineeRef;
 use std::io::Write;
 use std::path::PathBuf;
@@ -46,7 +46,7 @@ pub fn run(args: Args) -> CliResult {
     let mut records = args.db.open()?;
     let batch: Vec<(TraineeRef, &crate::domain::Run)> = runs.iter().map(|r| (args.trainee.clone(), r)).collect();
     for _ in 0..args.repeat {
-        let stored = records.store_runs(&batch, &lib).map_err(|e| CliError::msg(e.to_string()))?;
+        let stored = records.store_runs(&batch, &lib)?;
         let mut out = std::io::stdout().lock();
         for (s, run) in stored.iter().zip(&runs) {
             let verdict = if s.score.passed { "passed" } else { "failed" };

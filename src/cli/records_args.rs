@@ -19,7 +19,7 @@ impl DbArg {
     }
 
     pub fn open(&self) -> Result<Records, CliError> {
-        Records::open(&self.location()).map_err(|e| CliError::msg(e.to_string()))
+        Ok(Records::open(&self.location())?)
     }
 }
 

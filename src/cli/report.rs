@@ -64,7 +64,7 @@ pub fn run(args: Args) -> CliResult {
     let lib = load_library(&args.scenarios)?;
     let mut records = args.db.open()?;
     eprintln!("reading the records…");
-    let data = report::team(&mut records, &lib, args.since, args.role).map_err(|e| CliError::msg(e.to_string()))?;
+    let data = report::team(&mut records, &lib, args.since, args.role)?;
     let runs: usize = data.trainees.iter().map(|t| t.runs.len()).sum();
     if let Some(out) = &args.out {
         let html = report::html::render(&data, args.lang);

@@ -86,10 +86,10 @@ pub fn run(args: Args) -> CliResult {
         }
     };
     let dialogue = replay(playable, &run, args.allow_changed)
-        .map_err(|e| CliError::msg(format!("{}: {e}", args.run.display())))?;
+        .map_err(|source| CliError::Replay { path: args.run.display().to_string(), source })?;
     let s = score(&dialogue);
     if args.json {
-        let text = serde_json::to_string_pretty(&s).map_err(|e| CliError::msg(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&s)?;
         println!("{text}");
     } else {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();

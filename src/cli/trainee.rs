@@ -1,7 +1,7 @@
 //! `callforge trainee`: add, list and show trainees.
 
 use super::records_args::{DbArg, trainee_arg};
-use super::{CliError, CliResult, ScenarioDir, load_library};
+use super::{CliResult, ScenarioDir, load_library};
 use crate::domain::Role;
 use crate::domain::time::format_time;
 use crate::records::{TraineeRef, TraineeReport};
@@ -56,19 +56,19 @@ pub fn run(args: Args) -> CliResult {
     let mut records = args.db.open()?;
     match args.command {
         Sub::Add { name, role } => {
-            let id = records.add_trainee(&name, role).map_err(|e| CliError::msg(e.to_string()))?;
+            let id = records.add_trainee(&name, role)?;
             println!("{id}");
         }
         Sub::List { json } => {
-            let trainees = records.trainees().map_err(|e| CliError::msg(e.to_string()))?;
-            let runs = records.runs(None).map_err(|e| CliError::msg(e.to_string()))?;
+            let trainees = records.trainees()?;
+            let runs = records.runs(None)?;
             let count = |id: i64| runs.iter().filter(|r| r.trainee_id == id).count();
             if json {
                 let rows: Vec<serde_json::Value> = trainees
                     .iter()
                     .map(|t| serde_json::json!({"id": t.id, "name": t.name, "role": t.role, "runs": count(t.id), "created_at": format_time(t.created_at)}))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| CliError::msg(e.to_string()))?);
+                println!("{}", serde_json::to_string_pretty(&rows)?);
             } else if trainees.is_empty() {
                 println!("no trainees yet; add one with `callforge trainee add NAME`");
             } else {
@@ -80,9 +80,9 @@ pub fn run(args: Args) -> CliResult {
         }
         Sub::Show { trainee, json, scenarios } => {
             let lib = load_library(&scenarios)?;
-            let report = records.report(trainee, &lib).map_err(|e| CliError::msg(e.to_string()))?;
+            let report = records.report(trainee, &lib)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::msg(e.to_string()))?);
+                println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 print!("{}", render(&report));
             }

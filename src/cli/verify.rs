@@ -1,7 +1,7 @@
 //! `callforge verify`: re-scores every stored run and checks the hash chains.
 
+use super::CliResult;
 use super::records_args::DbArg;
-use super::{CliError, CliResult};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -44,13 +44,13 @@ pub fn run(args: Args) -> CliResult {
             last_shown = done;
         }
     };
-    let report = records.verify(&mut progress).map_err(|e| CliError::msg(e.to_string()))?;
+    let report = records.verify(&mut progress)?;
     if tty && report.runs > 0 {
         eprintln!();
     }
     let secs = started.elapsed().as_secs_f64();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| CliError::msg(e.to_string()))?);
+        println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         for p in &report.problems {
             println!("{} row {}: {}", p.table, p.id, p.what);

@@ -231,7 +231,6 @@ fn schema(kind: FileKind) -> &'static [(&'static str, bool, Part)] {
 /// Checks every part of a file that failed as a whole; returns a diagnostic per broken part.
 fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKind) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let text = &source.text;
     let span = |r: &std::ops::Range<usize>| (base + r.start)..(base + r.end);
     let (name, fields) = match &tree.kind {
         Kind::Struct { name, fields } => (name.as_deref(), fields.as_slice()),
@@ -290,43 +289,7 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
             );
             continue;
         };
-        let check_slice =
-            |out: &mut Vec<Diagnostic>, f: fn(&str) -> Result<(), ron::error::SpannedError>, v: &Value| {
-                let s = span(&v.span);
-                let slice = &text[s.clone()];
-                if let Err(e) = f(slice) {
-                    out.push(ron_diagnostic(source, s.start, slice, &e));
-                }
-            };
-        match part {
-            Part::Whole(f) => check_slice(&mut out, *f, &field.value),
-            Part::ListOf(f) => match field.value.items() {
-                Some(items) => items.iter().for_each(|item| check_slice(&mut out, *f, item)),
-                None => check_slice(&mut out, *f, &field.value),
-            },
-            Part::MapOf(f) => match field.value.entries() {
-                Some(entries) => {
-                    for (k, v) in entries {
-                        if !matches!(k.kind, Kind::Str(_)) {
-                            out.push(
-                                Diagnostic::at(Severity::Error, source, span(&k.span), "a node id must be a string")
-                                    .with_help("write the id in double quotes, like \"hello\""),
-                            );
-                        }
-                        check_slice(&mut out, *f, v);
-                    }
-                }
-                None => out.push(
-                    Diagnostic::at(
-                        Severity::Error,
-                        source,
-                        span(&field.value.span),
-                        format!("`{}` must be a map", field.name),
-                    )
-                    .with_help("write `{ \"id\": Line(…), … }`"),
-                ),
-            },
-        }
+        check_value(&mut out, source, base, &field.name, *part, &field.value);
     }
     for (name, required, _) in schema {
         if *required && !fields.iter().any(|f| f.name == *name) {
@@ -343,6 +306,49 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
         }
     }
     out
+}
+
+/// Checks one field's value on its own: the whole value, each item of a list, or each entry of a map.
+fn check_value(
+    out: &mut Vec<Diagnostic>,
+    source: &Arc<SourceFile>,
+    base: usize,
+    name: &str,
+    part: Part,
+    value: &Value,
+) {
+    let span = |r: &std::ops::Range<usize>| (base + r.start)..(base + r.end);
+    let check_slice = |out: &mut Vec<Diagnostic>, f: fn(&str) -> Result<(), ron::error::SpannedError>, v: &Value| {
+        let s = span(&v.span);
+        let slice = &source.text[s.clone()];
+        if let Err(e) = f(slice) {
+            out.push(ron_diagnostic(source, s.start, slice, &e));
+        }
+    };
+    match part {
+        Part::Whole(f) => check_slice(out, f, value),
+        Part::ListOf(f) => match value.items() {
+            Some(items) => items.iter().for_each(|item| check_slice(out, f, item)),
+            None => check_slice(out, f, value),
+        },
+        Part::MapOf(f) => match value.entries() {
+            Some(entries) => {
+                for (k, v) in entries {
+                    if !matches!(k.kind, Kind::Str(_)) {
+                        out.push(
+                            Diagnostic::at(Severity::Error, source, span(&k.span), "a node id must be a string")
+                                .with_help("write the id in double quotes, like \"hello\""),
+                        );
+                    }
+                    check_slice(out, f, v);
+                }
+            }
+            None => out.push(
+                Diagnostic::at(Severity::Error, source, span(&value.span), format!("`{name}` must be a map"))
+                    .with_help("write `{ \"id\": Line(…), … }`"),
+            ),
+        },
+    }
 }
 
 fn name_len(v: &Value) -> usize {

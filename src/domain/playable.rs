@@ -100,5 +100,5 @@ pub fn content_hash(scenario: &Scenario, script: &Script) -> String {
     h.update(serde_json::to_vec(scenario).unwrap_or_default());
     h.update([0u8]);
     h.update(serde_json::to_vec(script).unwrap_or_default());
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    super::digest::hex(&h.finalize())
 }

@@ -11,7 +11,7 @@ fn write(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> std::io::Resul
     let mut w = ::csv::Writer::from_writer(Vec::with_capacity(4096));
     w.write_record(header).map_err(std::io::Error::other)?;
     for r in rows {
-        w.write_record(&r).map_err(std::io::Error::other)?;
+        w.write_record(r.iter().map(|cell| neutralise(cell).into_owned())).map_err(std::io::Error::other)?;
     }
     let body = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut bytes = BOM.to_vec();
@@ -21,88 +21,137 @@ fn write(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> std::io::Resul
     std::fs::rename(&tmp, path)
 }
 
+/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return) gets a leading `'`, so it is shown as the text it is (OWASP, CSV injection).
+fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// One CSV file: its name, its header and its rows.
+type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
+
 /// Writes trainees.csv, runs.csv, stages.csv and promotions.csv into `dir`; returns their paths.
 pub fn write_all(report: &TeamReport, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let name_of = |id: i64| {
-        report.trainees.iter().find(|t| t.trainee.id == id).map(|t| t.trainee.name.clone()).unwrap_or_default()
-    };
-    let trainees = dir.join("trainees.csv");
-    write(
-        &trainees,
-        &["id", "name", "role", "runs", "runs_this_week", "average", "best", "last_activity", "eligible", "missing"],
-        report
-            .trainees
-            .iter()
-            .map(|t| {
-                vec![
-                    t.trainee.id.to_string(),
-                    t.trainee.name.clone(),
-                    t.trainee.role.to_string(),
-                    t.runs.len().to_string(),
-                    t.runs_this_week.to_string(),
-                    opt(t.average.map(|a| format!("{a:.1}"))),
-                    opt(t.best),
-                    opt(t.last_activity.map(format_time)),
-                    t.eligible().to_string(),
-                    t.eligibility.as_ref().map(|e| e.missing.join("; ")).unwrap_or_default(),
-                ]
-            })
-            .collect(),
-    )?;
-    let runs = dir.join("runs.csv");
-    write(
-        &runs,
-        &[
-            "id",
-            "trainee_id",
-            "trainee",
-            "scenario",
-            "role",
-            "mode",
-            "score",
-            "adherence",
-            "passed",
-            "critical",
-            "outcome",
-            "label",
-            "played_at",
-            "duration_s",
-        ],
-        report
-            .trainees
-            .iter()
-            .flat_map(|t| t.runs.iter())
-            .map(|r| {
-                vec![
-                    r.id.to_string(),
-                    r.trainee_id.to_string(),
-                    name_of(r.trainee_id),
-                    r.scenario.clone(),
-                    r.role.to_string(),
-                    r.mode.to_string(),
-                    r.score.to_string(),
-                    format!("{:.2}", r.adherence),
-                    r.passed.to_string(),
-                    r.critical.to_string(),
-                    format!("{:?}", r.outcome),
-                    r.label.clone(),
-                    format_time(r.played_at),
-                    format!("{:.1}", r.duration_ms as f64 / 1000.0),
-                ]
-            })
-            .collect(),
-    )?;
-    let stages = dir.join("stages.csv");
-    let mut stage_rows = Vec::new();
+    let tables: [Table; 4] = [
+        (
+            "trainees.csv",
+            &[
+                "id",
+                "name",
+                "role",
+                "runs",
+                "runs_this_week",
+                "average",
+                "best",
+                "last_activity",
+                "eligible",
+                "missing",
+            ],
+            trainee_rows(report),
+        ),
+        (
+            "runs.csv",
+            &[
+                "id",
+                "trainee_id",
+                "trainee",
+                "scenario",
+                "role",
+                "mode",
+                "score",
+                "adherence",
+                "passed",
+                "critical",
+                "outcome",
+                "label",
+                "played_at",
+                "duration_s",
+            ],
+            run_rows(report),
+        ),
+        ("stages.csv", &["trainee_id", "trainee", "role", "stage", "title", "quality", "runs"], stage_rows(report)),
+        (
+            "promotions.csv",
+            &["id", "trainee_id", "trainee", "kind", "from_role", "to_role", "manager", "at"],
+            promotion_rows(report),
+        ),
+    ];
+    let mut paths = Vec::with_capacity(tables.len());
+    for (name, header, rows) in tables {
+        let path = dir.join(name);
+        write(&path, header, rows)?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// The name of trainee `id`, or nothing.
+fn name_of(report: &TeamReport, id: i64) -> String {
+    report.trainees.iter().find(|t| t.trainee.id == id).map(|t| t.trainee.name.clone()).unwrap_or_default()
+}
+
+fn trainee_rows(report: &TeamReport) -> Vec<Vec<String>> {
+    report
+        .trainees
+        .iter()
+        .map(|t| {
+            vec![
+                t.trainee.id.to_string(),
+                t.trainee.name.clone(),
+                t.trainee.role.to_string(),
+                t.runs.len().to_string(),
+                t.runs_this_week.to_string(),
+                opt(t.average.map(|a| format!("{a:.1}"))),
+                opt(t.best),
+                opt(t.last_activity.map(format_time)),
+                t.eligible().to_string(),
+                t.eligibility.as_ref().map(|e| e.missing.join("; ")).unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+fn run_rows(report: &TeamReport) -> Vec<Vec<String>> {
+    report
+        .trainees
+        .iter()
+        .flat_map(|t| t.runs.iter())
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.trainee_id.to_string(),
+                name_of(report, r.trainee_id),
+                r.scenario.clone(),
+                r.role.to_string(),
+                r.mode.to_string(),
+                r.score.to_string(),
+                format!("{:.2}", r.adherence),
+                r.passed.to_string(),
+                r.critical.to_string(),
+                format!("{:?}", r.outcome),
+                r.label.clone(),
+                format_time(r.played_at),
+                format!("{:.1}", r.duration_ms as f64 / 1000.0),
+            ]
+        })
+        .collect()
+}
+
+fn stage_rows(report: &TeamReport) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
     for t in &report.trainees {
         for c in &report.stages {
             if let Some((q, n)) = report.heat.get(&(t.trainee.id, c.key.clone())) {
-                stage_rows.push(vec![
+                rows.push(vec![
                     t.trainee.id.to_string(),
                     t.trainee.name.clone(),
                     c.role.to_string(),
@@ -114,27 +163,40 @@ pub fn write_all(report: &TeamReport, dir: &Path) -> std::io::Result<Vec<PathBuf
             }
         }
     }
-    write(&stages, &["trainee_id", "trainee", "role", "stage", "title", "quality", "runs"], stage_rows)?;
-    let promotions = dir.join("promotions.csv");
-    write(
-        &promotions,
-        &["id", "trainee_id", "trainee", "kind", "from_role", "to_role", "manager", "at"],
-        report
-            .promotions
-            .iter()
-            .map(|p| {
-                vec![
-                    p.id.to_string(),
-                    p.trainee_id.to_string(),
-                    name_of(p.trainee_id),
-                    p.kind.clone(),
-                    p.from_role.to_string(),
-                    p.to_role.to_string(),
-                    p.manager.clone(),
-                    format_time(p.at),
-                ]
-            })
-            .collect(),
-    )?;
-    Ok(vec![trainees, runs, stages, promotions])
+    rows
+}
+
+fn promotion_rows(report: &TeamReport) -> Vec<Vec<String>> {
+    report
+        .promotions
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.to_string(),
+                p.trainee_id.to_string(),
+                name_of(report, p.trainee_id),
+                p.kind.clone(),
+                p.from_role.to_string(),
+                p.to_role.to_string(),
+                p.manager.clone(),
+                format_time(p.at),
+            ]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::neutralise;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        assert_eq!(neutralise("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        assert_eq!(neutralise("+1"), "'+1");
+        assert_eq!(neutralise("-2+3"), "'-2+3");
+        assert_eq!(neutralise("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise("\tcmd"), "'\tcmd");
+        assert_eq!(neutralise("Ольга"), "Ольга");
+        assert_eq!(neutralise("42"), "42");
+    }
 }

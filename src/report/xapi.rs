@@ -107,6 +107,15 @@ pub fn statements(
         .collect())
 }
 
+/// Why statements could not be sent to an LRS.
+#[derive(Debug, thiserror::Error)]
+pub enum LrsError {
+    #[error("cannot reach {url}: {source}")]
+    Unreachable { url: String, source: Box<ureq::Error> },
+    #[error("the LRS refused the credentials (HTTP {status}): {body}")]
+    Credentials { status: u16, body: String },
+}
+
 /// What an LRS said to a batch of statements.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Posted {
@@ -124,7 +133,7 @@ pub fn post(
     password: &str,
     statements: &[Value],
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Posted, String> {
+) -> Result<Posted, LrsError> {
     use base64::Engine;
     let url = if endpoint.trim_end_matches('/').ends_with("/statements") {
         endpoint.trim_end_matches('/').to_owned()
@@ -141,7 +150,7 @@ pub fn post(
             .header("Authorization", &auth)
             .header("Content-Type", "application/json")
             .send(serde_json::to_string(chunk).unwrap_or_default())
-            .map_err(|e| format!("cannot reach {url}: {e}"))?;
+            .map_err(|source| LrsError::Unreachable { url: url.clone(), source: Box::new(source) })?;
         let status = resp.status().as_u16();
         let body = resp.into_body().read_to_string().unwrap_or_default();
         match status {
@@ -155,7 +164,7 @@ pub fn post(
                         .header("Authorization", &auth)
                         .header("Content-Type", "application/json")
                         .send(serde_json::to_string(std::slice::from_ref(st)).unwrap_or_default())
-                        .map_err(|e| format!("cannot reach {url}: {e}"))?;
+                        .map_err(|source| LrsError::Unreachable { url: url.clone(), source: Box::new(source) })?;
                     match r.status().as_u16() {
                         200 | 204 => out.accepted += 1,
                         409 => out.already_there += 1,
@@ -163,7 +172,7 @@ pub fn post(
                     }
                 }
             }
-            401 | 403 => return Err(format!("the LRS refused the credentials (HTTP {status}): {body}")),
+            401 | 403 => return Err(LrsError::Credentials { status, body: body.chars().take(200).collect() }),
             _ => out.rejected.extend(chunk.iter().map(|st| {
                 format!(
                     "{}: HTTP {status} {}",

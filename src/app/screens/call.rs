@@ -457,10 +457,10 @@ fn finish(
         Some(dir) => write_run_file(&dir.0, &run, now),
         None => Err("no folder for run files".to_owned()),
     };
-    let stored = match session.trainee.as_ref().filter(|t| t.id > 0) {
-        Some(t) => records
+    let stored = match session.trainee.as_ref().and_then(|t| t.id) {
+        Some(id) => records
             .with(|r| {
-                r.store_run(crate::records::TraineeRef::Id(t.id), &scenarios.lib, &run)
+                r.store_run(crate::records::TraineeRef::Id(id), &scenarios.lib, &run)
                     .map(|x| x.id)
                     .map_err(|e| e.to_string())
             })

@@ -26,7 +26,7 @@ struct ModeButton(Mode);
 pub(crate) fn standing(records: &RecordsRes, scenarios: &Scenarios, session: &Session) -> Option<Eligibility> {
     let t = session.trainee.as_ref()?;
     let ladder = scenarios.lib.ladder.as_ref()?;
-    let facts = records.with(|r| r.run_facts(t.id).unwrap_or_default()).unwrap_or_default();
+    let facts = t.id.and_then(|id| records.with(|r| r.run_facts(id).unwrap_or_default())).unwrap_or_default();
     let now = records.with(|r| r.now()).unwrap_or(0);
     Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &facts, now))
 }

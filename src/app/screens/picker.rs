@@ -67,7 +67,7 @@ fn build_rows(
         _ => (Some(trainee.role), None),
     };
     let best: BTreeMap<String, u32> =
-        records.with(|r| r.best_scores(trainee.id).unwrap_or_default()).unwrap_or_default();
+        trainee.id.and_then(|id| records.with(|r| r.best_scores(id).unwrap_or_default())).unwrap_or_default();
     state.rows = lib
         .scenarios
         .iter()

@@ -1,7 +1,7 @@
 //! The results: the score, passed or failed and why, critical errors, a bar per script stage, and
 //! feedback for every turn — in Recall with a word diff (missing words red, extra words struck out).
 
-use super::super::text::strings;
+use super::super::text::{Strings, strings};
 use super::super::theme::turn_card::turn_card;
 use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, CallRequest, Cue, LastResult, Screen, Seeds, Session};
@@ -32,36 +32,7 @@ fn spawn(
     cues.write(if score.passed { Cue::Pass } else { Cue::Fail });
     let root = commands.spawn((widgets::screen_root("Results screen"), DespawnOnExit(Screen::Results))).id();
     commands.entity(root).with_children(|p| {
-        p.spawn(Node { column_gap: px(24), align_items: AlignItems::Center, ..default() }).with_children(|top| {
-            top.spawn(widgets::label(
-                &fonts,
-                format!("{}", score.score),
-                64.0,
-                widgets::score_color(score.score, score.pass_mark),
-            ));
-            top.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(4), ..default() }).with_children(
-                |col| {
-                    let verdict =
-                        if score.passed { (s.results_passed, palette::GOOD) } else { (s.results_failed, palette::BAD) };
-                    col.spawn(widgets::label(&fonts, verdict.0, 28.0, verdict.1));
-                    col.spawn(widgets::label(&fonts, score.reason.clone(), 16.0, palette::TEXT));
-                    col.spawn(widgets::label(
-                        &fonts,
-                        format!(
-                            "{} · {:.1} − {} {}",
-                            score.label, score.adherence, score.penalties, s.results_penalties
-                        ),
-                        15.0,
-                        palette::TEXT_DIM,
-                    ));
-                    let saved = match &result.stored {
-                        Ok(id) => format!("{} (#{id})", s.results_saved),
-                        Err(e) => format!("{}: {e}", s.results_not_saved),
-                    };
-                    col.spawn(widgets::label(&fonts, saved, 13.0, palette::TEXT_DIM));
-                },
-            );
-        });
+        header(p, &fonts, s, &result);
         if !score.critical.is_empty() {
             p.spawn(widgets::panel("Critical errors", Val::Auto)).with_children(|c| {
                 c.spawn(widgets::heading(&fonts, s.results_critical, 17.0));
@@ -71,41 +42,7 @@ fn spawn(
             });
         }
         p.spawn(Node { column_gap: px(16), flex_grow: 1.0, min_height: px(0), ..default() }).with_children(|cols| {
-            cols.spawn(widgets::panel("Stages", px(430))).with_children(|st| {
-                st.spawn(widgets::heading(&fonts, s.results_stages, 17.0));
-                for stage in &score.stages {
-                    st.spawn(widgets::label(
-                        &fonts,
-                        format!("{}{}", stage.title, if stage.critical { " *" } else { "" }),
-                        14.0,
-                        palette::TEXT,
-                    ));
-                    match stage.quality {
-                        Some(q) => {
-                            let color = if q >= 0.999 {
-                                palette::GOOD
-                            } else if q > 0.0 {
-                                palette::WARN
-                            } else {
-                                palette::BAD
-                            };
-                            st.spawn(Node { column_gap: px(8), align_items: AlignItems::Center, ..default() })
-                                .with_children(|row| {
-                                    row.spawn(widgets::bar(q as f32, 300.0, color));
-                                    row.spawn(widgets::label(
-                                        &fonts,
-                                        format!("{:.0}%", q * 100.0),
-                                        13.0,
-                                        palette::TEXT_DIM,
-                                    ));
-                                });
-                        }
-                        None => {
-                            st.spawn(widgets::label(&fonts, s.results_not_reached, 13.0, palette::TEXT_DIM));
-                        }
-                    }
-                }
-            });
+            cols.spawn(widgets::panel("Stages", px(430))).with_children(|st| stage_bars(st, &fonts, s, score));
             cols.spawn((widgets::panel("Turns", Val::Auto), widgets::Scrollable))
                 .insert(Node {
                     flex_direction: FlexDirection::Column,
@@ -130,6 +67,75 @@ fn spawn(
             row.spawn(widgets::button(&fonts, s.results_back, ResultButton::Back));
         });
     });
+}
+
+/// The score, passed or failed and why, the call's ending, whether it was saved, and the receipt:
+/// what the score was computed with, so anyone can reproduce it.
+fn header(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, result: &LastResult) {
+    let score = &result.score;
+    p.spawn(Node { column_gap: px(24), align_items: AlignItems::Center, ..default() }).with_children(|top| {
+        top.spawn(widgets::label(
+            fonts,
+            format!("{}", score.score),
+            64.0,
+            widgets::score_color(score.score, score.pass_mark),
+        ));
+        top.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(4), ..default() }).with_children(|col| {
+            let verdict =
+                if score.passed { (s.results_passed, palette::GOOD) } else { (s.results_failed, palette::BAD) };
+            col.spawn(widgets::label(fonts, verdict.0, 28.0, verdict.1));
+            col.spawn(widgets::label(fonts, score.reason.clone(), 16.0, palette::TEXT));
+            col.spawn(widgets::label(
+                fonts,
+                format!("{} · {:.1} − {} {}", score.label, score.adherence, score.penalties, s.results_penalties),
+                15.0,
+                palette::TEXT_DIM,
+            ));
+            let saved = match &result.stored {
+                Ok(id) => format!("{} (#{id})", s.results_saved),
+                Err(e) => format!("{}: {e}", s.results_not_saved),
+            };
+            col.spawn(widgets::label(fonts, saved, 13.0, palette::TEXT_DIM));
+            let hash: String = score.hash.chars().take(12).collect();
+            col.spawn(widgets::label(
+                fonts,
+                format!(
+                    "{} {} · {} v{} · {hash} · callforge {}",
+                    s.results_scorer, score.scorer, score.scenario, score.version, score.callforge
+                ),
+                12.0,
+                palette::TEXT_DIM,
+            ));
+        });
+    });
+}
+
+/// A bar per script stage: how well the call went on it, or that it was not reached.
+fn stage_bars(st: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, score: &crate::domain::Score) {
+    st.spawn(widgets::heading(fonts, s.results_stages, 17.0));
+    for stage in &score.stages {
+        st.spawn(widgets::label(
+            fonts,
+            format!("{}{}", stage.title, if stage.critical { " *" } else { "" }),
+            14.0,
+            palette::TEXT,
+        ));
+        let Some(q) = stage.quality else {
+            st.spawn(widgets::label(fonts, s.results_not_reached, 13.0, palette::TEXT_DIM));
+            continue;
+        };
+        let color = if q >= 0.999 {
+            palette::GOOD
+        } else if q > 0.0 {
+            palette::WARN
+        } else {
+            palette::BAD
+        };
+        st.spawn(Node { column_gap: px(8), align_items: AlignItems::Center, ..default() }).with_children(|row| {
+            row.spawn(widgets::bar(q as f32, 300.0, color));
+            row.spawn(widgets::label(fonts, format!("{:.0}%", q * 100.0), 13.0, palette::TEXT_DIM));
+        });
+    }
 }
 
 fn act(

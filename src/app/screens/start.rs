@@ -3,7 +3,7 @@
 use super::super::input::{TextField, text_field};
 use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
-use super::super::{AppSystems, RecordsRes, Screen, Session};
+use super::super::{AppSystems, Profile, RecordsRes, Screen, Session};
 use super::{enter_pressed, move_selection};
 use crate::domain::feedback::Lang;
 use crate::records::{Trainee, TraineeRef};
@@ -45,7 +45,7 @@ fn load_profiles(mut state: ResMut<StartState>, records: Res<RecordsRes>, sessio
     state.selected = session
         .trainee
         .as_ref()
-        .and_then(|t| state.profiles.iter().position(|p| p.id == t.id))
+        .and_then(|t| state.profiles.iter().position(|p| Some(p.id) == t.id))
         .unwrap_or(state.profiles.len());
     state.message = records.error.clone();
 }
@@ -126,7 +126,7 @@ fn keys(
         return;
     }
     if let Some(t) = state.profiles.get(state.selected) {
-        session.trainee = Some(t.clone());
+        session.trainee = Some(t.clone().into());
         next.set(Screen::Home);
         return;
     }
@@ -141,13 +141,13 @@ fn keys(
     }
     match records.with(|r| r.trainee_or_new(TraineeRef::parse(&name))) {
         Some(Ok(t)) => {
-            session.trainee = Some(t);
+            session.trainee = Some(t.into());
             next.set(Screen::Home);
         }
         Some(Err(e)) => state.message = Some(e.to_string()),
         None => {
             // No records: train without saving.
-            session.trainee = Some(Trainee { id: 0, name, role: crate::domain::Role::Generator, created_at: 0 });
+            session.trainee = Some(Profile { name, role: crate::domain::Role::Generator, id: None });
             next.set(Screen::Home);
         }
     }
@@ -167,7 +167,7 @@ fn buttons(
             StartButton::Profile(i) => {
                 if let Some(t) = state.profiles.get(i).cloned() {
                     state.selected = i;
-                    session.trainee = Some(t);
+                    session.trainee = Some(t.into());
                     next.set(Screen::Home);
                 }
             }
