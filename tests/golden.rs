@@ -1,10 +1,11 @@
 //! Golden runs: for every bundled scenario a perfect, an average and a poor call, each pinned to
-//! its score. A change to the rules or to a scenario's text that moves a score fails here.
+//! its score, once under scorer version 1 and once under version 2. A change to the rules or to a
+//! scenario's text that moves a score fails here.
 //!
-//! `CALLFORGE_BLESS=1 cargo test golden` writes the golden file of any scenario that lacks one,
-//! from a scripted trainee: perfect picks the expected stage every time (Practice); average, in
-//! Recall, types every other line from memory with a filler word and gets the others wrong; poor
-//! (Exam) opens by the script, then picks the first wrong reply every time. Review a new file's scores before committing it.
+//! `CALLFORGE_BLESS=1 cargo test golden` writes the golden runs a scenario lacks, from a scripted
+//! trainee: perfect picks the expected stage every time (Practice); average, in Recall, types every
+//! other line from memory with a filler word and gets the others wrong; poor (Exam) opens by the
+//! script, then picks the first wrong reply every time. Review new scores before committing them.
 
 use crate::support::bundled;
 use callforge::domain::model::{Input, Mode, Node, Outcome, Run};
@@ -50,10 +51,13 @@ fn every_scenario_replays_its_golden_runs_to_the_pinned_scores() {
             }
         }
         let text = std::fs::read_to_string(&path).expect("read golden");
-        let golden: Golden = callforge::domain::parse::ron_options().from_str(&text).expect("golden parses");
+        let mut golden: Golden = callforge::domain::parse::ron_options().from_str(&text).expect("golden parses");
         assert_eq!(golden.scenario, p.id());
+        if bless && add_missing(p, &mut golden) {
+            save(&golden, &path);
+        }
         let names: Vec<&str> = golden.runs.iter().map(|r| r.name.as_str()).collect();
-        for needed in ["perfect", "average", "poor"] {
+        for needed in NAMES.iter().flat_map(|&(v1, v2)| [v1, v2]) {
             if !names.contains(&needed) {
                 failures.push(format!("{}: no {needed} golden run", p.id()));
             }
@@ -84,12 +88,15 @@ fn golden_scores_are_ordered_perfect_over_average_over_poor() {
         let Ok(text) = std::fs::read_to_string(golden_path(p.id())) else { continue };
         let golden: Golden = callforge::domain::parse::ron_options().from_str(&text).expect("golden parses");
         let score_of = |n: &str| golden.runs.iter().find(|r| r.name == n).map(|r| r.score);
-        let (Some(perfect), Some(average), Some(poor)) = (score_of("perfect"), score_of("average"), score_of("poor"))
-        else {
-            continue;
-        };
-        assert_eq!(perfect, 100, "{}: following the script exactly scores 100", p.id());
-        assert!(perfect > average && average > poor, "{}: {perfect} > {average} > {poor}", p.id());
+        for names in [["perfect", "average", "poor"], ["perfect v2", "average v2", "poor v2"]] {
+            let (Some(perfect), Some(average), Some(poor)) =
+                (score_of(names[0]), score_of(names[1]), score_of(names[2]))
+            else {
+                continue;
+            };
+            assert_eq!(perfect, 100, "{}: following the script exactly scores 100", p.id());
+            assert!(perfect > average && average > poor, "{} {names:?}: {perfect} > {average} > {poor}", p.id());
+        }
     }
 }
 
@@ -101,13 +108,16 @@ enum Skill {
     Poor,
 }
 
-fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64) -> Run {
+/// The golden runs every scenario has: (version 1 name, version 2 name) per skill.
+const NAMES: [(&str, &str); 3] = [("perfect", "perfect v2"), ("average", "average v2"), ("poor", "poor v2")];
+
+fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64, scorer: u32) -> Run {
     let mode = match skill {
         Skill::Perfect => Mode::Practice,
         Skill::Average => Mode::Recall,
         Skill::Poor => Mode::Exam,
     };
-    let mut d = Dialogue::new(Arc::clone(p), seed, mode, "Alex");
+    let mut d = Dialogue::with_scorer(Arc::clone(p), seed, mode, "Alex", scorer);
     let mut turn = 0usize;
     while !d.is_over() {
         if turn > 200 {
@@ -138,26 +148,41 @@ fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64) -> Run {
 }
 
 fn write_golden(p: &Arc<Playable>, path: &std::path::Path) {
-    let mut runs = Vec::new();
-    for (name, skill, seed) in
-        [("perfect", Skill::Perfect, 1), ("average", Skill::Average, 2), ("poor", Skill::Poor, 3)]
+    let mut golden = Golden { scenario: p.id().to_owned(), runs: Vec::new() };
+    add_missing(p, &mut golden);
+    save(&golden, path);
+}
+
+/// Plays and pins every golden run the file lacks; says whether it added any.
+fn add_missing(p: &Arc<Playable>, golden: &mut Golden) -> bool {
+    let before = golden.runs.len();
+    for (skill, seed, (v1, v2)) in
+        [(Skill::Perfect, 1, NAMES[0]), (Skill::Average, 2, NAMES[1]), (Skill::Poor, 3, NAMES[2])]
     {
-        let run = play_as(p, skill, seed);
-        let d = replay(p, &run, false).expect("scripted run replays");
-        let s = score(&d);
-        runs.push(Pinned {
-            name: name.to_owned(),
-            score: s.score,
-            passed: s.passed,
-            outcome: s.outcome,
-            label: s.label,
-            run,
-        });
+        for (name, scorer) in [(v1, 1), (v2, 2)] {
+            if golden.runs.iter().any(|r| r.name == name) {
+                continue;
+            }
+            let run = play_as(p, skill, seed, scorer);
+            let d = replay(p, &run, false).expect("scripted run replays");
+            let s = score(&d);
+            golden.runs.push(Pinned {
+                name: name.to_owned(),
+                score: s.score,
+                passed: s.passed,
+                outcome: s.outcome,
+                label: s.label,
+                run,
+            });
+        }
     }
-    let golden = Golden { scenario: p.id().to_owned(), runs };
+    golden.runs.len() > before
+}
+
+fn save(golden: &Golden, path: &std::path::Path) {
     let config = ron::ser::PrettyConfig::new().depth_limit(3).indentor("    ".to_owned()).struct_names(true);
-    let body = ron::ser::to_string_pretty(&golden, config).expect("serialises");
-    let text = format!("// Golden runs of {}: pinned scores; see tests/golden.rs.\n{body}\n", p.id());
+    let body = ron::ser::to_string_pretty(golden, config).expect("serialises");
+    let text = format!("// Golden runs of {}: pinned scores; see tests/golden.rs.\n{body}\n", golden.scenario);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write golden");
     eprintln!("blessed {}", path.display());

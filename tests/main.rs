@@ -11,5 +11,6 @@ mod records;
 mod reliability;
 mod report;
 mod runtime;
+mod scorer_versions;
 mod scoring;
 mod support;

@@ -33,12 +33,18 @@ use std::sync::Arc;
 ///   callforge score runs/bob-2026-11-28.ron
 ///   callforge score run.ron --json | jq .score
 ///   callforge score run.ron --scorer 1       # the same run under the frozen version 1
+///   callforge score --stored 42              # a run from the records, with its receipt
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
     /// The run file, as written by `callforge play --record` or the simulator.
-    #[arg(value_name = "RUN.ron")]
-    run: PathBuf,
+    #[arg(value_name = "RUN.ron", required_unless_present = "stored")]
+    run: Option<PathBuf>,
+    /// Score a run stored in the records instead (its id, as `trainee show` and the reports list
+    /// it): against the exact scenario text it was played on, by the scorer version it names, and
+    /// say whether that matches the stored score.
+    #[arg(long, value_name = "ID", conflicts_with = "run")]
+    stored: Option<i64>,
     /// Print the breakdown as JSON.
     #[arg(long)]
     json: bool,
@@ -51,6 +57,8 @@ pub struct Args {
     scorer: Option<u32>,
     #[command(flatten)]
     scenarios: ScenarioDir,
+    #[command(flatten)]
+    db: super::records_args::DbArg,
 }
 
 /// Reads and parses a run file, printing its diagnostics on failure.
@@ -66,7 +74,8 @@ pub(crate) fn read_run(path: &std::path::Path) -> Result<Run, CliError> {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let mut run = read_run(&args.run)?;
+    let Some(path) = args.run.clone() else { return stored(&args) };
+    let mut run = read_run(&path)?;
     if let Some(v) = args.scorer {
         run.scorer = Some(v);
     }
@@ -86,14 +95,36 @@ pub fn run(args: Args) -> CliResult {
         }
     };
     let dialogue = replay(playable, &run, args.allow_changed)
-        .map_err(|source| CliError::Replay { path: args.run.display().to_string(), source })?;
-    let s = score(&dialogue);
-    if args.json {
-        let text = serde_json::to_string_pretty(&s)?;
-        println!("{text}");
+        .map_err(|source| CliError::Replay { path: path.display().to_string(), source })?;
+    print_score(&score(&dialogue), args.json)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_score(s: &crate::domain::Score, json: bool) -> Result<(), CliError> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(s)?);
     } else {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", report_text::render(&s, color));
+        print!("{}", report_text::render(s, color));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// `--stored ID`: a stored run scored again from the records alone; exit 1 when it no longer
+/// scores what was stored.
+fn stored(args: &Args) -> CliResult {
+    let Some(id) = args.stored else { return Err(CliError::msg("give a RUN.ron file or --stored ID")) };
+    let mut records = args.db.open()?;
+    let again = records.rescore_run(id)?;
+    print_score(&again.now, args.json)?;
+    if again.matches() {
+        eprintln!("run {id} scores as stored: {} (scorer {})", again.stored.score, again.now.scorer);
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "run {id} was stored with score {} but scores {} now; run `callforge verify`",
+            again.stored.score, again.now.score
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }

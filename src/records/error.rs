@@ -68,6 +68,10 @@ pub enum RecordsError {
     RunDoesNotFit(#[source] RunError),
     #[error("no run {0}")]
     NoRun(i64),
+    #[error("run {run}: the scenario text it was scored against ({hash}) is missing or altered")]
+    SnapshotMissing { run: i64, hash: String },
+    #[error("run {run} no longer replays: {source}")]
+    NoReplay { run: i64, source: RunError },
     #[error("run {run}: {source}")]
     StoredBreakdown {
         run: i64,

@@ -30,6 +30,7 @@ pub use rows::{
     Problem, PromotionRow, RoleStats, RunRow, ScenarioStats, StageStat, StoredRun, Trainee, TraineeReport, VerifyReport,
 };
 pub use trainees::TraineeRef;
+pub use verify::Rescored;
 
 use crate::clock::Clock;
 use db::{Db, Engine};

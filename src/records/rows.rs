@@ -36,6 +36,8 @@ pub struct RunRow {
     pub played_at: i64,
     pub recorded_at: i64,
     pub duration_ms: i64,
+    /// The scorer version the run was scored by.
+    pub scorer: u32,
 }
 
 /// What storing a run did.
@@ -145,7 +147,7 @@ pub(super) fn trainee_row(r: &[SqlValue]) -> Trainee {
 
 /// The columns `run_row` reads, in its order.
 pub(super) const RUN_COLUMNS: &str = "id, trainee_id, scenario, role, mode, score, adherence, passed, critical, finished, \
-     outcome, label, version, scenario_hash, played_at, recorded_at, duration_ms";
+     outcome, label, version, scenario_hash, played_at, recorded_at, duration_ms, scorer";
 
 /// A run row from the columns of `RUN_COLUMNS`.
 pub(super) fn run_row(r: &[SqlValue]) -> RunRow {
@@ -167,6 +169,7 @@ pub(super) fn run_row(r: &[SqlValue]) -> RunRow {
         played_at: r[14].int(),
         recorded_at: r[15].int(),
         duration_ms: r[16].int(),
+        scorer: r[17].int() as u32,
     }
 }
 

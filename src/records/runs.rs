@@ -134,10 +134,10 @@ impl Records {
             .db
             .query(&format!("SELECT {RUN_COLUMNS}, breakdown, run_ron FROM runs WHERE id = $1"), &[run_id.into()])?;
         let r = rows.into_iter().next().ok_or(RecordsError::NoRun(run_id))?;
-        let breakdown: Score = serde_json::from_str(&r[17].text())
+        let breakdown: Score = serde_json::from_str(&r[18].text())
             .map_err(|source| RecordsError::StoredBreakdown { run: run_id, source })?;
         let run: Run = crate::domain::parse::ron_options()
-            .from_str(&r[18].text())
+            .from_str(&r[19].text())
             .map_err(|source| RecordsError::StoredRunFile { run: run_id, source: Box::new(source) })?;
         Ok((run_row(&r), breakdown, run))
     }
@@ -248,8 +248,10 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
     let id = db
         .query_value(
             "INSERT INTO runs (trainee_id, scenario, role, version, scenario_hash, mode, run_ron, score, adherence,
-                passed, critical, finished, outcome, label, breakdown, played_at, recorded_at, prev_hash, hash, duration_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+                passed, critical, finished, outcome, label, breakdown, played_at, recorded_at, prev_hash, hash, duration_ms,
+                scorer)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+             RETURNING id",
             &[
                 trainee.id.into(),
                 playable.id().into(),
@@ -271,6 +273,7 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
                 prev.as_str().into(),
                 hash.as_str().into(),
                 p.duration_ms.into(),
+                s.scorer.into(),
             ],
         )?
         .map_or(0, |v| v.int());

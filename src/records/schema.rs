@@ -98,6 +98,8 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX run_stages_by_trainee ON run_stages (trainee_id, stage);
     CREATE INDEX runs_by_time ON runs (played_at);",
+    // 4: the scorer version each run was scored by (every run before this step was version 1).
+    "ALTER TABLE runs ADD COLUMN scorer BIGINT NOT NULL DEFAULT 1;",
 ];
 
 /// The schema version this callforge writes.

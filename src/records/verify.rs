@@ -173,6 +173,18 @@ impl Records {
         Ok(rows.len() as u64)
     }
 
+    /// A stored run scored again from its inputs, against the exact scenario text it was played on
+    /// and by the scorer version it names: the receipt anyone can check against the stored score.
+    pub fn rescore_run(&mut self, run_id: i64) -> Result<Rescored, RecordsError> {
+        let (row, stored, run) = self.run_detail(run_id)?;
+        let playable = self
+            .snapshot(&row.scenario_hash)?
+            .ok_or_else(|| RecordsError::SnapshotMissing { run: run_id, hash: row.scenario_hash.clone() })?;
+        let dialogue =
+            replay(&playable, &run, true).map_err(|source| RecordsError::NoReplay { run: run_id, source })?;
+        Ok(Rescored { row, stored, now: score(&dialogue), run })
+    }
+
     /// The scenario as it was when runs with this hash were recorded, if its stored text still
     /// hashes to it.
     fn snapshot(&mut self, hash: &str) -> Result<Option<Arc<Playable>>, RecordsError> {
@@ -186,6 +198,26 @@ impl Records {
             SourceFile::new("scenario/recorded.ron", r[1].text()),
         ]);
         Ok(lib.scenario(&r[0].text()).filter(|p| p.hash() == hash).cloned())
+    }
+}
+
+/// A stored run scored again (see [`Records::rescore_run`]).
+#[derive(Debug, Clone)]
+pub struct Rescored {
+    pub row: super::RunRow,
+    pub run: Run,
+    /// The breakdown stored when the run was recorded.
+    pub stored: crate::domain::Score,
+    /// The breakdown computed now.
+    pub now: crate::domain::Score,
+}
+
+impl Rescored {
+    /// Whether the run scores now as it did when it was stored.
+    pub fn matches(&self) -> bool {
+        self.now.score == self.stored.score
+            && self.now.passed == self.stored.passed
+            && self.now.critical == self.stored.critical
     }
 }
 

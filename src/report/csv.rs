@@ -75,6 +75,9 @@ pub fn write_all(report: &TeamReport, dir: &Path) -> std::io::Result<Vec<PathBuf
                 "label",
                 "played_at",
                 "duration_s",
+                "scorer",
+                "scenario_version",
+                "scenario_hash",
             ],
             run_rows(report),
         ),
@@ -141,6 +144,9 @@ fn run_rows(report: &TeamReport) -> Vec<Vec<String>> {
                 r.label.clone(),
                 format_time(r.played_at),
                 format!("{:.1}", r.duration_ms as f64 / 1000.0),
+                r.scorer.to_string(),
+                r.version.to_string(),
+                r.scenario_hash.clone(),
             ]
         })
         .collect()

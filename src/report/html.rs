@@ -53,6 +53,12 @@ struct Words {
     approved_by: &'static str,
     no_runs: &'static str,
     no_trainees: &'static str,
+    calibration: &'static str,
+    calibration_hint: &'static str,
+    script: &'static str,
+    labels: &'static str,
+    agreement: &'static str,
+    receipt: &'static str,
 }
 
 const EN: Words = Words {
@@ -98,6 +104,12 @@ const EN: Words = Words {
     approved_by: "approved by",
     no_runs: "No runs in this period.",
     no_trainees: "No trainees match this report.",
+    calibration: "How far the scores can be trusted",
+    calibration_hint: "The scorer checked against lines and calls a trainer labelled (callforge calibrate): the share of labels it agrees with, and Cohen's κ (1 is perfect, 0 is chance).",
+    script: "Script",
+    labels: "Labels",
+    agreement: "Agreement",
+    receipt: "scored by scorer",
 };
 
 const RU: Words = Words {
@@ -143,6 +155,12 @@ const RU: Words = Words {
     approved_by: "утвердил(а)",
     no_runs: "За этот период звонков нет.",
     no_trainees: "Под условия отчёта не подходит ни один стажёр.",
+    calibration: "Насколько можно доверять оценкам",
+    calibration_hint: "Оценка сверена с репликами и звонками, которые разметил тренер (callforge calibrate): доля совпадений с тренером и каппа Коэна (1 — полное согласие, 0 — случайное).",
+    script: "Скрипт",
+    labels: "Разметок",
+    agreement: "Совпадение",
+    receipt: "оценка по версии",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -342,6 +360,10 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                 }
                 @for (row, score) in &t.transcripts {
                     h3 { (w.transcript) ": " (row.scenario) ", " (format_minute(row.played_at)) " — " (score.score) }
+                    p.dim {
+                        (w.receipt) " " (score.scorer) " · " (score.scenario) " v" (score.version)
+                        " · " (score.hash) @if !score.callforge.is_empty() { " · callforge " (score.callforge) }
+                    }
                     @for turn in &score.turns {
                         div class=(if turn.q.is_none() { "turn" } else if turn.hit { "turn hit" } else { "turn miss" }) {
                             div.dim { (w.customer) ": " (turn.customer) }
@@ -349,6 +371,27 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                             div { (w.said) ": “" (turn.said) "”" @if let Some(q) = turn.q { " — q " (format!("{q:.2}")) } }
                             div.dim { (turn.feedback) @for n in &turn.notes { " · " (n) } }
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Each script's agreement with its trainer's calibration set.
+fn calibration(w: &Words, report: &TeamReport) -> Markup {
+    html! {
+        table {
+            thead { tr { th { (w.script) } th.num { (w.labels) } th.num { (w.agreement) } th.num { "κ" } } }
+            tbody {
+                @for c in &report.calibration {
+                    tr {
+                        td { (c.script) }
+                        td.num { (c.overall.total()) }
+                        td.num {
+                            span class=(if c.passed { "ok" } else { "bad" }) { (format!("{:.1}%", 100.0 * c.overall.agreement())) }
+                        }
+                        td.num { (format!("{:.2}", c.overall.kappa())) }
                     }
                 }
             }
@@ -388,6 +431,11 @@ pub fn render(report: &TeamReport, lang: Lang) -> String {
                     (bars(&weakest))
                     h3 { (w.heatmap) }
                     (heatmap(w, report))
+                }
+                @if !report.calibration.is_empty() {
+                    h2 { (w.calibration) }
+                    p.dim { (w.calibration_hint) }
+                    (calibration(w, report))
                 }
                 @for t in &report.trainees { (trainee_page(w, report, t)) }
                 @if !report.promotions.is_empty() {

@@ -30,6 +30,8 @@ pub struct TeamReport {
     /// Mean quality (0–1) and runs per (trainee id, stage key).
     pub heat: HashMap<(i64, String), (f64, u32)>,
     pub promotions: Vec<PromotionRow>,
+    /// How the newest scorer agrees with the trainers' calibration sets, per script.
+    pub calibration: Vec<crate::domain::calibrate::SetResult>,
 }
 
 /// One script stage across the team.
@@ -150,7 +152,8 @@ pub fn team(
         .collect();
     stages.sort_by(|a, b| a.quality.total_cmp(&b.quality).then_with(|| a.key.cmp(&b.key)));
     let promotions = records.promotions(None)?.into_iter().filter(|p| ids.contains(&p.trainee_id)).collect();
-    Ok(TeamReport { generated_at: now, since, role, trainees, stages, heat, promotions })
+    let calibration = crate::domain::calibrate::calibrate_library(lib, crate::domain::scorer::LATEST);
+    Ok(TeamReport { generated_at: now, since, role, trainees, stages, heat, promotions, calibration })
 }
 
 /// Parses a `--since` date: `YYYY-MM-DD` (midnight UTC) or a full RFC 3339 time.

@@ -21,7 +21,8 @@ pub(super) fn negated_before(said: &Text, at: usize) -> bool {
 }
 
 /// Whether `said` negates what `line` affirms: it has more negators than the line among those that
-/// stand within [`WINDOW`] tokens before, and in the same clause as, a word the line says
+/// stand within [`WINDOW`] tokens before, and in the same clause as, a content word (not a function
+/// word such as `the`) the line says
 /// (`we don't offer a free trial`, `это не наша ошибка`). A negator the line has itself (`не
 /// переживайте`) and a bare `no` in a clause of its own (`No, no, I understand`) do not count.
 pub(super) fn negates(said: &Text, line: &Text) -> bool {
@@ -29,6 +30,7 @@ pub(super) fn negates(said: &Text, line: &Text) -> bool {
     let in_line = |t: &super::Token| {
         t.kind == super::Kind::Word
             && !t.negator
+            && !t.function
             && line.tokens.iter().any(|l| l.key == t.key && line.canon(l) == said.canon(t))
     };
     let mut said_negators = 0;

@@ -80,6 +80,7 @@ impl Team {
             stages: Vec::new(),
             heat: Default::default(),
             promotions: Vec::new(),
+            calibration: Vec::new(),
         })
     }
 }

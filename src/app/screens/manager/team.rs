@@ -166,6 +166,17 @@ fn spawn(mut commands: Commands, view: ViewData) {
         });
         p.spawn((TableBody, widgets::scroll_list(2.0)));
         p.spawn(widgets::label(fonts, s.manager_table_keys, 14.0, palette::TEXT_DIM));
+        if let Some(team) = view.team.as_ref().filter(|t| !t.0.calibration.is_empty()) {
+            let sets: Vec<String> = team
+                .0
+                .calibration
+                .iter()
+                .map(|c| format!("{} {:.0}%", c.script, 100.0 * c.overall.agreement()))
+                .collect();
+            let all_pass = team.0.calibration.iter().all(|c| c.passed);
+            let color = if all_pass { palette::TEXT_DIM } else { palette::WARN };
+            p.spawn(widgets::label(fonts, format!("{}: {}", s.manager_calibration, sets.join(" · ")), 13.0, color));
+        }
     });
 }
 
