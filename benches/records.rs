@@ -1,5 +1,5 @@
 //! Records speed: storing a run, `trainee show` for a trainee with 10,000 runs, `verify` over
-//! 100,000, and the managers' report for 100 trainees × 1,000 runs.
+//! 100,000 (scored by scorer version 2), and the managers' report for 100 trainees × 1,000 runs.
 //!
 //! `cargo bench --no-default-features --bench records` (SQLite in a temporary folder; set
 //! CALLFORGE_BENCH_PG to a postgres:// URL of an empty database to measure PostgreSQL too).
@@ -25,7 +25,8 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn runs() -> Vec<Run> {
-    // A perfect call and a Recall call with typed lines, alternately, so scoring does real work.
+    // A perfect call and a Recall call with typed lines, alternately, so scoring does real work;
+    // scored by the newest scorer, as every new call is.
     let perfect = Run {
         scenario: "generator/busy-office-manager".into(),
         version: None,
@@ -33,7 +34,7 @@ fn runs() -> Vec<Run> {
         seed: 7,
         mode: Mode::Practice,
         trainee: "Bench".into(),
-        scorer: None,
+        scorer: Some(callforge::domain::scorer::LATEST),
         inputs: vec![Input::Choose(0); 4],
         times_ms: vec![],
         played_at: None,

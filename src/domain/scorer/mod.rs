@@ -59,7 +59,7 @@ pub(crate) enum Said {
 #[derive(Debug)]
 pub(crate) enum Phrases {
     V1(Vec<Vec<String>>),
-    V2(Vec<super::text_v2::Text>),
+    V2(Vec<std::rc::Rc<super::text_v2::Text>>),
 }
 
 impl Said {
@@ -75,7 +75,7 @@ impl Phrases {
     pub fn new(version: u32, forbidden: &[Forbidden]) -> Phrases {
         match version {
             1 => Phrases::V1(forbidden.iter().map(|f| super::text::words(&f.phrase)).collect()),
-            _ => Phrases::V2(forbidden.iter().map(|f| super::text_v2::prepare(&f.phrase)).collect()),
+            _ => Phrases::V2(forbidden.iter().map(|f| super::text_v2::prepared(&f.phrase)).collect()),
         }
     }
 

@@ -22,7 +22,7 @@ pub(super) fn recall_quality(script: &Script, stage: u16, typed: &str, trainee: 
         st.must_mention.iter().filter(|p| !text_v2::mentions(&said, &substitute(p, trainee))).cloned().collect();
     let mut best: Option<RecallQuality> = None;
     for (k, text) in std::iter::once(&st.line).chain(&st.variants).enumerate() {
-        let line = prepare(&substitute(text, trainee));
+        let line = text_v2::prepared(&substitute(text, trainee));
         let similarity = text_v2::similarity(&said, &line);
         let negated = text_v2::negates(&said, &line);
         let salad = text_v2::fluency(&said, &line) < MIN_FLUENCY;
