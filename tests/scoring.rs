@@ -292,3 +292,20 @@ fn scoring_is_deterministic_to_the_byte() {
     );
     assert_eq!(serde_json::to_string(&a).ok(), serde_json::to_string(&b).ok());
 }
+
+#[test]
+fn huge_penalties_and_patience_do_not_overflow() {
+    let script = SCRIPT.replace("penalty: 50, critical: true", "penalty: 4294967295");
+    let scenario = SCENARIO
+        .replace("patience: 2)", "patience: 2147483647)")
+        .replace("You are stupid.", "You are stupid, so stupid.")
+        .replace(r#"Choice(text: "Bye.", next: "lost"),"#, r#"Choice(text: "Bye.", patience: 1, next: "lost"),"#);
+    let lib = library(&[("scripts/t.ron", &script), ("generator/t.ron", &scenario)]);
+    // "stupid" said twice in one reply, at 4,294,967,295 points each: the score stops at 0.
+    let s = scored(&lib, "generator/t", Mode::Practice, "Bob", choose(&[0, 0, 1]));
+    assert_eq!(s.score, 0);
+    assert_eq!(s.penalties, u32::MAX);
+    // patience at i32::MAX, then +1: no overflow, the call goes on.
+    let s = scored(&lib, "generator/t", Mode::Practice, "Bob", choose(&[0, 0, 2]));
+    assert_eq!(s.outcome, Outcome::Failure);
+}

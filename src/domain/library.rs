@@ -49,6 +49,9 @@ pub struct ScenarioEntry {
     pub playable: Option<Arc<Playable>>,
     /// The first error in the file, for a broken scenario.
     pub first_error: Option<Diagnostic>,
+    /// The file is broken now, and `playable` is its last good version, kept from before (see
+    /// [`Library::keep_last_good`]).
+    pub stale: bool,
 }
 
 impl Library {
@@ -195,6 +198,7 @@ impl Library {
                 language: None,
                 playable: None,
                 first_error: None,
+                stale: false,
             };
             match parse::read::<Scenario>(src, FileKind::Scenario) {
                 Ok(scenario) => {
@@ -265,6 +269,37 @@ impl Library {
             }
             self.diagnostics.append(&mut r.diagnostics);
         }
+    }
+
+    /// After a reload: a scenario that was playable before and is broken now (a file saved half
+    /// way, a typo) keeps its last good version, marked `stale`, so a running app goes on with what
+    /// worked while the errors are shown; so does the ladder. A scenario removed from disk is gone.
+    pub fn keep_last_good(&mut self, previous: &Library) {
+        for i in 0..self.scenarios.len() {
+            let entry = &self.scenarios[i];
+            if entry.playable.is_some() {
+                continue;
+            }
+            let before = previous.scenarios.iter().find(|p| p.path == entry.path).and_then(|p| p.playable.as_ref());
+            if let Some(p) = before
+                && self.scenarios_by_id_free(p.id(), &entry.path)
+            {
+                let entry = &mut self.scenarios[i];
+                entry.playable = Some(Arc::clone(p));
+                entry.stale = true;
+            }
+        }
+        let ladder_broken = self.ladder.is_none()
+            && previous.ladder_path.as_ref().is_some_and(|path| self.diagnostics.iter().any(|d| &d.path == path));
+        if ladder_broken {
+            self.ladder.clone_from(&previous.ladder);
+            self.ladder_path.clone_from(&previous.ladder_path);
+        }
+    }
+
+    /// Whether no other file of the new library already plays scenario `id`.
+    fn scenarios_by_id_free(&self, id: &str, path: &str) -> bool {
+        !self.scenarios.iter().any(|e| e.path != path && e.playable.as_ref().is_some_and(|p| p.id() == id))
     }
 
     pub fn errors(&self) -> usize {
@@ -342,5 +377,41 @@ fn fill_from_tree(entry: &mut ScenarioEntry, text: &str) {
             "role" => entry.role = Role::parse(&value),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCRIPT: &str = r#"Script(id: "s", version: 1, role: Generator, title: "S", stages: [Stage(id: "a", title: "A", line: "Hello there.", weight: 1)])"#;
+    const SCENARIO: &str = r#"Scenario(id: "generator/x", version: 1, title: "X", role: Generator, language: "en", script: "s", brief: "b",
+        persona: Persona(name: "A", position: "B", company: "C", patience: 3), start: "q",
+        nodes: { "q": Line(say: ["Hi"], expect: "a", choices: [Choice(text: "Hello there.", stage: "a", next: "z"), Choice(text: "Yo.", next: "z")]),
+                 "z": End(outcome: Success, label: "ok") })"#;
+
+    #[test]
+    fn a_half_written_file_keeps_its_last_good_version() {
+        let good = Library::from_sources(vec![
+            SourceFile::new("scripts/s.ron", SCRIPT),
+            SourceFile::new("generator/x.ron", SCENARIO),
+        ]);
+        assert!(good.scenario("generator/x").is_some());
+        let half = &SCENARIO[..SCENARIO.len() / 2];
+        let mut now = Library::from_sources(vec![
+            SourceFile::new("scripts/s.ron", SCRIPT),
+            SourceFile::new("generator/x.ron", half),
+        ]);
+        assert!(now.scenario("generator/x").is_none(), "the half file does not load");
+        assert!(now.errors() > 0);
+        now.keep_last_good(&good);
+        let entry = &now.scenarios[0];
+        assert!(entry.stale && entry.playable.is_some(), "the last good version is kept");
+        assert!(now.scenario("generator/x").is_some());
+        assert!(now.errors() > 0, "and the errors are still reported");
+        // A file that is gone is gone.
+        let mut removed = Library::from_sources(vec![SourceFile::new("scripts/s.ron", SCRIPT)]);
+        removed.keep_last_good(&good);
+        assert!(removed.scenario("generator/x").is_none());
     }
 }
