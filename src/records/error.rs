@@ -68,6 +68,8 @@ pub enum RecordsError {
     RunDoesNotFit(#[source] RunError),
     #[error("no run {0}")]
     NoRun(i64),
+    #[error("the operating system gave no randomness for a key: {0}")]
+    Random(String),
     #[error("run {run}: the scenario text it was scored against ({hash}) is missing or altered")]
     SnapshotMissing { run: i64, hash: String },
     #[error("run {run} no longer replays: {source}")]

@@ -14,6 +14,7 @@
 mod chain;
 pub mod db;
 mod error;
+pub mod keys;
 mod managers;
 mod open;
 mod rows;
