@@ -20,7 +20,7 @@ pub const ARGON2_LANES: u32 = 1;
 /// The Argon2id hasher with callforge's parameters.
 pub fn argon2() -> argon2::Argon2<'static> {
     let params = argon2::Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, ARGON2_LANES, Some(32))
-        .unwrap_or_else(|_| argon2::Params::DEFAULT);
+        .unwrap_or(argon2::Params::DEFAULT);
     argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
 }
 
