@@ -102,10 +102,10 @@ pub fn run(args: Args) -> CliResult {
 
 fn print_score(s: &crate::domain::Score, json: bool) -> Result<(), CliError> {
     if json {
-        println!("{}", serde_json::to_string_pretty(s)?);
+        outln!("{}", serde_json::to_string_pretty(s)?);
     } else {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", report_text::render(s, color));
+        out!("{}", report_text::render(s, color));
     }
     Ok(())
 }

@@ -47,7 +47,7 @@ pub fn run(args: Args) -> CliResult {
     let playable = lib.playable().count();
     let errors = lib.errors();
     let warnings = lib.warnings();
-    println!(
+    outln!(
         "checked {} file(s): {} scenario(s) playable, {} script(s), {}; {} error(s), {} warning(s)",
         lib.files,
         playable,
