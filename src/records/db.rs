@@ -112,6 +112,15 @@ impl std::fmt::Debug for Sqlite {
 }
 
 impl Sqlite {
+    /// Fails when the file at the path is no longer the connection's. Then the connection's
+    /// changes are folded out of the `-wal` file at the path (into the file the connection has
+    /// open, wherever it went), so that file can never be read as part of the one now at the path.
+    fn check_same(&self) -> Result<(), RecordsError> {
+        self.file.check_same().inspect_err(|_| {
+            let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+        })
+    }
+
     /// Runs a statement, then makes sure a lock-free reader's file did not change meanwhile.
     fn run<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> Result<T, RecordsError> {
         let v = f(&self.conn).map_err(|e| self.file.explain(e))?;
@@ -163,8 +172,12 @@ impl Db {
                             rusqlite::types::ValueRef::Null => SqlValue::Null,
                             rusqlite::types::ValueRef::Integer(i) => SqlValue::Int(i),
                             rusqlite::types::ValueRef::Real(f) => SqlValue::Real(f),
-                            rusqlite::types::ValueRef::Text(t) => SqlValue::Text(String::from_utf8_lossy(t).into_owned()),
-                            rusqlite::types::ValueRef::Blob(b) => SqlValue::Text(String::from_utf8_lossy(b).into_owned()),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                SqlValue::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                            rusqlite::types::ValueRef::Blob(b) => {
+                                SqlValue::Text(String::from_utf8_lossy(b).into_owned())
+                            }
                         });
                     }
                     out.push(r);
@@ -186,7 +199,7 @@ impl Db {
     pub fn begin_write(&mut self) -> Result<(), RecordsError> {
         match self {
             Db::Sqlite(s) => {
-                s.file.check_same()?;
+                s.check_same()?;
                 self.batch("BEGIN IMMEDIATE")
             }
             Db::Postgres(_) => self.batch("BEGIN; SELECT pg_advisory_xact_lock(7411001)"),
@@ -198,7 +211,7 @@ impl Db {
     pub fn commit(&mut self) -> Result<(), RecordsError> {
         self.batch("COMMIT")?;
         if let Db::Sqlite(s) = self {
-            s.file.check_same()?;
+            s.check_same()?;
         }
         Ok(())
     }

@@ -100,7 +100,10 @@ impl Records {
     /// broke may or may not have landed, and says so.
     fn write<T>(&mut self, f: impl FnOnce(&mut Db) -> Result<T, RecordsError>) -> Result<T, RecordsError> {
         self.writable()?;
-        self.db.begin_write()?;
+        if let Err(e) = self.db.begin_write() {
+            self.db.rollback();
+            return Err(e);
+        }
         match f(&mut self.db) {
             Ok(v) => match self.db.commit() {
                 Ok(()) => Ok(v),

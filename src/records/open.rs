@@ -116,13 +116,11 @@ fn open_sqlite(path: &Path, create: bool) -> Result<(Db, Option<ReadOnly>), Reco
         match &access.read_only {
             Some(_) => {
                 let uri = file::read_only_uri(path, access.immutable)?;
-                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let flags =
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
                 (Connection::open_with_flags(uri, flags).map_err(open_error)?, access.read_only, access.immutable)
             }
             None => {
-                if let Some(locked) = file::locked_sidecars(path) {
-                    return Err(locked);
-                }
                 let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
                 (Connection::open_with_flags(path, flags).map_err(open_error)?, None, false)
             }
@@ -182,6 +180,11 @@ fn probe_sqlite(path: &Path, shown: &str) -> Result<Access, RecordsError> {
     } else {
         None
     };
+    if read_only.is_none()
+        && let Some(locked) = file::locked_sidecars(path)
+    {
+        return Err(locked);
+    }
     let [wal, _] = file::sidecars(path);
     let immutable = read_only.is_some() && !wal.exists();
     let corrupt = |detail: String| RecordsError::Corrupt { path: shown.to_owned(), detail };

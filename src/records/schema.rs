@@ -186,8 +186,14 @@ fn check_shape(db: &mut Db, v: i64) -> Result<(), String> {
         let (created, added) = creates(step);
         for t in created {
             match (n <= v, has_table(t)) {
-                (true, false) => return Err(format!("its schema version says {v}, but table {t}, which version {n} adds, is missing")),
-                (false, true) => return Err(format!("its schema version says {v}, but it holds table {t}, which version {n} adds")),
+                (true, false) => {
+                    return Err(format!(
+                        "its schema version says {v}, but table {t}, which version {n} adds, is missing"
+                    ));
+                }
+                (false, true) => {
+                    return Err(format!("its schema version says {v}, but it holds table {t}, which version {n} adds"));
+                }
                 _ => {}
             }
         }
@@ -197,8 +203,16 @@ fn check_shape(db: &mut Db, v: i64) -> Result<(), String> {
             }
             let has = db.columns(t).map_err(|e| e.to_string())?.iter().any(|x| x == c);
             match (n <= v, has) {
-                (true, false) => return Err(format!("its schema version says {v}, but column {t}.{c}, which version {n} adds, is missing")),
-                (false, true) => return Err(format!("its schema version says {v}, but it holds column {t}.{c}, which version {n} adds")),
+                (true, false) => {
+                    return Err(format!(
+                        "its schema version says {v}, but column {t}.{c}, which version {n} adds, is missing"
+                    ));
+                }
+                (false, true) => {
+                    return Err(format!(
+                        "its schema version says {v}, but it holds column {t}.{c}, which version {n} adds"
+                    ));
+                }
                 _ => {}
             }
         }

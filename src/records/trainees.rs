@@ -18,7 +18,10 @@ pub enum TraineeRef {
     Id(i64),
     Name(String),
     /// A bare whole number as a person typed it: the id, unless a trainee has that name.
-    Number { id: i64, text: String },
+    Number {
+        id: i64,
+        text: String,
+    },
 }
 
 impl TraineeRef {

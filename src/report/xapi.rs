@@ -203,8 +203,7 @@ impl Lrs {
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| v.trim().parse::<u64>().ok())
                     .map(std::time::Duration::from_secs);
-                let text: String =
-                    resp.into_body().read_to_string().unwrap_or_default().chars().take(200).collect();
+                let text: String = resp.into_body().read_to_string().unwrap_or_default().chars().take(200).collect();
                 if status >= 500 || status == 429 {
                     Attempt::Retry { status: Some(status), body: text, after, error: None }
                 } else {
@@ -271,9 +270,9 @@ pub fn post(
                 }
             }
             401 | 403 => return Err(LrsError::Credentials { status, body }),
-            _ => out.rejected.extend(
-                chunk.iter().map(|st| format!("{}: HTTP {status} {body}", st["id"].as_str().unwrap_or("?"))),
-            ),
+            _ => out
+                .rejected
+                .extend(chunk.iter().map(|st| format!("{}: HTTP {status} {body}", st["id"].as_str().unwrap_or("?")))),
         }
         progress(((i + 1) * 200).min(statements.len()), statements.len());
     }
