@@ -706,3 +706,27 @@ fn other_users_in_a_shared_folder_never_lock_the_owner_out() {
     assert!(err.contains("is read-only") && !err.contains("damaged"), "{err}");
     assert_eq!(ids_in(&db).len(), 3, "the three runs the owner stored, and no other");
 }
+
+#[test]
+fn names_a_spreadsheet_would_run_are_written_to_csv_as_text() {
+    let (db, run_file) = setup("formulas");
+    let names = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(A1)", "-2+3", "@cmd", "Plain Olga"];
+    for name in names {
+        ok(&run(&["trainee", "add", "--db", &db, "--", name], &[]));
+        ok(&run(&["record", &run_file, "--trainee", &format!("name:{name}"), "--db", &db], &[]));
+    }
+    let dir = tmp("formula-csv");
+    let _ = std::fs::remove_dir_all(&dir);
+    ok(&run(&["report", "--csv", dir.to_str().expect("utf8"), "--db", &db], &[]));
+    for table in ["trainees.csv", "runs.csv"] {
+        let bytes = std::fs::read(dir.join(table)).expect(table);
+        let mut rows = csv::Reader::from_reader(&bytes[3..]);
+        let cells: Vec<String> =
+            rows.records().flat_map(|r| r.expect("row").iter().map(str::to_owned).collect::<Vec<_>>()).collect();
+        for name in names {
+            let want = if name.starts_with(['=', '+', '-', '@']) { format!("'{name}") } else { name.to_owned() };
+            assert!(cells.contains(&want), "{table}: {want} not in {cells:?}");
+        }
+        assert!(!cells.iter().any(|c| c.starts_with(['=', '+', '@'])), "{table}: {cells:?}");
+    }
+}

@@ -26,6 +26,11 @@ enum Format {
 /// completion and duration, and the time it was played. Statement ids are stable, so exporting
 /// again never duplicates a run in the LRS.
 ///
+/// Each request to the LRS must be answered within 30 s (CALLFORGE_NET_TIMEOUT_MS sets the limit
+/// in milliseconds); a network failure, no answer, HTTP 5xx or 429 is tried again after a pause
+/// (honouring Retry-After up to the limit), 3 tries in all. Only statements the LRS confirmed are
+/// counted as accepted; after a failure, export again: the LRS keeps none twice.
+///
 /// Examples:
 ///   callforge export xapi --out statements.json
 ///   callforge export xapi --since 2026-11-01 --out november.json

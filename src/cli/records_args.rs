@@ -8,7 +8,8 @@ use std::io::{BufRead, IsTerminal};
 #[derive(Debug, Clone, clap::Args)]
 pub struct DbArg {
     /// The records database: an SQLite file or a postgres://user@host/db URL. Only the commands
-    /// that store create a missing one. Default: callforge.db in your data directory.
+    /// that store create a missing one. Default: callforge.db in your data directory. A server
+    /// that does not answer within 30 s is given up on (CALLFORGE_NET_TIMEOUT_MS sets the limit).
     #[arg(long = "db", value_name = "PATH|URL", env = "CALLFORGE_DB", global = true)]
     pub db: Option<String>,
 }

@@ -169,13 +169,13 @@ pub enum RecordsError {
     SnapshotMissing { run: i64, hash: String },
     #[error("run {run} no longer replays: {source}")]
     NoReplay { run: i64, source: RunError },
-    #[error("run {run}: {source}")]
+    #[error("run {run}: its stored score breakdown cannot be read ({source}); see `callforge verify`")]
     StoredBreakdown {
         run: i64,
         #[source]
         source: serde_json::Error,
     },
-    #[error("run {run}: {source}")]
+    #[error("run {run}: its stored run file cannot be read ({source}); see `callforge verify`")]
     StoredRunFile {
         run: i64,
         #[source]
@@ -217,7 +217,10 @@ mod tests {
         let parse = serde_json::from_str::<u32>("x").expect_err("not JSON");
         let shown = parse.to_string();
         let e = RecordsError::StoredBreakdown { run: 7, source: parse };
-        assert_eq!(e.to_string(), format!("run 7: {shown}"));
+        assert_eq!(
+            e.to_string(),
+            format!("run 7: its stored score breakdown cannot be read ({shown}); see `callforge verify`")
+        );
         assert!(e.source().is_some_and(|s| s.downcast_ref::<serde_json::Error>().is_some()));
         let e = RecordsError::from(rusqlite::Error::QueryReturnedNoRows);
         assert!(matches!(e, RecordsError::Sqlite(_)));
