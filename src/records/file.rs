@@ -124,13 +124,21 @@ pub(super) fn folder_of(path: &Path) -> PathBuf {
 /// Whether this user may write a file (for a folder: create files in it). Mode bits that forbid
 /// writing to everyone count even for an administrator, who the system would let through.
 pub(super) fn may_write(path: &Path, folder: bool) -> bool {
-    use rustix::fs::Access;
     let Ok(m) = std::fs::metadata(path) else { return false };
     if m.permissions().readonly() {
         return false;
     }
-    let need = if folder { Access::WRITE_OK | Access::EXEC_OK } else { Access::WRITE_OK };
-    rustix::fs::access(path, need).is_ok()
+    #[cfg(unix)]
+    {
+        use rustix::fs::Access;
+        let need = if folder { Access::WRITE_OK | Access::EXEC_OK } else { Access::WRITE_OK };
+        rustix::fs::access(path, need).is_ok()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = folder;
+        true
+    }
 }
 
 /// The `-wal` and `-shm` files SQLite keeps beside a database in WAL mode.
