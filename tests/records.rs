@@ -691,3 +691,12 @@ fn wal_and_shm_files_nobody_may_write_are_named_with_what_to_do() {
     }
     assert_eq!(open(&loc).trainees().expect("list").len(), 1, "after removing them it works");
 }
+
+#[test]
+fn an_in_memory_database_stores_like_a_file() {
+    let mut r = Records::open(":memory:").expect("in memory, as the demo uses");
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    r.store_run("Olga", &lib(), &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+    assert_eq!(r.runs(None).expect("runs").len(), 1);
+    assert!(matches!(Records::open_existing(":memory:"), Err(RecordsError::NoRecords { .. })));
+}

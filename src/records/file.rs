@@ -6,6 +6,9 @@ use super::RecordsError;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+/// The name SQLite gives a database that lives in memory only.
+pub(super) const MEMORY: &str = ":memory:";
+
 /// Which file a path named, as the system tells files apart (device and inode on Unix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct FileId {
@@ -44,6 +47,8 @@ pub(super) struct DbFile {
     id: Option<FileId>,
     /// For a connection that reads without locks: the file as it was when opened.
     frozen: Option<Stamp>,
+    /// An in-memory database (`:memory:`, the demo's): there is no file to watch.
+    memory: bool,
 }
 
 impl DbFile {
@@ -52,7 +57,12 @@ impl DbFile {
         let shown = path.display().to_string();
         let m = std::fs::metadata(path)
             .map_err(|source| RecordsError::Io { context: format!("cannot read {shown}"), source })?;
-        Ok(DbFile { path: path.to_owned(), id: file_id(&m), frozen: frozen.then(|| stamp(&m)), shown })
+        Ok(DbFile { path: path.to_owned(), id: file_id(&m), frozen: frozen.then(|| stamp(&m)), shown, memory: false })
+    }
+
+    /// For an in-memory database, which has no file.
+    pub fn in_memory() -> DbFile {
+        DbFile { path: PathBuf::new(), shown: MEMORY.to_owned(), id: None, frozen: None, memory: true }
     }
 
     pub fn shown(&self) -> &str {
@@ -62,6 +72,9 @@ impl DbFile {
     /// Fails when the file at the path is no longer the one the connection writes to: deleted,
     /// moved away or replaced. Checked before and after every write transaction.
     pub fn check_same(&self) -> Result<(), RecordsError> {
+        if self.memory {
+            return Ok(());
+        }
         match std::fs::metadata(&self.path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 Err(RecordsError::FileGone { path: self.shown.clone() })
@@ -93,7 +106,7 @@ impl DbFile {
         };
         match code {
             ErrorCode::DiskFull => RecordsError::Full { path: self.shown.clone() },
-            ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
+            ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied if !self.memory => {
                 if let Err(moved) = self.check_same() {
                     return moved;
                 }
@@ -178,14 +191,15 @@ pub(super) fn locked_sidecars(path: &Path) -> Option<RecordsError> {
     if locked.is_empty() {
         return None;
     }
-    let files = locked.iter().map(|(p, _)| p.display().to_string()).collect::<Vec<_>>().join(" and ");
+    let names: Vec<String> = locked.iter().map(|(p, _)| p.display().to_string()).collect();
+    let (files, rm) = (names.join(" and "), names.join(" "));
     let owner = owner_of(&locked[0].1);
     let [wal, _] = sidecars(path);
     let wal_empty = std::fs::metadata(&wal).map_or(true, |m| m.len() == 0);
     let advice = if wal_empty {
         format!(
             "They hold no records (the -wal file is empty): when no one is using the database, delete \
-             them (rm {files}) and run the command again; or ask {owner} or an administrator to let you \
+             them (rm {rm}) and run the command again; or ask {owner} or an administrator to let you \
              write them (chmod g+w, with a shared group)"
         )
     } else {

@@ -104,6 +104,14 @@ fn open_sqlite(path: &Path, create: bool) -> Result<(Db, Option<ReadOnly>), Reco
     use rusqlite::{Connection, OpenFlags};
     let shown = path.display().to_string();
     let open_error = |source| RecordsError::OpenSqlite { path: shown.clone(), source };
+    if path.as_os_str() == file::MEMORY {
+        if !create {
+            return Err(RecordsError::NoRecords { location: shown });
+        }
+        let conn = Connection::open_in_memory().map_err(open_error)?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;").map_err(open_error)?;
+        return Ok((Db::Sqlite(Box::new(Sqlite { conn, file: DbFile::in_memory() })), None));
+    }
     let exists = path.symlink_metadata().is_ok();
     if !exists && !create {
         return Err(RecordsError::Missing { path: shown });
