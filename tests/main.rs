@@ -6,6 +6,7 @@ mod architecture;
 mod cli;
 mod content;
 mod diagnostics;
+mod faults;
 mod golden;
 mod records;
 mod reliability;

@@ -26,6 +26,11 @@ enum Format {
 /// completion and duration, and the time it was played. Statement ids are stable, so exporting
 /// again never duplicates a run in the LRS.
 ///
+/// Each request to the LRS must be answered within 30 s (CALLFORGE_NET_TIMEOUT_MS sets the limit
+/// in milliseconds); a network failure, no answer, HTTP 5xx or 429 is tried again after a pause
+/// (honouring Retry-After up to the limit), 3 tries in all. Only statements the LRS confirmed are
+/// counted as accepted; after a failure, export again: the LRS keeps none twice.
+///
 /// Examples:
 ///   callforge export xapi --out statements.json
 ///   callforge export xapi --since 2026-11-01 --out november.json
@@ -66,12 +71,12 @@ pub fn run(args: Args) -> CliResult {
         return Err(CliError::msg("say where the statements go: --out FILE.json and/or --lrs URL"));
     }
     let lib = load_library(&a.scenarios)?;
-    let mut records = a.db.open()?;
+    let mut records = a.db.open_existing()?;
     let identity = xapi::Identity { home_page: a.home_page.clone(), activity_base: a.activity_base.clone() };
     let statements = xapi::statements(&mut records, &lib, a.since, &identity)?;
     if let Some(out) = &a.out {
         let text = serde_json::to_string_pretty(&statements)?;
-        std::fs::write(out, text)
+        crate::report::write_atomic(out, text.as_bytes())
             .map_err(|e| CliError::Io { context: format!("cannot write {}", out.display()), source: e })?;
         println!("wrote {} statements to {}", statements.len(), out.display());
     }
@@ -86,7 +91,7 @@ pub fn run(args: Args) -> CliResult {
             posted.rejected.len()
         );
         for r in &posted.rejected {
-            eprintln!("rejected: {r}");
+            eprintln!("rejected: {}", super::safe(r));
         }
         if !posted.rejected.is_empty() {
             return Ok(ExitCode::FAILURE);

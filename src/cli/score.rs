@@ -114,7 +114,7 @@ fn print_score(s: &crate::domain::Score, json: bool) -> Result<(), CliError> {
 /// scores what was stored.
 fn stored(args: &Args) -> CliResult {
     let Some(id) = args.stored else { return Err(CliError::msg("give a RUN.ron file or --stored ID")) };
-    let mut records = args.db.open()?;
+    let mut records = args.db.open_existing()?;
     let again = records.rescore_run(id)?;
     print_score(&again.now, args.json)?;
     if again.matches() {

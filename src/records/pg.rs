@@ -1,0 +1,201 @@
+//! A PostgreSQL connection whose start-up and every statement run under a time limit, so a server
+//! that accepts the connection and never answers cannot hang a command.
+//!
+//! tokio-postgres runs on a private single-thread runtime (as the blocking `postgres` client does
+//! inside), which lets each call be bounded with `tokio::time::timeout`. The server is also told to
+//! give up on a statement or a lock wait after the same limit, so a slow server answers with its
+//! own clear error first.
+
+use super::RecordsError;
+use super::db::SqlValue;
+use std::time::Duration;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::types::{ToSql, Type};
+
+/// How long callforge waits for a network peer (a PostgreSQL server, an LRS) by default.
+const DEFAULT_NET_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long to wait for a PostgreSQL server or an LRS to connect and to answer:
+/// `CALLFORGE_NET_TIMEOUT_MS` (milliseconds) when set to a positive number, otherwise 30 s.
+pub fn net_timeout() -> Duration {
+    std::env::var("CALLFORGE_NET_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map_or(DEFAULT_NET_TIMEOUT, Duration::from_millis)
+}
+
+/// The client's own limit on one answer: the server's limit plus a margin for it to say so.
+fn answer_wait(limit: Duration) -> Duration {
+    limit + limit.min(Duration::from_secs(5))
+}
+
+/// An open PostgreSQL connection.
+pub struct Pg {
+    rt: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+    /// The URL without its password, for messages.
+    location: String,
+    limit: Duration,
+    /// Set once a call ran out of time: the connection's state is unknown, so it is not used again.
+    abandoned: bool,
+}
+
+impl std::fmt::Debug for Pg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pg").field("location", &self.location).finish_non_exhaustive()
+    }
+}
+
+impl Pg {
+    /// Connects within the network time limit and bounds every later statement by it.
+    pub fn connect(url: &str, location: &str, limit: Duration) -> Result<Pg, RecordsError> {
+        let connect_error = |source| RecordsError::Connect { location: location.to_owned(), source };
+        let mut config: tokio_postgres::Config = url.parse().map_err(connect_error)?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(limit);
+        }
+        config.tcp_user_timeout(limit);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| RecordsError::Io { context: "cannot start the PostgreSQL client".into(), source })?;
+        let wait = answer_wait(limit);
+        let connected = rt.block_on(async { tokio::time::timeout(wait, config.connect(tokio_postgres::NoTls)).await });
+        let (client, connection) = match connected {
+            Err(_) => return Err(RecordsError::NoAnswer { location: location.to_owned(), waited: wait }),
+            Ok(Err(source)) => return Err(connect_error(source)),
+            Ok(Ok(pair)) => pair,
+        };
+        rt.spawn(async move {
+            let _ = connection.await;
+        });
+        let mut pg = Pg { rt, client, location: location.to_owned(), limit, abandoned: false };
+        let ms = limit.as_millis();
+        pg.batch(&format!("SET statement_timeout = {ms}; SET lock_timeout = {ms}"))?;
+        Ok(pg)
+    }
+
+    fn usable(&self) -> Result<(), RecordsError> {
+        if self.abandoned {
+            Err(RecordsError::NoAnswer { location: self.location.clone(), waited: answer_wait(self.limit) })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// What a failure means for the user: a lost connection, a statement past its time, or the
+    /// server's refusal.
+    fn error(&self, e: tokio_postgres::Error) -> RecordsError {
+        let location = self.location.clone();
+        let code = e.code().cloned();
+        if e.is_closed() || code.as_ref().is_some_and(lost_connection) || io_failure(&e) {
+            return RecordsError::ConnectionLost { location, source: e };
+        }
+        if code.as_ref().is_some_and(|c| *c == SqlState::QUERY_CANCELED || *c == SqlState::LOCK_NOT_AVAILABLE) {
+            return RecordsError::TooSlow { location, waited: self.limit, source: e };
+        }
+        RecordsError::Postgres(e)
+    }
+
+    pub fn batch(&mut self, sql: &str) -> Result<(), RecordsError> {
+        self.usable()?;
+        let wait = answer_wait(self.limit);
+        let outcome = self.rt.block_on(async { tokio::time::timeout(wait, self.client.batch_execute(sql)).await });
+        self.settle(outcome, wait)
+    }
+
+    pub fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, RecordsError> {
+        self.usable()?;
+        let boxed = pg_params(params);
+        let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+        let wait = answer_wait(self.limit);
+        let outcome = self.rt.block_on(async { tokio::time::timeout(wait, self.client.execute(sql, &refs)).await });
+        self.settle(outcome, wait)
+    }
+
+    pub fn query(&mut self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, RecordsError> {
+        self.usable()?;
+        let boxed = pg_params(params);
+        let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+        let wait = answer_wait(self.limit);
+        let outcome = self.rt.block_on(async { tokio::time::timeout(wait, self.client.query(sql, &refs)).await });
+        let rows = self.settle(outcome, wait)?;
+        rows.iter().map(read_row).collect()
+    }
+
+    /// Turns the outcome of a bounded call into the records' terms.
+    fn settle<T>(
+        &mut self,
+        outcome: Result<Result<T, tokio_postgres::Error>, tokio::time::error::Elapsed>,
+        wait: Duration,
+    ) -> Result<T, RecordsError> {
+        match outcome {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(self.error(e)),
+            Err(_) => {
+                self.abandoned = true;
+                Err(RecordsError::NoAnswer { location: self.location.clone(), waited: wait })
+            }
+        }
+    }
+}
+
+/// Codes that mean the server went away: connection exceptions and operator intervention.
+fn lost_connection(code: &SqlState) -> bool {
+    let c = code.code();
+    c.starts_with("08") || c == "57P01" || c == "57P02" || c == "57P03"
+}
+
+/// Whether a client error was the socket failing (reset, broken pipe).
+fn io_failure(e: &tokio_postgres::Error) -> bool {
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<std::io::Error>().is_some() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+fn pg_params(params: &[SqlValue]) -> Vec<Box<dyn ToSql + Sync>> {
+    params
+        .iter()
+        .map(|v| -> Box<dyn ToSql + Sync> {
+            match v {
+                SqlValue::Int(i) => Box::new(*i),
+                SqlValue::Real(r) => Box::new(*r),
+                SqlValue::Text(t) => Box::new(t.clone()),
+                SqlValue::Null => Box::new(Option::<String>::None),
+            }
+        })
+        .collect()
+}
+
+/// One row as values; a column of a type callforge never writes is an error, never a panic.
+fn read_row(row: &tokio_postgres::Row) -> Result<Vec<SqlValue>, RecordsError> {
+    let mut r = Vec::with_capacity(row.len());
+    for (i, col) in row.columns().iter().enumerate() {
+        let t = col.type_();
+        let v = if *t == Type::INT8 {
+            row.try_get::<_, Option<i64>>(i)?.map_or(SqlValue::Null, SqlValue::Int)
+        } else if *t == Type::INT4 {
+            row.try_get::<_, Option<i32>>(i)?.map_or(SqlValue::Null, |x| SqlValue::Int(i64::from(x)))
+        } else if *t == Type::INT2 {
+            row.try_get::<_, Option<i16>>(i)?.map_or(SqlValue::Null, |x| SqlValue::Int(i64::from(x)))
+        } else if *t == Type::FLOAT8 {
+            row.try_get::<_, Option<f64>>(i)?.map_or(SqlValue::Null, SqlValue::Real)
+        } else if *t == Type::FLOAT4 {
+            row.try_get::<_, Option<f32>>(i)?.map_or(SqlValue::Null, |x| SqlValue::Real(f64::from(x)))
+        } else if *t == Type::BOOL {
+            row.try_get::<_, Option<bool>>(i)?.map_or(SqlValue::Null, |b| SqlValue::Int(i64::from(b)))
+        } else if [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME, Type::UNKNOWN].contains(t) {
+            row.try_get::<_, Option<String>>(i)?.map_or(SqlValue::Null, SqlValue::Text)
+        } else {
+            return Err(RecordsError::UnexpectedValue { column: col.name().to_owned(), kind: t.name().to_owned() });
+        };
+        r.push(v);
+    }
+    Ok(r)
+}
