@@ -78,13 +78,13 @@ pub fn run(args: Args) -> CliResult {
         let text = serde_json::to_string_pretty(&statements)?;
         crate::report::write_atomic(out, text.as_bytes())
             .map_err(|e| CliError::Io { context: format!("cannot write {}", out.display()), source: e })?;
-        println!("wrote {} statements to {}", statements.len(), out.display());
+        outln!("wrote {} statements to {}", statements.len(), out.display());
     }
     if let (Some(url), Some(user)) = (&a.lrs, &a.user) {
         let password = Passwords::new(a.password_stdin)?.read(&format!("LRS password for {user}: "))?;
         let mut progress = |done: usize, total: usize| eprintln!("posted {done}/{total}");
         let posted = xapi::post(url, user, &password, &statements, &mut progress)?;
-        println!(
+        outln!(
             "LRS: {} accepted, {} already there, {} rejected",
             posted.accepted,
             posted.already_there,

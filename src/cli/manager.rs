@@ -60,7 +60,7 @@ pub fn run(args: Args) -> CliResult {
                 None => None,
             };
             records.add_manager(&user, &password, trainee, approver.as_ref().map(|(u, p)| (*u, p.as_str())))?;
-            println!("manager {} added", safe(user.trim()));
+            outln!("manager {} added", safe(user.trim()));
         }
     }
     Ok(ExitCode::SUCCESS)

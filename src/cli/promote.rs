@@ -41,7 +41,7 @@ pub fn run(change: RungChange, args: Args) -> CliResult {
     let password = Passwords::new(args.password_stdin)?.read(&format!("password for {}: ", args.manager))?;
     let p = records.change_rung(change, args.trainee, &args.manager, &password, &lib)?;
     let name = records.trainee(TraineeRef::Id(p.trainee_id)).map(|t| t.name).unwrap_or_default();
-    println!(
+    outln!(
         "{} (id {}): {} → {}, approved by {} at {}",
         safe(&name),
         p.trainee_id,

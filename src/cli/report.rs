@@ -77,13 +77,13 @@ pub fn run(args: Args) -> CliResult {
         let html = report::html::render(&data, args.lang);
         report::write_atomic(out, html.as_bytes())
             .map_err(|e| CliError::Io { context: format!("cannot write {}", out.display()), source: e })?;
-        println!("wrote {} ({} trainees, {runs} runs, {} KB)", out.display(), data.trainees.len(), html.len() / 1024);
+        outln!("wrote {} ({} trainees, {runs} runs, {} KB)", out.display(), data.trainees.len(), html.len() / 1024);
     }
     if let Some(dir) = &args.csv {
         let files = report::csv::write_all(&data, dir)
             .map_err(|e| CliError::Io { context: format!("cannot write into {}", dir.display()), source: e })?;
         for f in files {
-            println!("wrote {}", f.display());
+            outln!("wrote {}", f.display());
         }
     }
     eprintln!("done in {:.2} s", started.elapsed().as_secs_f64());

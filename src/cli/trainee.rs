@@ -63,7 +63,7 @@ pub fn run(args: Args) -> CliResult {
     match args.command {
         Sub::Add { name, role } => {
             let id = records.add_trainee(&name, role)?;
-            println!("{id}");
+            outln!("{id}");
         }
         Sub::List { json } => {
             let trainees = records.trainees()?;
@@ -74,13 +74,13 @@ pub fn run(args: Args) -> CliResult {
                     .iter()
                     .map(|t| serde_json::json!({"id": t.id, "name": t.name, "role": t.role, "runs": count(t.id), "created_at": format_time(t.created_at)}))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else if trainees.is_empty() {
-                println!("no trainees yet; add one with `callforge trainee add NAME`");
+                outln!("no trainees yet; add one with `callforge trainee add NAME`");
             } else {
-                println!("{:>4}  {:<28} {:<15} {:>5}", "id", "name", "role", "runs");
+                outln!("{:>4}  {:<28} {:<15} {:>5}", "id", "name", "role", "runs");
                 for t in &trainees {
-                    println!("{:>4}  {:<28} {:<15} {:>5}", t.id, safe(&t.name), t.role.as_str(), count(t.id));
+                    outln!("{:>4}  {:<28} {:<15} {:>5}", t.id, safe(&t.name), t.role.as_str(), count(t.id));
                 }
             }
         }
@@ -88,9 +88,9 @@ pub fn run(args: Args) -> CliResult {
             let lib = load_library(&scenarios)?;
             let report = records.report(trainee, &lib)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print!("{}", render(&report));
+                out!("{}", render(&report));
             }
         }
     }

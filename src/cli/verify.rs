@@ -52,13 +52,13 @@ pub fn run(args: Args) -> CliResult {
     }
     let secs = started.elapsed().as_secs_f64();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         for p in &report.problems {
-            println!("{} row {}: {}", p.table, p.id, safe(&p.what));
+            outln!("{} row {}: {}", p.table, p.id, safe(&p.what));
         }
         let rate = if secs > 0.0 { report.runs as f64 / secs } else { 0.0 };
-        println!(
+        outln!(
             "verified {} runs and {} promotions in {secs:.2} s ({rate:.0} runs/s): {}",
             report.runs,
             report.promotions,
