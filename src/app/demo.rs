@@ -212,7 +212,7 @@ fn tour_steps() -> Vec<Step> {
 }
 
 /// The manager account the tour logs in with (created only in the tour's in-memory records).
-pub const DEMO_MANAGER: (&str, &str) = ("demo", "demo pass 1");
+pub const DEMO_MANAGER: (&str, &str) = ("demo", "demo password 1");
 
 fn bench_steps() -> Vec<Step> {
     use Step::*;
