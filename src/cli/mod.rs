@@ -12,7 +12,9 @@ macro_rules! out {
     ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*), false) };
 }
 
+mod audit;
 mod calibrate;
+mod checkpoint;
 mod diagnostics;
 mod export;
 mod list;
@@ -78,7 +80,9 @@ pub enum Tool {
     Demote(promote::Args),
     /// Put a trainee back on the first rung, with a manager's approval (see `promote --help`).
     Reset(promote::Args),
+    Checkpoint(checkpoint::Args),
     Verify(verify::Args),
+    Audit(audit::Args),
     Report(report::Args),
     Export(export::Args),
 }
@@ -105,7 +109,9 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Promote(a) => promote::run(crate::records::RungChange::Promote, a),
         Tool::Demote(a) => promote::run(crate::records::RungChange::Demote, a),
         Tool::Reset(a) => promote::run(crate::records::RungChange::Reset, a),
+        Tool::Checkpoint(a) => checkpoint::run(a),
         Tool::Verify(a) => verify::run(a),
+        Tool::Audit(a) => audit::run(a),
         Tool::Report(a) => report::run(a),
         Tool::Export(a) => export::run(a),
     };
