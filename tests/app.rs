@@ -313,21 +313,15 @@ fn a_manager_approves_a_promotion_from_the_keyboard() {
         let mut r = callforge::records::Records::open(&db).expect("records");
         r.add_trainee("Olga", Role::Generator).expect("trainee");
         r.add_manager("boss", "correct horse", None, None).expect("manager");
-        let golden = |id: &str| -> callforge::domain::Run {
-            let text = std::fs::read_to_string(format!("{}/tests/golden/{id}.ron", env!("CARGO_MANIFEST_DIR")))
-                .expect("golden");
-            let start = text.find("run: Run(").expect("a run") + 5;
-            let end = text[start..].find("),\n").expect("end") + start + 1;
-            callforge::domain::parse::ron_options().from_str(&text[start..end]).expect("run")
-        };
-        let practice = golden("generator/busy-office-manager");
-        for _ in 0..10 {
-            r.store_run("Olga", &lib, &practice).expect("practice");
+        r.add_manager("proctor", "proctor's password", None, Some(("boss", "correct horse"))).expect("proctor");
+        for seed in 0..10 {
+            let run = crate::support::perfect_run(&lib, "generator/busy-office-manager", seed, Mode::Practice, "Olga");
+            r.store_run("Olga", &lib, &run).expect("practice");
         }
         for id in ["closer/warm-lead-price", "closer/warm-lead-competitor"] {
-            let mut exam = golden(id);
-            exam.mode = Mode::Exam;
-            let stored = r.store_run("Olga", &lib, &exam).expect("exam");
+            let t = r.issue_ticket("Olga", id, Mode::Exam, "proctor", "proctor's password", &lib).expect("ticket");
+            let exam = crate::support::perfect_run(&lib, id, t.seed, Mode::Exam, "Olga");
+            let stored = r.store_run_with_ticket("Olga", &lib, &exam, t.id).expect("exam");
             assert!(stored.score.passed);
         }
     }

@@ -140,7 +140,7 @@ pub fn eligibility(ladder: &Ladder, lib: &Library, role: Role, runs: &[RunFact],
                     status.history.push(Attempt { at: r.at, score: r.score, counted: false, why });
                 };
                 if r.sitting == Sitting::NoTicket {
-                    skip("a run without a proctor ticket: it counts as practice".into(), &mut status);
+                    skip("no proctor ticket: it counts as practice".into(), &mut status);
                     continue;
                 }
                 let up_to_date = current.is_some_and(|p| p.scenario.version == r.version && p.hash() == r.hash);

@@ -186,7 +186,7 @@ mod tests {
             fingerprint: "f",
         };
         let hash = run_hash_2(GENESIS, &seal);
-        assert_eq!(hash, "PLACEHOLDER");
+        assert_eq!(hash, "8340ffb206ddd241ed9973c7818fee287a8edb2f8335c58a7c52108cf95738de");
         for changed in [
             RunSeal2 { mode: "Practice", ..seal },
             RunSeal2 { role: "Closer", ..seal },

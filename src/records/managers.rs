@@ -124,48 +124,48 @@ fn standing_of(
         return s.clone();
     }
     if visiting.contains(&a.username) {
-        return Standing::Untrusted("its approvals go round in a circle".into());
+        return Standing::Untrusted("has approvals that go round in a circle".into());
     }
     visiting.push(a.username.clone());
     let legacy = a.id <= legacy_until;
     let s = if a.public_key.is_empty() {
         if legacy {
-            Standing::Legacy("made before signatures: it gets its key at the manager's next sign-in".into())
+            Standing::Legacy("was made before signatures and gets its key at the manager's next sign-in".into())
         } else {
-            Standing::Untrusted("it has no key, so callforge did not make it".into())
+            Standing::Untrusted("has no key, so callforge did not make it".into())
         }
     } else if a.signature.is_empty() {
         if legacy {
             Standing::Legacy(format!(
-                "made before signatures and not yet approved by another manager \
+                "was made before signatures and is not yet approved by another manager \
                  (`callforge manager approve {} --by MANAGER`)",
                 a.username
             ))
         } else {
-            Standing::Untrusted("it carries no approval, so callforge did not make it".into())
+            Standing::Untrusted("carries no approval, so callforge did not make it".into())
         }
     } else if root == Some(a.username.as_str()) {
         Standing::Trusted(vec![(a.username.clone(), a.trainee)])
     } else if a.is_self_signed() {
         Standing::Untrusted(format!(
-            "it approves itself, which only the department's first manager does ({} is)",
+            "approves itself, which only the department's first manager does ({} is)",
             root.unwrap_or("nobody")
         ))
     } else {
         match by_name.get(a.approved_by.as_str()) {
-            None => Standing::Untrusted(format!("it was approved by \"{}\", who is not a manager", a.approved_by)),
+            None => Standing::Untrusted(format!("was approved by \"{}\", who is not a manager", a.approved_by)),
             Some(approver) => {
                 match standing_of(approver, by_name, root, legacy_until, out, visiting) {
                     Standing::Trusted(chain) => {
                         if !keys::verify(&approver.public_key, &a.signature, ACCOUNT, &refs(&a.statement(&approver.public_key))) {
                             Standing::Untrusted(format!(
-                                "its approval by \"{}\" does not match the account: the account, its key or its \
-                                 signature was changed",
+                                "has an approval by \"{}\" that does not match the account: the account, its key \
+                                 or the signature was changed",
                                 approver.username
                             ))
                         } else if a.trainee.is_some() && approver.trainee == a.trainee {
                             Standing::Untrusted(format!(
-                                "it was approved by \"{}\", who is linked to the same trainee",
+                                "was approved by \"{}\", who is linked to the same trainee",
                                 approver.username
                             ))
                         } else {
@@ -175,7 +175,7 @@ fn standing_of(
                         }
                     }
                     Standing::Legacy(_) | Standing::Untrusted(_) => Standing::Untrusted(format!(
-                        "it was approved by \"{}\", whose own account is not trusted",
+                        "was approved by \"{}\", whose own account is not trusted",
                         approver.username
                     )),
                 }
@@ -495,7 +495,7 @@ impl Records {
         let accounts = self.accounts()?;
         let legacy = super::schema::legacy_bounds(&mut self.db)?.2;
         let (mut standing, _) = standings(&accounts, legacy);
-        let standing = standing.remove(&account.username).unwrap_or(Standing::Untrusted("it is gone".into()));
+        let standing = standing.remove(&account.username).unwrap_or(Standing::Untrusted("is gone".into()));
         Ok(Signer { username: account.username, trainee: account.trainee, key, standing })
     }
 

@@ -504,8 +504,9 @@ fn compare_file(run: &StoredRow, file: &Run, v2: bool, ctx: &RunContext, problem
     if fingerprint(file).is_ok_and(|f| f != run.fingerprint) {
         problems.push(run.problem("its fingerprint differs from its run file's"));
     }
-    let played = file.played_at.as_deref().and_then(parse_time).unwrap_or(run.recorded_at);
-    if played != run.played_at {
+    if let Some(played) = file.played_at.as_deref().and_then(parse_time)
+        && played != run.played_at
+    {
         problems.push(run.problem(differs("time played", format_time(run.played_at), format_time(played))));
     }
     let duration = file.times_ms.last().copied().unwrap_or(0) as i64;
