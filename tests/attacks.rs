@@ -64,13 +64,21 @@ crate::both!(editing_the_mode_of_a_stored_run_is_reported, |loc| {
 crate::both!(editing_the_role_scenario_or_finished_mark_of_a_run_is_reported, |loc| {
     department(loc);
     for (edit, undo, words) in [
-        ("UPDATE runs SET role = 'Closer' WHERE id = 2", "UPDATE runs SET role = 'Generator' WHERE id = 2", "the role differs"),
+        (
+            "UPDATE runs SET role = 'Closer' WHERE id = 2",
+            "UPDATE runs SET role = 'Generator' WHERE id = 2",
+            "the role differs",
+        ),
         (
             "UPDATE runs SET scenario = 'closer/y' WHERE id = 2",
             "UPDATE runs SET scenario = 'generator/b' WHERE id = 2",
             "the scenario differs from what was recorded: the row says closer/y, its run file generator/b",
         ),
-        ("UPDATE runs SET finished = 0 WHERE id = 2", "UPDATE runs SET finished = 1 WHERE id = 2", "the finished mark differs"),
+        (
+            "UPDATE runs SET finished = 0 WHERE id = 2",
+            "UPDATE runs SET finished = 1 WHERE id = 2",
+            "the finished mark differs",
+        ),
         (
             "UPDATE runs SET recorded_at = recorded_at - 86400 WHERE id = 2",
             "UPDATE runs SET recorded_at = recorded_at + 86400 WHERE id = 2",
@@ -129,8 +137,29 @@ fn recompute_chain(loc: &str, edit: impl Fn(&mut AttackRow) -> bool) {
         let c = &row.cols;
         let (t, adherence) = (row.trainee_id.to_string(), format!("{:016x}", row.adherence.to_bits()));
         row.hash = parts_hash(&[
-            "callforge-run-2", &prev, &t, &c[0], &c[1], &c[2], &c[3], &c[4], &row.run_ron, &c[5], &adherence, &c[6],
-            &c[7], &c[8], &c[9], &c[10], &c[11], &c[12], &c[13], &c[14], &c[15], &c[16], &row.fingerprint,
+            "callforge-run-2",
+            &prev,
+            &t,
+            &c[0],
+            &c[1],
+            &c[2],
+            &c[3],
+            &c[4],
+            &row.run_ron,
+            &c[5],
+            &adherence,
+            &c[6],
+            &c[7],
+            &c[8],
+            &c[9],
+            &c[10],
+            &c[11],
+            &c[12],
+            &c[13],
+            &c[14],
+            &c[15],
+            &c[16],
+            &row.fingerprint,
         ]);
         db.rewrite(&row, &prev);
         prev = row.hash.clone();
@@ -282,7 +311,8 @@ crate::both!(a_back_dated_played_at_does_not_dodge_a_cooldown, |loc| {
     let olga = r.add_trainee("Olga", Role::Generator).expect("add");
     add_proctor(&mut r);
     let t0 = 1_800_000_000;
-    let later = r.issue_ticket(TraineeRef::Id(olga), "closer/x", Mode::Exam, PROCTOR.0, PROCTOR.1, &lib).expect("ticket");
+    let later =
+        r.issue_ticket(TraineeRef::Id(olga), "closer/x", Mode::Exam, PROCTOR.0, PROCTOR.1, &lib).expect("ticket");
     sit_exam(&mut r, &lib, "Olga", "closer/x", Mode::Exam, &[0, 1]).expect("a failed attempt");
     r.set_clock(Clock::Fixed(t0 + 3600));
     // A pass that claims to have been played in 2020, before the failure.
@@ -354,7 +384,8 @@ crate::both!(the_same_run_recorded_fifteen_times_counts_once, |loc| {
     let first = r.store_run("Olga", &lib, &run).expect("first").id;
     for i in 1..15 {
         // Claiming another time, or other answer times, does not make it another run.
-        let again = Run { played_at: Some(format!("2027-01-{:02}T08:00:00Z", i)), times_ms: vec![i, i + 1], ..run.clone() };
+        let again =
+            Run { played_at: Some(format!("2027-01-{:02}T08:00:00Z", i)), times_ms: vec![i, i + 1], ..run.clone() };
         let e = r.store_run("Olga", &lib, &again).expect_err("already stored");
         assert!(matches!(e, RecordsError::AlreadyStored { run } if run == first), "{e}");
     }
@@ -442,7 +473,8 @@ crate::both!(a_manager_cannot_approve_a_puppet_account_for_their_own_trainee_rec
     let mut r = open(loc);
     let anna = r.add_trainee("Anna", Role::Generator).expect("trainee Anna");
     r.add_manager("head", "head's password", None, None).expect("the department's first manager");
-    r.add_manager("anna", "anna's password", Some(TraineeRef::Id(anna)), Some(("head", "head's password"))).expect("anna");
+    r.add_manager("anna", "anna's password", Some(TraineeRef::Id(anna)), Some(("head", "head's password")))
+        .expect("anna");
     // A second account for the same trainee, approved by herself: refused.
     let e = r
         .add_manager("anna2", "puppet password", Some(TraineeRef::Id(anna)), Some(("anna", "anna's password")))
@@ -515,7 +547,13 @@ crate::both!(twenty_wrong_passwords_lock_the_name_and_never_say_which_names_exis
     assert!(locked / 15 < checked / 5, "the 15 refusals were not checked: {locked:?} against {checked:?} for 5 checks");
     // Locked: even the right password is refused, unchecked, for 15 minutes.
     let e = r.authenticate(PROCTOR.0, PROCTOR.1).expect_err("locked");
-    assert_eq!(e.to_string(), format!("too many failed sign-ins with this user name: the next try is possible at {} (15 minutes after the last failure)", callforge::domain::time::format_time(t0 + 15 * 60)));
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "too many failed sign-ins with this user name: the next try is possible at {} (15 minutes after the last failure)",
+            callforge::domain::time::format_time(t0 + 15 * 60)
+        )
+    );
     // An unknown name reads exactly like a known one, locked after five tries too.
     let unknown = r.authenticate("nobody", "a wrong password").expect_err("unknown");
     let wrong = {
@@ -643,7 +681,12 @@ crate::both!(editing_or_removing_an_older_checkpoint_is_reported, |loc| {
 crate::both!(records_rebuilt_by_someone_else_fail_the_trust_check, |loc| {
     let (mut r, _) = department(loc);
     let root = r.verify(&mut |_, _| {}).expect("verify").root.expect("a root key");
-    assert!(r.verify_trusting(Some(&root.to_uppercase().replace('-', " ")), &mut |_, _| {}).expect("verify").problems.is_empty());
+    assert!(
+        r.verify_trusting(Some(&root.to_uppercase().replace('-', " ")), &mut |_, _| {})
+            .expect("verify")
+            .problems
+            .is_empty()
+    );
     // The trainee starts over with a database of their own, with a manager of their own.
     let other = fresh(if loc.starts_with("postgres") { "postgres" } else { "sqlite" }).expect("another");
     let mut forged = open(&other);
@@ -673,7 +716,8 @@ fn legacy_database(loc: &str) {
     drop(Records::open_at(loc, 4).expect("schema 4"));
     let lib = lib();
     let p = lib.scenario("generator/a").expect("scenario");
-    let run = Run { version: Some(1), hash: Some(p.hash().to_owned()), ..run_of("generator/a", Mode::Practice, &[0, 1]) };
+    let run =
+        Run { version: Some(1), hash: Some(p.hash().to_owned()), ..run_of("generator/a", Mode::Practice, &[0, 1]) };
     let d = callforge::domain::replay(p, &run, false).expect("fits");
     let s = callforge::domain::score(&d);
     let run_ron = callforge::domain::model::run_to_ron(&run).expect("ron");
@@ -720,7 +764,13 @@ crate::both!(an_upgraded_database_keeps_verifying_and_its_managers_get_keys_at_s
     assert!(report.problems.is_empty(), "old rows keep verifying: {:#?}", report.problems);
     let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
     assert!(warnings.iter().any(|w| w.starts_with("promotion 1: unsigned (made before signatures)")), "{warnings:#?}");
-    assert!(warnings.iter().any(|w| w.starts_with("promotion 2: unsigned (made before signatures)") && w.contains("the rung they had then")), "{warnings:#?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("promotion 2: unsigned (made before signatures)")
+                && w.contains("the rung they had then")),
+        "{warnings:#?}"
+    );
     assert!(warnings.iter().any(|w| w.contains("\"anna\"") && w.contains("next sign-in")), "{warnings:#?}");
     assert_eq!(report.root, None);
     // The first manager to sign in gets a key and becomes the root; the other gets a key and needs

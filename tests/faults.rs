@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 /// A run file of `trainee`'s on the busy office manager (every seed fits its four picks), as
 /// callforge writes one: with the scenario's version and content hash.
-fn run_text(trainee: &str, seed: u64) -> String {
+pub fn run_text(trainee: &str, seed: u64) -> String {
     let lib = crate::support::bundled();
     let p = lib.scenario("generator/busy-office-manager").expect("scenario");
     let run = callforge::domain::Run {

@@ -264,7 +264,8 @@ both!(a_failed_exam_starts_a_cooldown, |loc| {
     add_proctor(&mut r);
     let t0 = 1_800_000_000;
     // Two tickets at once: the second is used after the first attempt failed.
-    let second = r.issue_ticket(TraineeRef::Id(olga), "closer/x", Mode::Exam, PROCTOR.0, PROCTOR.1, &lib).expect("ticket");
+    let second =
+        r.issue_ticket(TraineeRef::Id(olga), "closer/x", Mode::Exam, PROCTOR.0, PROCTOR.1, &lib).expect("ticket");
     let failed = sit_exam(&mut r, &lib, "Olga", "closer/x", Mode::Exam, &[0, 1]).expect("store");
     assert!(failed.exam.as_ref().is_some_and(|x| !x.passed && x.counted));
     let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
@@ -354,10 +355,7 @@ both!(only_a_manager_promotes_and_never_themself, |loc| {
     r.change_rung(RungChange::Reset, olga.clone(), "boss", "battery staple", &lib).expect("reset");
     assert_eq!(r.trainee(olga.clone()).expect("olga").role, Role::Generator);
     let history = r.promotions(None).expect("promotions");
-    assert_eq!(
-        history.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(),
-        ["enrol", "promote", "demote", "reset"]
-    );
+    assert_eq!(history.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(), ["enrol", "promote", "demote", "reset"]);
     let audit = r.audit_trail().expect("audit");
     assert!(audit.iter().any(|(_, actor, action, _)| actor == "anna" && action == "manager.sign-in-failed"));
     assert!(audit.iter().any(|(_, actor, action, _)| actor == "nobody" && action == "manager.sign-in-failed"));

@@ -131,9 +131,22 @@ pub fn run(args: Args) -> CliResult {
             } else {
                 for m in &managers {
                     let link = m.trainee_id.map(|t| format!(", trainee {t}")).unwrap_or_default();
-                    let key = if m.fingerprint.is_empty() { "no key yet".to_owned() } else { format!("key {}", m.fingerprint) };
-                    let by = if m.root { "the root of trust".to_owned() } else { format!("approved by {}", safe(&m.approved_by)) };
-                    outln!("{} ({key}{link}), since {}, {by}: {}", safe(&m.username), format_time(m.created_at), safe(&m.standing));
+                    let key = if m.fingerprint.is_empty() {
+                        "no key yet".to_owned()
+                    } else {
+                        format!("key {}", m.fingerprint)
+                    };
+                    let by = if m.root {
+                        "the root of trust".to_owned()
+                    } else {
+                        format!("approved by {}", safe(&m.approved_by))
+                    };
+                    outln!(
+                        "{} ({key}{link}), since {}, {by}: {}",
+                        safe(&m.username),
+                        format_time(m.created_at),
+                        safe(&m.standing)
+                    );
                 }
             }
         }

@@ -1,14 +1,14 @@
 //! `callforge play`: a whole call in the terminal, answered by number or by typing.
 
-use super::words::{Words, fill, terminal_lang, words};
 use super::records_args::Passwords;
+use super::words::{Words, fill, terminal_lang, words};
 use super::{CliError, CliResult, ScenarioDir, load_library, report_text, safe};
-use crate::domain::time::format_time;
-use crate::records::{Records, Ticket, Trainee, TraineeRef};
 use crate::domain::finish::run_file_name;
 use crate::domain::model::{MAX_TYPED_CHARS, Mode};
 use crate::domain::seed::fresh_seed;
+use crate::domain::time::format_time;
 use crate::domain::{Dialogue, FinishedCall, Library, Playable, finish_call};
+use crate::records::{Records, Ticket, Trainee, TraineeRef};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -116,7 +116,9 @@ pub fn run(args: Args) -> CliResult {
         Some(_) if args.mode == Mode::Practice => {
             return Err(CliError::msg("a proctor opens an exam: use --mode exam or --mode recall with --proctor"));
         }
-        Some(user) => Some((user.clone(), Passwords::new(args.password_stdin)?.read(&format!("password for proctor {user}: "))?)),
+        Some(user) => {
+            Some((user.clone(), Passwords::new(args.password_stdin)?.read(&format!("password for proctor {user}: "))?))
+        }
         None => None,
     };
     let lib = load_library(&args.scenarios)?;
@@ -130,7 +132,8 @@ pub fn run(args: Args) -> CliResult {
     let mut records = if args.no_store {
         None
     } else {
-        let opened = args.db.open().and_then(|mut r| Ok(r.trainee_or_new(TraineeRef::parse(&typed_name)).map(|t| (r, t))?));
+        let opened =
+            args.db.open().and_then(|mut r| Ok(r.trainee_or_new(TraineeRef::parse(&typed_name)).map(|t| (r, t))?));
         match opened {
             Ok(pair) => Some(Ok(pair)),
             Err(e) if proctor.is_some() => return Err(e),
@@ -155,7 +158,10 @@ pub fn run(args: Args) -> CliResult {
     match &ticket {
         Some(t) => outln!(
             "{}",
-            look.dim(&fill(w.ticket, &[("ticket", &t.id), ("proctor", &safe(&t.proctor)), ("until", &format_time(t.expires_at))]))
+            look.dim(&fill(
+                w.ticket,
+                &[("ticket", &t.id), ("proctor", &safe(&t.proctor)), ("until", &format_time(t.expires_at))]
+            ))
         ),
         None if args.mode != Mode::Practice && !args.no_store => outln!("{}", look.dim(w.unproctored)),
         None => {}
@@ -372,7 +378,10 @@ fn store(
                 let until = format_time(tk.expires_at);
                 eprintln!(
                     "{}",
-                    fill(w.ticket_saved, &[("until", &until), ("path", &fallback.display()), ("id", &id), ("ticket", &tk.id)])
+                    fill(
+                        w.ticket_saved,
+                        &[("until", &until), ("path", &fallback.display()), ("id", &id), ("ticket", &tk.id)]
+                    )
                 );
             }
         }

@@ -67,10 +67,8 @@ pub fn run(args: Args) -> CliResult {
         return Err(super::CliError::msg("--ticket names the ticket of one exam run: give one run file"));
     }
     for i in 0..args.repeat {
-        let seeded: Vec<crate::domain::Run> = runs
-            .iter()
-            .map(|r| crate::domain::Run { seed: r.seed.wrapping_add(u64::from(i)), ..r.clone() })
-            .collect();
+        let seeded: Vec<crate::domain::Run> =
+            runs.iter().map(|r| crate::domain::Run { seed: r.seed.wrapping_add(u64::from(i)), ..r.clone() }).collect();
         let batch: Vec<(TraineeRef, &crate::domain::Run, Option<i64>)> =
             seeded.iter().map(|r| (args.trainee.clone(), r, args.ticket)).collect();
         let stored = records.store_all(&batch, &lib)?;

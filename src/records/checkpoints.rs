@@ -133,7 +133,8 @@ impl Records {
         let now = self.now();
         self.write(|db| {
             let cp = write(db, &signer, now)?;
-            let detail = format!("checkpoint {}: runs up to {}, promotions up to {}", cp.id, cp.runs_last, cp.promotions_last);
+            let detail =
+                format!("checkpoint {}: runs up to {}, promotions up to {}", cp.id, cp.runs_last, cp.promotions_last);
             Self::audit(db, now, &signer.username, "checkpoint", &detail)?;
             Ok(cp)
         })

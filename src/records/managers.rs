@@ -154,32 +154,35 @@ fn standing_of(
     } else {
         match by_name.get(a.approved_by.as_str()) {
             None => Standing::Untrusted(format!("was approved by \"{}\", who is not a manager", a.approved_by)),
-            Some(approver) => {
-                match standing_of(approver, by_name, root, legacy_until, out, visiting) {
-                    Standing::Trusted(chain) => {
-                        if !keys::verify(&approver.public_key, &a.signature, ACCOUNT, &refs(&a.statement(&approver.public_key))) {
-                            Standing::Untrusted(format!(
-                                "has an approval by \"{}\" that does not match the account: the account, its key \
+            Some(approver) => match standing_of(approver, by_name, root, legacy_until, out, visiting) {
+                Standing::Trusted(chain) => {
+                    if !keys::verify(
+                        &approver.public_key,
+                        &a.signature,
+                        ACCOUNT,
+                        &refs(&a.statement(&approver.public_key)),
+                    ) {
+                        Standing::Untrusted(format!(
+                            "has an approval by \"{}\" that does not match the account: the account, its key \
                                  or the signature was changed",
-                                approver.username
-                            ))
-                        } else if a.trainee.is_some() && approver.trainee == a.trainee {
-                            Standing::Untrusted(format!(
-                                "was approved by \"{}\", who is linked to the same trainee",
-                                approver.username
-                            ))
-                        } else {
-                            let mut mine = vec![(a.username.clone(), a.trainee)];
-                            mine.extend(chain);
-                            Standing::Trusted(mine)
-                        }
+                            approver.username
+                        ))
+                    } else if a.trainee.is_some() && approver.trainee == a.trainee {
+                        Standing::Untrusted(format!(
+                            "was approved by \"{}\", who is linked to the same trainee",
+                            approver.username
+                        ))
+                    } else {
+                        let mut mine = vec![(a.username.clone(), a.trainee)];
+                        mine.extend(chain);
+                        Standing::Trusted(mine)
                     }
-                    Standing::Legacy(_) | Standing::Untrusted(_) => Standing::Untrusted(format!(
-                        "was approved by \"{}\", whose own account is not trusted",
-                        approver.username
-                    )),
                 }
-            }
+                Standing::Legacy(_) | Standing::Untrusted(_) => Standing::Untrusted(format!(
+                    "was approved by \"{}\", whose own account is not trusted",
+                    approver.username
+                )),
+            },
         }
     };
     visiting.pop();
@@ -205,9 +208,10 @@ impl Signer {
     pub fn chain(&self) -> Result<&[(String, Option<i64>)], RecordsError> {
         match &self.standing {
             Standing::Trusted(chain) => Ok(chain),
-            Standing::Legacy(why) | Standing::Untrusted(why) => {
-                Err(RecordsError::UntrustedManager { manager: self.username.clone(), why: format!("its account {why}") })
-            }
+            Standing::Legacy(why) | Standing::Untrusted(why) => Err(RecordsError::UntrustedManager {
+                manager: self.username.clone(),
+                why: format!("its account {why}"),
+            }),
         }
     }
 
@@ -275,7 +279,10 @@ impl Records {
                 if let Some(t) = &trainee
                     && signer.trainee == Some(t.id)
                 {
-                    let detail = format!("refused: \"{}\" would approve \"{username}\", linked to the same trainee {}", signer.username, t.id);
+                    let detail = format!(
+                        "refused: \"{}\" would approve \"{username}\", linked to the same trainee {}",
+                        signer.username, t.id
+                    );
                     self.audit_now(&signer.username, "manager.add-refused", &detail);
                     return Err(RecordsError::SameTraineeApproval {
                         approver: signer.username.clone(),
@@ -453,10 +460,9 @@ impl Records {
     }
 
     fn account(&mut self, username: &str) -> Result<Option<Account>, RecordsError> {
-        let rows = self.db.query(
-            &format!("SELECT {} FROM managers WHERE username = $1", Account::COLUMNS),
-            &[username.into()],
-        )?;
+        let rows = self
+            .db
+            .query(&format!("SELECT {} FROM managers WHERE username = $1", Account::COLUMNS), &[username.into()])?;
         Ok(rows.first().map(|r| Account::from_row(r)))
     }
 
@@ -501,7 +507,13 @@ impl Records {
 
     /// Stores the key an account made before keys gets at its first sign-in; the first such
     /// account when no root exists signs itself as the root.
-    fn give_key(&mut self, account: &mut Account, key: &ManagerKey, password: &str, now: i64) -> Result<(), RecordsError> {
+    fn give_key(
+        &mut self,
+        account: &mut Account,
+        key: &ManagerKey,
+        password: &str,
+        now: i64,
+    ) -> Result<(), RecordsError> {
         let sealed = key.seal(password)?;
         account.public_key = sealed.public.clone();
         account.sealed_key = sealed.sealed.clone();
@@ -529,7 +541,10 @@ impl Records {
             let detail = if becomes_root {
                 format!("manager \"{}\" made before signatures got key {fingerprint}: the root of trust", a.username)
             } else {
-                format!("manager \"{}\" made before signatures got key {fingerprint}; another manager approves it", a.username)
+                format!(
+                    "manager \"{}\" made before signatures got key {fingerprint}; another manager approves it",
+                    a.username
+                )
             };
             Self::audit(db, now, &a.username, "manager.key", &detail)
         })
@@ -537,9 +552,8 @@ impl Records {
 
     /// Refuses a user name locked after too many failures, without checking anything.
     fn refuse_if_locked(&mut self, username: &str, now: i64) -> Result<(), RecordsError> {
-        let row = self
-            .db
-            .query("SELECT failures, last_at FROM sign_in_failures WHERE username = $1", &[username.into()])?;
+        let row =
+            self.db.query("SELECT failures, last_at FROM sign_in_failures WHERE username = $1", &[username.into()])?;
         if let Some(r) = row.first() {
             let (failures, last) = (r[0].int(), r[1].int());
             let until = last.saturating_add(LOCK_SECONDS);
@@ -591,15 +605,16 @@ impl Records {
     /// approved (directly or through other accounts) by a manager linked to the trainee.
     pub(super) fn may_act_for(&mut self, signer: &Signer, trainee: &Trainee, action: &str) -> Result<(), RecordsError> {
         let chain = signer.chain()?.to_vec();
-        let refusal = if signer.trainee == Some(trainee.id) || signer.username.trim().eq_ignore_ascii_case(trainee.name.trim()) {
-            Some(RecordsError::SelfPromotion { manager: signer.username.clone(), trainee: trainee.name.clone() })
-        } else {
-            chain.iter().find(|(_, t)| *t == Some(trainee.id)).map(|(by, _)| RecordsError::CreatedByTrainee {
-                manager: signer.username.clone(),
-                by: by.clone(),
-                trainee: trainee.name.clone(),
-            })
-        };
+        let refusal =
+            if signer.trainee == Some(trainee.id) || signer.username.trim().eq_ignore_ascii_case(trainee.name.trim()) {
+                Some(RecordsError::SelfPromotion { manager: signer.username.clone(), trainee: trainee.name.clone() })
+            } else {
+                chain.iter().find(|(_, t)| *t == Some(trainee.id)).map(|(by, _)| RecordsError::CreatedByTrainee {
+                    manager: signer.username.clone(),
+                    by: by.clone(),
+                    trainee: trainee.name.clone(),
+                })
+            };
         match refusal {
             None => Ok(()),
             Some(e) => {

@@ -158,7 +158,13 @@ impl Records {
                 &[since.unwrap_or(i64::MIN).into()],
             )?
             .into_iter()
-            .map(|r| AuditEntry { id: r[0].int(), at: r[1].int(), actor: r[2].text(), action: r[3].text(), detail: r[4].text() })
+            .map(|r| AuditEntry {
+                id: r[0].int(),
+                at: r[1].int(),
+                actor: r[2].text(),
+                action: r[3].text(),
+                detail: r[4].text(),
+            })
             .collect())
     }
 }

@@ -83,12 +83,21 @@ impl Records {
 
     /// Adds a trainee who starts above the first rung, enrolled there by a manager (a signed
     /// "enrol" move from the first rung). Returns the new id.
-    pub fn enrol_trainee(&mut self, name: &str, role: Role, manager: &str, password: &str) -> Result<i64, RecordsError> {
+    pub fn enrol_trainee(
+        &mut self,
+        name: &str,
+        role: Role,
+        manager: &str,
+        password: &str,
+    ) -> Result<i64, RecordsError> {
         self.writable()?;
         let signer = self.sign_in(manager, password)?;
         signer.chain()?;
         if signer.username.trim().eq_ignore_ascii_case(name.trim()) {
-            return Err(RecordsError::SelfPromotion { manager: signer.username.clone(), trainee: name.trim().to_owned() });
+            return Err(RecordsError::SelfPromotion {
+                manager: signer.username.clone(),
+                trainee: name.trim().to_owned(),
+            });
         }
         let id = self.add_trainee(name, Role::Generator)?;
         let trainee = self.find_trainee(&TraineeRef::Id(id))?;

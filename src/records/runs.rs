@@ -80,7 +80,9 @@ impl Records {
             }
             let checked = check(lib, &trainee, run)?;
             let fingerprint = fingerprint(run)?;
-            if let Some(id) = self.db.query_value("SELECT id FROM runs WHERE fingerprint = $1", &[fingerprint.as_str().into()])? {
+            if let Some(id) =
+                self.db.query_value("SELECT id FROM runs WHERE fingerprint = $1", &[fingerprint.as_str().into()])?
+            {
                 return Err(RecordsError::AlreadyStored { run: id.int() });
             }
             if !fingerprints.insert(fingerprint.clone()) {
@@ -89,7 +91,10 @@ impl Records {
             if let Some(t) = ticket {
                 self.check_ticket(*t, &trainee, &checked.playable, run, now)?;
                 if !tickets.insert(*t) {
-                    return Err(RecordsError::TicketInvalid { ticket: *t, why: "two runs of the batch name it".into() });
+                    return Err(RecordsError::TicketInvalid {
+                        ticket: *t,
+                        why: "two runs of the batch name it".into(),
+                    });
                 }
             }
             let earlier = facts.get(&trainee.id).map(Vec::as_slice).unwrap_or(&[]);

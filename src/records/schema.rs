@@ -358,11 +358,7 @@ fn backfill_signatures(db: &mut Db) -> Result<(), RecordsError> {
             super::promotions::append_legacy(db, id, &explained, &role, now)?;
         }
     }
-    for (key, table) in [
-        (LEGACY_RUNS, "runs"),
-        (LEGACY_PROMOTIONS, "promotions"),
-        (LEGACY_MANAGERS, "managers"),
-    ] {
+    for (key, table) in [(LEGACY_RUNS, "runs"), (LEGACY_PROMOTIONS, "promotions"), (LEGACY_MANAGERS, "managers")] {
         let last = db.query_value(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"), &[])?.map_or(0, |v| v.int());
         db.execute("INSERT INTO meta (key, value) VALUES ($1, $2)", &[key.into(), last.to_string().into()])?;
     }

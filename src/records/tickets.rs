@@ -160,7 +160,8 @@ impl Records {
 
     /// A ticket by id.
     pub fn ticket(&mut self, id: i64) -> Result<Ticket, RecordsError> {
-        let rows = self.db.query(&format!("SELECT {} FROM tickets t WHERE t.id = $1", Ticket::COLUMNS), &[id.into()])?;
+        let rows =
+            self.db.query(&format!("SELECT {} FROM tickets t WHERE t.id = $1", Ticket::COLUMNS), &[id.into()])?;
         rows.first().map(|r| Ticket::from_row(r)).ok_or(RecordsError::TicketNotFound(id))
     }
 
@@ -176,7 +177,13 @@ impl Records {
 
     /// Refuses a ticket for a scenario that is no exam in `mode`, not an exam for the trainee's
     /// next rung, or locked by a cooldown.
-    fn check_exam_open(&mut self, trainee: &Trainee, playable: &Playable, mode: Mode, lib: &Library) -> Result<(), RecordsError> {
+    fn check_exam_open(
+        &mut self,
+        trainee: &Trainee,
+        playable: &Playable,
+        mode: Mode,
+        lib: &Library,
+    ) -> Result<(), RecordsError> {
         let not_exam = || RecordsError::NotAnExam { scenario: playable.id().to_owned(), mode };
         let ladder = lib.ladder.as_ref().ok_or(RecordsError::NoLadder)?;
         let rung = ladder

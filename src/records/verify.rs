@@ -6,7 +6,8 @@
 //! Rows made before signatures are warnings, not problems.
 
 use super::chain::{
-    GENESIS, PROMOTIONS_HEAD, PromotionSeal, RUNS_HEAD, RunSeal, RunSeal2, chain_head, promotion_hash, run_hash, run_hash_2,
+    GENESIS, PROMOTIONS_HEAD, PromotionSeal, RUNS_HEAD, RunSeal, RunSeal2, chain_head, promotion_hash, run_hash,
+    run_hash_2,
 };
 use super::checkpoints::{CHECKPOINT, Checkpoint, link};
 use super::db::SqlValue;
@@ -173,7 +174,10 @@ impl Records {
         let accounts = self.accounts()?;
         let (standing, root) = standings(&accounts, legacy_managers);
         check_accounts(&accounts, &standing, &mut problems, &mut warnings);
-        let root_fp = root.as_ref().and_then(|r| accounts.iter().find(|a| &a.username == r)).map(|a| keys::fingerprint(&a.public_key));
+        let root_fp = root
+            .as_ref()
+            .and_then(|r| accounts.iter().find(|a| &a.username == r))
+            .map(|a| keys::fingerprint(&a.public_key));
         check_trust(trust, root_fp.as_deref(), &mut problems);
         let trainees: HashMap<i64, Trainee> = self.trainees()?.into_iter().map(|t| (t.id, t)).collect();
         let tickets = self.tickets(None)?;
@@ -183,7 +187,13 @@ impl Records {
         let wanted_runs: HashSet<i64> = checkpoints.iter().map(|c| c.runs_last).collect();
         let wanted_promotions: HashSet<i64> = checkpoints.iter().map(|c| c.promotions_last).collect();
 
-        let mut ctx = RunContext { trainees, tickets: checked_tickets, legacy_runs, used: HashMap::new(), snapshots: Snapshots::new() };
+        let mut ctx = RunContext {
+            trainees,
+            tickets: checked_tickets,
+            legacy_runs,
+            used: HashMap::new(),
+            snapshots: Snapshots::new(),
+        };
         let total = self.db.query_value("SELECT COUNT(*) FROM runs", &[])?.map_or(0, |v| v.int()) as u64;
         let mut run_heads: HashMap<i64, String> = HashMap::new();
         let mut prev = GENESIS.to_owned();
@@ -254,7 +264,13 @@ impl Records {
         let tickets = self.tickets(None)?;
         let mut ignored = Vec::new();
         let checked_tickets = check_tickets(tickets, &accounts, &standing, &trainees, &mut ignored);
-        let mut ctx = RunContext { trainees, tickets: checked_tickets, legacy_runs, used: HashMap::new(), snapshots: Snapshots::new() };
+        let mut ctx = RunContext {
+            trainees,
+            tickets: checked_tickets,
+            legacy_runs,
+            used: HashMap::new(),
+            snapshots: Snapshots::new(),
+        };
         let rows = self.db.query(
             &format!("SELECT {} FROM runs WHERE trainee_id = $1 ORDER BY id", StoredRow::COLUMNS),
             &[trainee_id.into()],
@@ -268,7 +284,12 @@ impl Records {
 
     /// Checks one run: its hash, its columns against its run file, its score re-computed from its
     /// inputs against the scenario text it names, its trainee and its ticket.
-    fn check_row(&mut self, run: &StoredRow, ctx: &mut RunContext, problems: &mut Vec<Problem>) -> Result<(), RecordsError> {
+    fn check_row(
+        &mut self,
+        run: &StoredRow,
+        ctx: &mut RunContext,
+        problems: &mut Vec<Problem>,
+    ) -> Result<(), RecordsError> {
         let before = problems.len();
         let v2 = run.hash_version >= HASH_VERSION;
         if run.hash_version < 1 || run.hash_version > HASH_VERSION {
@@ -511,7 +532,11 @@ fn compare_file(run: &StoredRow, file: &Run, v2: bool, ctx: &RunContext, problem
     }
     let duration = file.times_ms.last().copied().unwrap_or(0) as i64;
     if duration != run.duration_ms {
-        problems.push(run.problem(differs("length of the call", format!("{} ms", run.duration_ms), format!("{duration} ms"))));
+        problems.push(run.problem(differs(
+            "length of the call",
+            format!("{} ms", run.duration_ms),
+            format!("{duration} ms"),
+        )));
     }
 }
 
@@ -532,7 +557,8 @@ fn rescore(playable: &Arc<Playable>, run: &StoredRow, file: &Run, v2: bool, prob
         }
     };
     let s = score(&dialogue);
-    let differs_score = i64::from(s.score) != run.score || s.passed != run.passed || s.critical.is_empty() == run.critical;
+    let differs_score =
+        i64::from(s.score) != run.score || s.passed != run.passed || s.critical.is_empty() == run.critical;
     if differs_score {
         problems.push(run.problem(format!(
             "stored score {} ({}{}) but its inputs score {} ({}{})",
@@ -583,7 +609,8 @@ fn check_run_ticket(run: &StoredRow, file: &Run, ctx: &mut RunContext, problems:
         )));
     }
     if ticket.scenario != run.scenario || ticket.scenario_hash != run.scenario_hash {
-        problems.push(run.problem(format!("its exam ticket {id} was issued for another scenario ({})", ticket.scenario)));
+        problems
+            .push(run.problem(format!("its exam ticket {id} was issued for another scenario ({})", ticket.scenario)));
     }
     if ticket.mode.as_str() != run.mode || ticket.seed != file.seed {
         problems.push(run.problem(format!(
@@ -600,7 +627,8 @@ fn check_run_ticket(run: &StoredRow, file: &Run, ctx: &mut RunContext, problems:
         )));
     }
     if let Some(first) = ctx.used.insert(id, run.id) {
-        problems.push(run.problem(format!("its exam ticket {id} was already used by run {first}: a ticket is good once")));
+        problems
+            .push(run.problem(format!("its exam ticket {id} was already used by run {first}: a ticket is good once")));
     }
 }
 
@@ -613,7 +641,8 @@ fn check_accounts(
     warnings: &mut Vec<Problem>,
 ) {
     for a in accounts {
-        let problem = |why: &str| Problem { table: "managers", id: a.id, what: format!("\"{}\": its account {why}", a.username) };
+        let problem =
+            |why: &str| Problem { table: "managers", id: a.id, what: format!("\"{}\": its account {why}", a.username) };
         match standing.get(&a.username) {
             Some(Standing::Untrusted(why)) => problems.push(problem(why)),
             Some(Standing::Legacy(why)) => warnings.push(problem(why)),
@@ -667,8 +696,12 @@ fn check_tickets(
             Some(_) => match standing.get(&t.proctor) {
                 Some(Standing::Trusted(chain)) => {
                     let name = trainees.get(&t.trainee_id).map_or("", |x| x.name.as_str());
-                    if chain.iter().any(|(_, link)| *link == Some(t.trainee_id)) || t.proctor.eq_ignore_ascii_case(name) {
-                        problems.push(problem(format!("its proctor \"{}\" may not act on this trainee's record", t.proctor)));
+                    if chain.iter().any(|(_, link)| *link == Some(t.trainee_id)) || t.proctor.eq_ignore_ascii_case(name)
+                    {
+                        problems.push(problem(format!(
+                            "its proctor \"{}\" may not act on this trainee's record",
+                            t.proctor
+                        )));
                     }
                 }
                 Some(Standing::Legacy(why) | Standing::Untrusted(why)) => {
@@ -716,9 +749,10 @@ fn check_checkpoints(
                 }
             }
         }
-        for (table, last, head, heads) in
-            [("runs", c.runs_last, &c.runs_head, run_heads), ("promotions", c.promotions_last, &c.promotions_head, promotion_heads)]
-        {
+        for (table, last, head, heads) in [
+            ("runs", c.runs_last, &c.runs_head, run_heads),
+            ("promotions", c.promotions_last, &c.promotions_head, promotion_heads),
+        ] {
             let found = if last == 0 { Some(GENESIS) } else { heads.get(&last).map(String::as_str) };
             match found {
                 None => problems.push(problem(format!(
