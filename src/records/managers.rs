@@ -474,7 +474,7 @@ impl Records {
         self.writable()?;
         let username = username.trim();
         let now = self.now();
-        self.refuse_if_locked(username, now)?;
+        let had_failures = self.refuse_if_locked(username, now)?;
         let account = self.account(username)?;
         let checked = match &account {
             Some(a) if !a.sealed_key.is_empty() => {
@@ -494,7 +494,9 @@ impl Records {
             self.count_failure(username, now)?;
             return Err(RecordsError::SignInFailed);
         };
-        self.write(|db| db.execute("DELETE FROM sign_in_failures WHERE username = $1", &[username.into()]))?;
+        if had_failures {
+            self.write(|db| db.execute("DELETE FROM sign_in_failures WHERE username = $1", &[username.into()]))?;
+        }
         if new_key {
             self.give_key(&mut account, &key, password, now)?;
         }
@@ -550,8 +552,9 @@ impl Records {
         })
     }
 
-    /// Refuses a user name locked after too many failures, without checking anything.
-    fn refuse_if_locked(&mut self, username: &str, now: i64) -> Result<(), RecordsError> {
+    /// Refuses a user name locked after too many failures, without checking anything; says
+    /// whether the name has failures on record.
+    fn refuse_if_locked(&mut self, username: &str, now: i64) -> Result<bool, RecordsError> {
         let row =
             self.db.query("SELECT failures, last_at FROM sign_in_failures WHERE username = $1", &[username.into()])?;
         if let Some(r) = row.first() {
@@ -562,7 +565,7 @@ impl Records {
                 return Err(RecordsError::SignInLocked { until: format_time(until), minutes: LOCK_SECONDS / 60 });
             }
         }
-        Ok(())
+        Ok(!row.is_empty())
     }
 
     fn count_failure(&mut self, username: &str, now: i64) -> Result<(), RecordsError> {
