@@ -128,12 +128,29 @@ fn recompute_chain(loc: &str, edit: impl Fn(&mut AttackRow) -> bool) {
             db.delete(row.id);
             continue;
         }
-        let mut canonical = row.run_ron.clone();
-        if let Some(at) = canonical.find("    played_at:") {
-            let end = canonical[at..].find('\n').map_or(canonical.len(), |e| at + e + 1);
-            canonical.replace_range(at..end, "");
-        }
-        row.fingerprint = parts_hash(&["callforge-run-fingerprint", &canonical]);
+        let file: Run = callforge::domain::parse::ron_options().from_str(&row.run_ron).expect("a run file");
+        let head = [
+            file.scenario.clone(),
+            file.version.map(|v| v.to_string()).unwrap_or_default(),
+            file.hash.clone().unwrap_or_default(),
+            file.seed.to_string(),
+            file.mode.as_str().to_owned(),
+            file.trainee.clone(),
+            file.scorer.unwrap_or(1).to_string(),
+        ];
+        let inputs: Vec<String> = file
+            .inputs
+            .iter()
+            .map(|i| match i {
+                Input::Choose(n) => format!("c:{n}"),
+                Input::Type(t) => format!("t:{t}"),
+                Input::HangUp => "h".to_owned(),
+            })
+            .collect();
+        let mut parts = vec!["callforge-run-fingerprint"];
+        parts.extend(head.iter().map(String::as_str));
+        parts.extend(inputs.iter().map(String::as_str));
+        row.fingerprint = parts_hash(&parts);
         let c = &row.cols;
         let (t, adherence) = (row.trainee_id.to_string(), format!("{:016x}", row.adherence.to_bits()));
         row.hash = parts_hash(&[

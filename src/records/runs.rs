@@ -79,7 +79,7 @@ impl Records {
                 facts.insert(trainee.id, f);
             }
             let checked = check(lib, &trainee, run)?;
-            let fingerprint = fingerprint(run)?;
+            let fingerprint = fingerprint(run);
             if let Some(id) =
                 self.db.query_value("SELECT id FROM runs WHERE fingerprint = $1", &[fingerprint.as_str().into()])?
             {
@@ -231,14 +231,33 @@ pub(super) fn same_trainee(run_trainee: &str, name: &str) -> bool {
     run_trainee.trim().to_lowercase() == name.trim().to_lowercase()
 }
 
-/// A run file's fingerprint: the SHA-256 of its canonical text without the times it claims (when
-/// it was played, when each input was given), so the same run stored again is recognised.
-pub(super) fn fingerprint(run: &Run) -> Result<String, RecordsError> {
-    let mut canonical = run.clone();
-    canonical.played_at = None;
-    canonical.times_ms.clear();
-    let text = crate::domain::model::run_to_ron(&canonical)?;
-    Ok(crate::domain::digest::sha256_parts(&["callforge-run-fingerprint", &text]))
+/// A run file's fingerprint: the SHA-256 of everything it says but the times it claims (when it
+/// was played, when each input was given), so the same run stored again is recognised: the
+/// scenario, its version and text hash, the seed, the mode, the trainee, the scorer version, and
+/// each input (`c:N` a pick, `t:TEXT` a typed line, `h` a hang-up).
+pub(super) fn fingerprint(run: &Run) -> String {
+    let head = [
+        run.scenario.clone(),
+        run.version.map_or_else(String::new, |v| v.to_string()),
+        run.hash.clone().unwrap_or_default(),
+        run.seed.to_string(),
+        run.mode.as_str().to_owned(),
+        run.trainee.clone(),
+        run.scorer.unwrap_or(1).to_string(),
+    ];
+    let inputs: Vec<String> = run
+        .inputs
+        .iter()
+        .map(|i| match i {
+            Input::Choose(n) => format!("c:{n}"),
+            Input::Type(t) => format!("t:{t}"),
+            Input::HangUp => "h".to_owned(),
+        })
+        .collect();
+    let mut parts: Vec<&str> = vec!["callforge-run-fingerprint"];
+    parts.extend(head.iter().map(String::as_str));
+    parts.extend(inputs.iter().map(String::as_str));
+    crate::domain::digest::sha256_parts(&parts)
 }
 
 /// A run file that passed the checks, replayed against its scenario.

@@ -207,13 +207,14 @@ impl Records {
             if rows.is_empty() {
                 break;
             }
-            for r in &rows {
-                let run = StoredRow::from_row(r);
+            let page: Vec<StoredRow> = rows.iter().map(|r| StoredRow::from_row(r)).collect();
+            let found = self.check_rows(&page, &mut ctx)?;
+            for (run, found) in page.into_iter().zip(found) {
                 last_id = run.id;
                 if run.prev_hash != prev {
                     problems.push(run.problem("the chain is broken before this row: a run was removed or edited"));
                 }
-                self.check_row(&run, &mut ctx, &mut problems)?;
+                problems.extend(found);
                 if wanted_runs.contains(&run.id) {
                     run_heads.insert(run.id, run.hash.clone());
                 }
@@ -275,58 +276,45 @@ impl Records {
             &format!("SELECT {} FROM runs WHERE trainee_id = $1 ORDER BY id", StoredRow::COLUMNS),
             &[trainee_id.into()],
         )?;
-        let mut problems = Vec::new();
-        for r in &rows {
-            self.check_row(&StoredRow::from_row(r), &mut ctx, &mut problems)?;
-        }
-        Ok(problems)
+        let page: Vec<StoredRow> = rows.iter().map(|r| StoredRow::from_row(r)).collect();
+        Ok(self.check_rows(&page, &mut ctx)?.into_iter().flatten().collect())
     }
 
-    /// Checks one run: its hash, its columns against its run file, its score re-computed from its
-    /// inputs against the scenario text it names, its trainee and its ticket.
-    fn check_row(
-        &mut self,
-        run: &StoredRow,
-        ctx: &mut RunContext,
-        problems: &mut Vec<Problem>,
-    ) -> Result<(), RecordsError> {
-        let before = problems.len();
-        let v2 = run.hash_version >= HASH_VERSION;
-        if run.hash_version < 1 || run.hash_version > HASH_VERSION {
-            problems.push(run.problem(format!("its hash version {} is not one callforge writes", run.hash_version)));
-        } else if !v2 && run.id > ctx.legacy_runs {
-            problems.push(run.problem(
-                "it carries the hash of runs stored before signatures, which covers fewer columns, though it was \
-                 stored after: it was written behind callforge's back",
-            ));
-        }
-        if !ctx.snapshots.contains_key(&run.scenario_hash) {
-            let p = self.snapshot(&run.scenario_hash)?;
-            ctx.snapshots.insert(run.scenario_hash.clone(), p);
-        }
-        let playable = ctx.snapshots.get(&run.scenario_hash).and_then(Option::clone);
-        match crate::domain::parse::ron_options().from_str::<Run>(&run.run_ron) {
-            Err(e) => problems.push(run.problem(format!("the run file no longer parses: {e}"))),
-            Ok(file) => {
-                compare_file(run, &file, v2, ctx, problems);
-                match &playable {
-                    None => {
-                        let short: String = run.scenario_hash.chars().take(12).collect();
-                        problems.push(run.problem(format!(
-                            "the scenario text it was scored against ({short}) is missing or altered"
-                        )));
-                    }
-                    Some(p) => rescore(p, run, &file, v2, problems),
-                }
-                if v2 && run.ticket != 0 {
-                    check_run_ticket(run, &file, ctx, problems);
-                }
+    /// Checks a page of runs (the chain links aside): the scenario texts they name are read first,
+    /// then the runs are checked on every core, then which tickets they use, in order.
+    fn check_rows(&mut self, page: &[StoredRow], ctx: &mut RunContext) -> Result<Vec<Vec<Problem>>, RecordsError> {
+        for run in page {
+            if !ctx.snapshots.contains_key(&run.scenario_hash) {
+                let p = self.snapshot(&run.scenario_hash)?;
+                ctx.snapshots.insert(run.scenario_hash.clone(), p);
             }
         }
-        if !run.matches_hash() && problems.len() == before {
-            problems.push(run.problem("the row was edited: it does not match its hash"));
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let chunk = page.len().div_ceil(workers).max(1);
+        let shared: &RunContext = ctx;
+        let mut found: Vec<Vec<Problem>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = page
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(|run| check_row(run, shared)).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        if found.len() != page.len() {
+            // A checking thread panicked: check its runs here, where the panic shows.
+            found = page.iter().map(|run| check_row(run, ctx)).collect();
         }
-        Ok(())
+        for (run, problems) in page.iter().zip(found.iter_mut()) {
+            if run.hash_version >= HASH_VERSION
+                && run.ticket != 0
+                && let Some(first) = ctx.used.insert(run.ticket, run.id)
+            {
+                problems.push(run.problem(format!(
+                    "its exam ticket {} was already used by run {first}: a ticket is good once",
+                    run.ticket
+                )));
+            }
+        }
+        Ok(found)
     }
 
     /// Walks the promotions' chain: links, hashes, signatures and who signed; returns how many
@@ -494,6 +482,45 @@ impl Rescored {
     }
 }
 
+/// Checks one run: its hash version, its columns against its run file, its score re-computed from
+/// its inputs against the scenario text it names (already read into `ctx`), its trainee and its
+/// ticket; and, when nothing more telling was found, its hash.
+fn check_row(run: &StoredRow, ctx: &RunContext) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let v2 = run.hash_version >= HASH_VERSION;
+    if run.hash_version < 1 || run.hash_version > HASH_VERSION {
+        problems.push(run.problem(format!("its hash version {} is not one callforge writes", run.hash_version)));
+    } else if !v2 && run.id > ctx.legacy_runs {
+        problems.push(run.problem(
+            "it carries the hash of runs stored before signatures, which covers fewer columns, though it was \
+             stored after: it was written behind callforge's back",
+        ));
+    }
+    let playable = ctx.snapshots.get(&run.scenario_hash).and_then(Option::as_ref);
+    match crate::domain::parse::ron_options().from_str::<Run>(&run.run_ron) {
+        Err(e) => problems.push(run.problem(format!("the run file no longer parses: {e}"))),
+        Ok(file) => {
+            compare_file(run, &file, v2, ctx, &mut problems);
+            match playable {
+                None => {
+                    let short: String = run.scenario_hash.chars().take(12).collect();
+                    problems.push(run.problem(format!(
+                        "the scenario text it was scored against ({short}) is missing or altered"
+                    )));
+                }
+                Some(p) => rescore(p, run, &file, v2, &mut problems),
+            }
+            if v2 && run.ticket != 0 {
+                check_run_ticket(run, &file, ctx, &mut problems);
+            }
+        }
+    }
+    if problems.is_empty() && !run.matches_hash() {
+        problems.push(run.problem("the row was edited: it does not match its hash"));
+    }
+    problems
+}
+
 /// "the mode differs from what was recorded: the row says Exam, its run file Practice".
 fn differs(what: &str, row: impl std::fmt::Display, file: impl std::fmt::Display) -> String {
     format!("the {what} differs from what was recorded: the row says {row}, its run file {file}")
@@ -522,7 +549,7 @@ fn compare_file(run: &StoredRow, file: &Run, v2: bool, ctx: &RunContext, problem
         ))),
         Some(_) => {}
     }
-    if fingerprint(file).is_ok_and(|f| f != run.fingerprint) {
+    if fingerprint(file) != run.fingerprint {
         problems.push(run.problem("its fingerprint differs from its run file's"));
     }
     if let Some(played) = file.played_at.as_deref().and_then(parse_time)
@@ -591,9 +618,9 @@ fn rescore(playable: &Arc<Playable>, run: &StoredRow, file: &Run, v2: bool, prob
     }
 }
 
-/// Checks a run's ticket: valid, issued for this trainee, scenario, text, mode and seed, used
-/// before it expired, and by this run alone.
-fn check_run_ticket(run: &StoredRow, file: &Run, ctx: &mut RunContext, problems: &mut Vec<Problem>) {
+/// Checks a run's ticket: valid, issued for this trainee, scenario, text, mode and seed, and used
+/// before it expired (that no other run used it is checked in order, in `check_rows`).
+fn check_run_ticket(run: &StoredRow, file: &Run, ctx: &RunContext, problems: &mut Vec<Problem>) {
     let id = run.ticket;
     let Some((ticket, valid)) = ctx.tickets.get(&id) else {
         problems.push(run.problem(format!("it names exam ticket {id}, which does not exist")));
@@ -625,10 +652,6 @@ fn check_run_ticket(run: &StoredRow, file: &Run, ctx: &mut RunContext, problems:
             format_time(ticket.issued_at),
             format_time(ticket.expires_at)
         )));
-    }
-    if let Some(first) = ctx.used.insert(id, run.id) {
-        problems
-            .push(run.problem(format!("its exam ticket {id} was already used by run {first}: a ticket is good once")));
     }
 }
 
