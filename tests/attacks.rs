@@ -806,3 +806,54 @@ crate::both!(an_upgraded_database_keeps_verifying_and_its_managers_get_keys_at_s
     tamper(loc, "UPDATE runs SET mode = 'Exam' WHERE id = 1");
     reported(loc, "run 1", "the mode differs from what was recorded");
 });
+
+#[test]
+fn a_proctored_exam_in_the_terminal_is_stored_with_its_ticket() {
+    let db = fresh("sqlite").expect("sqlite");
+    let cli = |args: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_callforge"))
+            .args(args)
+            .args(["--db", &db])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write");
+        let out = child.wait_with_output().expect("ends");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    cli(&["trainee", "add", "Olga"], "");
+    let (code, added, _) = cli(&["manager", "add", "anna", "--password-stdin"], "anna's password\n");
+    assert_eq!(code, Some(0));
+    assert!(added.contains("department's first manager") && added.contains("callforge verify --trust"), "{added}");
+    let exam = ["play", "--scenario", "closer/warm-lead-price", "--mode", "exam", "--trainee", "Olga"];
+    let answers = "1\n".repeat(12);
+    // The proctor's password comes first on stdin, then the answers.
+    let mut proctored = exam.to_vec();
+    proctored.extend(["--proctor", "anna", "--password-stdin"]);
+    // A wrong password opens no exam, and no call is played.
+    let (code, out, err) = cli(&proctored, &format!("not anna's password\n{answers}"));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("wrong user name or password") && !out.contains("Score"), "{out}{err}");
+    let (code, out, err) = cli(&proctored, &format!("anna's password\n{answers}"));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.contains("exam ticket 1 signed by proctor anna, good until"), "{out}");
+    assert!(out.contains("stored as run 1"), "{out}");
+    // Without a proctor, the call is played and stored, and counts as practice.
+    let (code, out, _) = cli(&exam, &answers);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("no proctor: this exam attempt will count as practice"), "{out}");
+    let (_, shown, _) = cli(&["trainee", "show", "Olga"], "");
+    assert!(shown.contains("ticket 1: closer/warm-lead-price in Exam mode, proctor anna, used by run 1"), "{shown}");
+    assert!(shown.contains("no proctor ticket: it counts as practice"), "{shown}");
+    let (code, verified, _) = cli(&["verify"], "");
+    assert_eq!(code, Some(0), "{verified}");
+    assert!(verified.contains("latest checkpoint 2"), "{verified}");
+}
