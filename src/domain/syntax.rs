@@ -97,6 +97,24 @@ impl Value {
         (cur.span.clone(), true)
     }
 
+    /// The value at the end of a path of fields, keys and indices (through `Some`), if the whole path
+    /// is there.
+    pub fn find(&self, path: &[Seg]) -> Option<&Value> {
+        let mut cur = self.unwrap_some();
+        for seg in path {
+            cur = match (seg, &cur.kind) {
+                (Seg::Field(f), Kind::Struct { fields, .. }) => &fields.iter().find(|x| x.name == *f)?.value,
+                (Seg::Key(k), Kind::Map(entries)) => {
+                    &entries.iter().find(|(key, _)| matches!(&key.kind, Kind::Str(s) if s == k))?.1
+                }
+                (Seg::Index(i), Kind::List(items)) | (Seg::Index(i), Kind::Tuple { items, .. }) => items.get(*i)?,
+                _ => return None,
+            }
+            .unwrap_some();
+        }
+        Some(cur)
+    }
+
     /// The struct fields of this value (through `Some`), if it is a struct.
     pub fn fields(&self) -> Option<&[Field]> {
         match &self.unwrap_some().kind {
