@@ -10,6 +10,7 @@ mod golden;
 mod records;
 mod reliability;
 mod report;
+mod robustness;
 mod runtime;
 mod scorer_versions;
 mod scoring;

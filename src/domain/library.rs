@@ -179,7 +179,7 @@ impl Library {
         let mut script_files: BTreeMap<String, String> = BTreeMap::new();
         for src in scripts {
             let mut r = Reporter::new(src);
-            match parse::read::<Script>(src, FileKind::Script) {
+            match parse::read_capped::<Script>(src, FileKind::Script) {
                 Ok(script) => {
                     validate::check_script(&script, &mut r);
                     if let Some(first) = script_files.get(&script.id) {
@@ -213,7 +213,7 @@ impl Library {
                 playable: None,
                 first_error: None,
             };
-            match parse::read::<Scenario>(src, FileKind::Scenario) {
+            match parse::read_capped::<Scenario>(src, FileKind::Scenario) {
                 Ok(scenario) => {
                     entry.id = Some(scenario.id.clone());
                     entry.title = Some(scenario.title.clone());
@@ -251,7 +251,7 @@ impl Library {
         let mut first: Option<String> = None;
         for src in ladders {
             let mut r = Reporter::new(src);
-            match parse::read::<Ladder>(src, FileKind::Ladder) {
+            match parse::read_capped::<Ladder>(src, FileKind::Ladder) {
                 Ok(ladder) => {
                     validate::check_ladder(&ladder, roles, &mut r);
                     if let Some(first) = &first {
@@ -276,7 +276,7 @@ impl Library {
     fn load_calibrations(&mut self, files: &[&Arc<SourceFile>]) {
         for src in files {
             let mut r = Reporter::new(src);
-            match parse::read::<Calibration>(src, FileKind::Calibration) {
+            match parse::read_capped::<Calibration>(src, FileKind::Calibration) {
                 Ok(calibration) => {
                     let script = self.scripts.get(&calibration.script).map(|e| Arc::clone(&e.script));
                     validate::check_calibration(&calibration, script.as_deref(), &self.scripts, &mut r);

@@ -66,8 +66,14 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-/// Deserializes a whole file of one kind, or returns every problem found in it.
+/// Deserializes a whole file of one kind, or returns every problem found in it (at most
+/// [`super::limits::MAX_DIAGNOSTICS_PER_FILE`], then how many more).
 pub fn read<T: DeserializeOwned>(source: &Arc<SourceFile>, kind: FileKind) -> Result<T, Vec<Diagnostic>> {
+    read_capped(source, kind).map_err(|d| d.finish(source))
+}
+
+/// [`read`], with the problems still open to more of the same file.
+pub(crate) fn read_capped<T: DeserializeOwned>(source: &Arc<SourceFile>, kind: FileKind) -> Result<T, FileDiagnostics> {
     let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
     let bom = source.text.len() - text.len();
     match ron_options().from_str::<T>(text) {
@@ -80,7 +86,7 @@ pub fn read<T: DeserializeOwned>(source: &Arc<SourceFile>, kind: FileKind) -> Re
             if !diags.has_errors() {
                 diags.push(ron_diagnostic(source, bom, text, &whole));
             }
-            Err(diags.finish(source))
+            Err(diags)
         }
     }
 }

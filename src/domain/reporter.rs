@@ -123,8 +123,8 @@ impl<'a> Reporter<'a> {
     }
 
     /// Diagnostics found elsewhere for this file (by the parser), taken in under the same limit.
-    pub fn absorb(&mut self, diagnostics: Vec<Diagnostic>) {
-        diagnostics.into_iter().for_each(|d| self.diagnostics.push(d));
+    pub fn absorb(&mut self, diagnostics: FileDiagnostics) {
+        self.diagnostics.absorb(diagnostics);
     }
 
     /// The first error reported, if any was shown.

@@ -292,6 +292,13 @@ impl FileDiagnostics {
         }
     }
 
+    /// Takes in the diagnostics and counts of another list for the same file.
+    pub fn absorb(&mut self, other: FileDiagnostics) {
+        other.list.into_iter().for_each(|d| self.push(d));
+        self.more_errors += other.more_errors;
+        self.more_warnings += other.more_warnings;
+    }
+
     pub fn last_mut(&mut self) -> Option<&mut Diagnostic> {
         self.list.last_mut()
     }
