@@ -357,4 +357,45 @@ mod tests {
         assert_eq!(f.offset_of(2, 7), colon);
         assert_eq!(&f.text[f.line_range(2)], "привет: x");
     }
+
+    #[test]
+    fn columns_on_a_very_long_line_are_exact() {
+        let line: String = "абв x ".repeat(5_000);
+        let f = SourceFile::new("x.ron", format!("a\n{line}\nz"));
+        let target = 2 + line.char_indices().nth(20_003).map_or(0, |(i, _)| i);
+        assert_eq!(f.line_col(target), (2, 20_004));
+        assert_eq!(f.line_col(f.text.len()), (3, 2));
+        // Inside a character: the column of that character.
+        assert_eq!(f.line_col(3), (2, 1));
+    }
+
+    #[test]
+    fn an_excerpt_is_a_window_around_the_column_with_the_caret_under_the_span() {
+        let line = format!("{}TARGET{}", "a".repeat(10_000), "b".repeat(10_000));
+        let f = SourceFile::new("x.ron", line.clone());
+        let start = 10_000;
+        let e = f.excerpt(1, start..start + 6);
+        assert!(e.text.chars().count() <= SHOWN_LINE_CHARS + 2);
+        assert!(e.text.starts_with('…') && e.text.ends_with('…'));
+        let under: String = e.text.chars().skip(e.caret).take(e.width).collect();
+        assert_eq!(under, "TARGET");
+        // A short line is shown whole; tabs and control characters take one column each.
+        let f = SourceFile::new("x.ron", "\tid: \u{1b}[2J \"x\"");
+        let e = f.excerpt(1, 10..13);
+        assert_eq!(e.text, " id: \u{fffd}[2J \"x\"");
+        assert_eq!((e.caret, e.width), (10, 3));
+        // A span running past the window is cut at its edge.
+        let f = SourceFile::new("x.ron", "x".repeat(1_000));
+        let e = f.excerpt(1, 0..1_000);
+        assert_eq!((e.caret, e.width), (0, SHOWN_LINE_CHARS));
+    }
+
+    #[test]
+    fn long_messages_are_elided_in_the_middle() {
+        let short = clip("unknown field `x`".to_owned());
+        assert_eq!(short, "unknown field `x`");
+        let long = clip(format!("unknown field `{}`", "й".repeat(10_000)));
+        assert!(long.chars().count() <= MAX_MESSAGE_CHARS);
+        assert!(long.starts_with("unknown field `й") && long.ends_with("й`") && long.contains(" … "));
+    }
 }
