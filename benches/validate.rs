@@ -38,7 +38,9 @@ fn scenario(nodes: &str) -> String {
 fn broken_references() -> String {
     scenario(
         &(0..20_000)
-            .map(|i| format!("        \"n{i}\": Line(say: [\"Hi\"], choices: [Choice(text: \"Hi\", next: \"gone{i}\")]),\n"))
+            .map(|i| {
+                format!("        \"n{i}\": Line(say: [\"Hi\"], choices: [Choice(text: \"Hi\", next: \"gone{i}\")]),\n")
+            })
             .collect::<String>(),
     )
 }
@@ -55,6 +57,9 @@ fn long_line() -> String {
     format!("Scenario({fields})")
 }
 
+/// A case: its name on the command line, what it is, and how its scenario is made.
+type Case = (&'static str, &'static str, fn() -> String);
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -62,7 +67,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn main() {
     let wanted: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    let cases: [(&str, &str, fn() -> String); 3] = [
+    let cases: [Case; 3] = [
         ("refs", "20,000 broken `next` references", broken_references),
         ("unreachable", "200,000 unreachable nodes", unreachable_nodes),
         ("long-line", "one 7 MiB line, 2,000 unknown fields", long_line),
@@ -78,7 +83,8 @@ fn main() {
         let (mut loads, mut renders) = (Vec::new(), Vec::new());
         let (mut count, mut bytes) = (0, 0);
         for _ in 0..reps {
-            let files = vec![SourceFile::new("scripts/s.ron", SCRIPT), SourceFile::new("generator/big.ron", text.clone())];
+            let files =
+                vec![SourceFile::new("scripts/s.ron", SCRIPT), SourceFile::new("generator/big.ron", text.clone())];
             let started = Instant::now();
             let lib = Library::from_sources(files);
             loads.push(started.elapsed());

@@ -7,6 +7,7 @@ mod cli;
 mod content;
 mod diagnostics;
 mod golden;
+mod properties;
 mod records;
 mod reliability;
 mod report;

@@ -67,7 +67,7 @@ fn rendered(lib: &Library) -> String {
 #[test]
 fn broken_strings_attributes_and_chars_are_errors_never_panics() {
     for (name, broken) in [
-        ("a backslash before a multi-byte letter", format!("Script(title: \"\\é\")")),
+        ("a backslash before a multi-byte letter", "Script(title: \"\\é\")".to_owned()),
         ("an attribute with no closing bracket", "#![enable(implicit_some)\nScript(id: \"s\")".to_owned()),
         ("a file ending inside a char", "Script(id: '\\".to_owned()),
         ("an escaped multi-byte letter in a char", "Script(id: '\\ж".to_owned()),
@@ -77,7 +77,10 @@ fn broken_strings_attributes_and_chars_are_errors_never_panics() {
         let _ = rendered(&lib);
     }
     // The same deep inside a scenario: every node is checked on its own, and this one reported.
-    let lib = load(&[("scripts/s.ron", SCRIPT), ("generator/x.ron", &scenario("", "\"z\": End(outcome: Failure, label: \"\\é\"),"))]);
+    let lib = load(&[
+        ("scripts/s.ron", SCRIPT),
+        ("generator/x.ron", &scenario("", "\"z\": End(outcome: Failure, label: \"\\é\"),")),
+    ]);
     assert_eq!(find(&lib, "unknown escape").map(|d| (d.line, d.col)), Some((19, 44)), "{}", rendered(&lib));
 }
 
@@ -100,7 +103,10 @@ fn a_long_single_line_file_shows_a_window_of_each_line_and_at_most_200_problems(
     let lines: Vec<&str> = out.lines().collect();
     let (shown, caret) = (lines[2], lines[3]);
     let at = caret.find('^').expect("a caret");
-    assert_eq!(&shown[shown.char_indices().nth(caret[..at].chars().count()).map_or(0, |(i, _)| i)..][..11], "unknown_150");
+    assert_eq!(
+        &shown[shown.char_indices().nth(caret[..at].chars().count()).map_or(0, |(i, _)| i)..][..11],
+        "unknown_150"
+    );
     assert!(shown.contains('…'), "{shown}");
 }
 
@@ -145,6 +151,22 @@ fn many_broken_references_are_reported_in_linear_time_and_capped() {
 }
 
 #[test]
+fn a_broken_scenario_shows_an_error_even_after_hundreds_of_warnings() {
+    // 300 choices with an invisible character (warnings, reported first), then a trap (an error).
+    let nodes: String = (0..300)
+        .map(|i| format!("\"w{i}\": Line(say: [\"Hi\"], choices: [Choice(text: \"H\u{200B}i\", next: \"done\")]),\n"))
+        .collect();
+    let nodes =
+        format!("{nodes}\"loop\": Line(say: [\"Again?\"], choices: [Choice(text: \"Again\", next: \"loop\")]),");
+    let lib = load(&[("scripts/s.ron", SCRIPT), ("generator/x.ron", &scenario("", &nodes))]);
+    let entry = lib.scenarios.iter().find(|e| e.path == "generator/x.ron").expect("the scenario");
+    assert!(entry.playable.is_none());
+    let first = entry.first_error.as_ref().expect("the trap is shown, not only counted");
+    assert!(first.message.contains("\"loop\" is a trap"), "{first}");
+    assert_eq!(lib.diagnostics.iter().filter(|d| d.path == "generator/x.ron").count(), MAX_DIAGNOSTICS_PER_FILE + 1);
+}
+
+#[test]
 fn a_file_over_the_size_limit_is_refused_unread() {
     let dir = tmp("robustness-large");
     std::fs::create_dir_all(dir.join("scripts")).expect("dir");
@@ -165,7 +187,8 @@ fn a_file_over_the_size_limit_is_refused_unread() {
 #[test]
 fn a_script_cannot_have_more_stages_than_16_bit_stage_numbers_keep_exact() {
     // Stage 65,536 would be numbered 0 in 16 bits, and a call would be scored against the first stage.
-    let stages: String = (0..65_537).map(|i| format!("Stage(id: \"s{i}\", title: \"t\", line: \"word {i}\", weight: 1),")).collect();
+    let stages: String =
+        (0..65_537).map(|i| format!("Stage(id: \"s{i}\", title: \"t\", line: \"word {i}\", weight: 1),")).collect();
     let script = SCRIPT.replace("stages: [", &format!("stages: [{stages}"));
     let text = scenario("", "").replace("expect: Some(\"greeting\")", "expect: Some(\"s65536\")");
     let lib = load(&[("scripts/s.ron", &script), ("generator/x.ron", &text)]);
@@ -179,6 +202,21 @@ fn counts_over_their_limits_are_errors() {
     let many = format!("\"many\": Line(say: [\"Hi\"], choices: [{choices}]),");
     let lib = load(&[("scripts/s.ron", SCRIPT), ("generator/x.ron", &scenario("", &many))]);
     assert!(find(&lib, "101 choices, but the most allowed is 100").is_some(), "{}", rendered(&lib));
+    // Patience and penalties large enough to overflow a call's arithmetic.
+    let text = scenario("", "").replace("patience: 2", "patience: 2147483647").replace(
+        "Choice(text: \"Hi.\", next: \"done\")",
+        "Choice(text: \"Hi.\", next: \"done\", patience: 1, penalty: 4294967295)",
+    );
+    let script = SCRIPT.replace("penalty: 5", "penalty: 4294967295");
+    let lib = load(&[("scripts/s.ron", &script), ("generator/x.ron", &text)]);
+    assert!(find(&lib, "patience is 2147483647, but the most allowed is 1000").is_some(), "{}", rendered(&lib));
+    assert_eq!(
+        lib.diagnostics
+            .iter()
+            .filter(|d| d.message.contains("a penalty of 4294967295 is more than a whole score"))
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -204,8 +242,12 @@ fn invisible_characters_and_decomposed_letters_are_warned_about_where_they_are()
     assert_eq!(at("U+00AD soft hyphen", "scripts/s.ron"), (Severity::Warning, 8, 115, 8));
     assert_eq!(at("U+2066 bidirectional isolate", "generator/x.ron").1, 15);
     // `о` and a combining diaeresis (U+04E7 composed), `e` and a combining acute (U+00E9 composed).
-    let nfc: Vec<(usize, usize, usize)> =
-        lib.diagnostics.iter().filter(|d| d.message.contains("not in Unicode NFC")).map(|d| (d.line, d.col, d.span.len())).collect();
+    let nfc: Vec<(usize, usize, usize)> = lib
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("not in Unicode NFC"))
+        .map(|d| (d.line, d.col, d.span.len()))
+        .collect();
     assert_eq!(nfc, vec![(8, 84, 4), (10, 45, 3)], "{}", rendered(&lib));
     assert!(find(&lib, "not in Unicode NFC").and_then(|d| d.help.as_deref()).is_some_and(|h| h.contains("version 1")));
     assert!(lib.scenario("generator/x").is_some(), "warnings never stop a scenario");
@@ -214,8 +256,13 @@ fn invisible_characters_and_decomposed_letters_are_warned_about_where_they_are()
 #[test]
 fn empty_titles_briefs_customers_and_node_ids_are_errors() {
     let header = r#"title: " ", brief: "", persona: Persona(name: "", position: "", company: "", patience: 2),"#;
-    let lib = load(&[("scripts/s.ron", SCRIPT), ("generator/x.ron", &scenario(header, "\"\": End(outcome: Failure, label: \"x\"),"))]);
-    let severity = |needle: &str| find(&lib, needle).map(|d| d.severity).unwrap_or_else(|| panic!("no {needle:?}:\n{}", rendered(&lib)));
+    let lib = load(&[
+        ("scripts/s.ron", SCRIPT),
+        ("generator/x.ron", &scenario(header, "\"\": End(outcome: Failure, label: \"x\"),")),
+    ]);
+    let severity = |needle: &str| {
+        find(&lib, needle).map(|d| d.severity).unwrap_or_else(|| panic!("no {needle:?}:\n{}", rendered(&lib)))
+    };
     assert_eq!(severity("the scenario has no title"), Severity::Error);
     assert_eq!(severity("the brief is empty"), Severity::Error);
     assert_eq!(severity("the customer has no name"), Severity::Error);
@@ -229,7 +276,8 @@ fn empty_titles_briefs_customers_and_node_ids_are_errors() {
 #[test]
 fn voice_clips_outside_the_assets_folder_are_errors_and_missing_ones_warnings() {
     let clips = r#""a": End(outcome: Failure, label: "x", say: ["1", "2", "3", "4", "5"], audio: ["../../../etc/passwd", "/etc/passwd", "https://example.com/a.ogg", "C:\\voice\\a.ogg", "voice/missing.ogg"]),"#;
-    let bad = scenario("", clips).replace("Choice(text: \"Hi.\", next: \"done\")", "Choice(text: \"Hi.\", next: \"a\")");
+    let bad =
+        scenario("", clips).replace("Choice(text: \"Hi.\", next: \"done\")", "Choice(text: \"Hi.\", next: \"a\")");
     let lib = load(&[("scripts/s.ron", SCRIPT), ("generator/x.ron", &bad)]);
     for needle in ["climbs out of the assets folder", "is an absolute path", "is a URL"] {
         assert!(find(&lib, needle).is_some_and(Diagnostic::is_error), "no {needle:?}:\n{}", rendered(&lib));
@@ -242,8 +290,10 @@ fn voice_clips_outside_the_assets_folder_are_errors_and_missing_ones_warnings() 
     std::fs::create_dir_all(dir.join("assets/voice")).expect("dir");
     std::fs::write(dir.join("assets/voice/here.ogg"), b"OggS").expect("clip");
     std::fs::write(dir.join("scripts/s.ron"), SCRIPT).expect("write");
-    let good = r#""a": End(outcome: Failure, label: "x", say: ["1", "2"], audio: ["voice/here.ogg", "voice/missing.ogg"]),"#;
-    let good = scenario("", good).replace("Choice(text: \"Hi.\", next: \"done\")", "Choice(text: \"Hi.\", next: \"a\")");
+    let good =
+        r#""a": End(outcome: Failure, label: "x", say: ["1", "2"], audio: ["voice/here.ogg", "voice/missing.ogg"]),"#;
+    let good =
+        scenario("", good).replace("Choice(text: \"Hi.\", next: \"done\")", "Choice(text: \"Hi.\", next: \"a\")");
     std::fs::write(dir.join("generator/x.ron"), good).expect("write");
     let assets = dir.join("assets");
     let out = callforge(&["validate", dir.to_str().expect("utf-8"), "--assets", assets.to_str().expect("utf-8")], None);

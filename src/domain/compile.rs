@@ -56,7 +56,7 @@ impl<'s> Names<'s> {
     pub fn node(&self, r: &mut Reporter, name: &str, path: &dyn Fn() -> Vec<Seg>, what: &str) -> Option<u32> {
         let found = self.index.get(name).copied();
         if found.is_none() {
-            if r.is_full() {
+            if !r.accepts(Severity::Error) {
                 r.count(Severity::Error);
                 return None;
             }
@@ -75,7 +75,7 @@ impl<'s> Names<'s> {
         let s = self.script?;
         let found = self.stages.get(name).copied();
         if found.is_none() {
-            if r.is_full() {
+            if !r.accepts(Severity::Error) {
                 r.count(Severity::Error);
                 return None;
             }

@@ -1,11 +1,11 @@
 //! The scenario library: scripts, scenarios and the ladder read from scenario roots or single files,
 //! validated together. Broken files never stop the others from loading.
 
+use super::limits::{MAX_FILE_BYTES, bytes};
 use super::model::{Calibration, Ladder, Node, Role, Scenario, Script};
 use super::parse::{self, FileKind};
 use super::playable::Playable;
 use super::reporter::{Reporter, field};
-use super::limits::{MAX_FILE_BYTES, bytes};
 use super::source::{Diagnostic, Severity, SourceFile, read_source};
 use super::syntax::{self, Kind, Seg};
 use super::validate;
@@ -108,7 +108,7 @@ impl Library {
             }
             match read_source(path, name) {
                 Ok(source) => sources.push(source),
-                Err(d) => early.push(d),
+                Err(d) => early.push(*d),
             }
         }
         let mut lib = Library::from_sources(sources);
@@ -258,8 +258,11 @@ impl Library {
                         r.error(&[], "a second ladder: only one ladder.ron is used").help =
                             Some(format!("{first} is the ladder in use"));
                     } else if r.has_errors() {
-                        r.error(&[], "this ladder has errors, so it is not used: nobody can be promoted until they are fixed")
-                            .help = Some("fix the errors of the ladder listed here".to_owned());
+                        r.error(
+                            &[],
+                            "this ladder has errors, so it is not used: nobody can be promoted until they are fixed",
+                        )
+                        .help = Some("fix the errors of the ladder listed here".to_owned());
                     } else {
                         self.ladder = Some(ladder);
                         self.ladder_path = Some(src.path.clone());
@@ -278,7 +281,12 @@ impl Library {
             let mut r = Reporter::new(src);
             match parse::read_capped::<Calibration>(src, FileKind::Calibration) {
                 Ok(calibration) => {
-                    let script = self.scripts.get(&calibration.script).map(|e| Arc::clone(&e.script));
+                    let entry = self.scripts.get(&calibration.script);
+                    if entry.is_some_and(|e| !e.ok) {
+                        r.error(&[field("script")], format!("script \"{}\" has errors", calibration.script)).help =
+                            Some("fix the script first; `callforge validate` lists its problems".to_owned());
+                    }
+                    let script = entry.map(|e| Arc::clone(&e.script));
                     validate::check_calibration(&calibration, script.as_deref(), &self.scripts, &mut r);
                     if !r.has_errors() {
                         self.calibrations.push(CalibrationEntry { path: src.path.clone(), calibration });
@@ -301,8 +309,11 @@ impl Library {
                 for (k, clip) in audio.iter().enumerate() {
                     if validate::clip_problem(clip).is_none() && !assets.join(clip).is_file() {
                         let path = [field("nodes"), Seg::Key(id.to_owned()), field("audio"), Seg::Index(k)];
-                        r.warning(&path, format!("there is no voice clip \"{clip}\" in {}", assets.display()))
-                            .help = Some("the call plays without this voice; the path is relative to the assets folder".to_owned());
+                        r.warning(&path, format!("there is no voice clip \"{clip}\" in {}", assets.display())).help =
+                            Some(
+                                "the call plays without this voice; the path is relative to the assets folder"
+                                    .to_owned(),
+                            );
                     }
                 }
             }

@@ -28,6 +28,13 @@ pub const MAX_FORBIDDEN: usize = 1_000;
 /// The most choices of one `Line`, and the most branches of one `Random` node.
 pub const MAX_CHOICES: usize = 100;
 
+/// The largest patience of a customer, and the most one choice adds to it or takes from it. With
+/// the file size limit this keeps patience far from overflowing however long a call goes round.
+pub const MAX_PATIENCE: i32 = 1_000;
+
+/// The largest penalty of a forbidden phrase or a marked reply: a whole score.
+pub const MAX_PENALTY: u32 = 100;
+
 /// The longest typed reply (`Type("…")` in a run file, or a line typed in Recall mode), in
 /// characters. Scoring time grows with the typed text; no script line comes near this.
 pub const MAX_TYPED_CHARS: usize = 2_000;
@@ -49,7 +56,7 @@ pub const SUGGESTION_BUDGET: usize = 2_000_000;
 pub fn bytes(n: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
     } else if n >= MIB {
         format!("{:.1} MiB", n as f64 / MIB as f64)

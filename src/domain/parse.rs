@@ -243,7 +243,7 @@ fn schema(kind: FileKind) -> &'static [(&'static str, bool, Part)] {
 
 /// Adds a diagnostic, built only when the file's list still has room for it.
 fn emit(out: &mut FileDiagnostics, severity: Severity, build: impl FnOnce() -> Diagnostic) {
-    if out.is_full() {
+    if !out.accepts(severity) {
         out.count(severity);
     } else {
         out.push(build());
@@ -303,7 +303,11 @@ fn check_parts(out: &mut FileDiagnostics, source: &Arc<SourceFile>, base: usize,
                     span(&field.name_span),
                     format!("unknown field `{}` in `{}`", field.name, kind.name()),
                 )
-                .with_help(format!("expected one of: {}{}", known.join(", "), suggest(&field.name, &known)))
+                .with_help(format!(
+                    "expected one of: {}{}",
+                    known.join(", "),
+                    suggest(&field.name, &known)
+                ))
             });
             continue;
         };

@@ -52,10 +52,10 @@ impl<'a> Reporter<'a> {
         self.tree().map_or(0..0, |t| t.locate(path).0)
     }
 
-    /// Whether the file already has as many diagnostics as are shown: a caller may skip building
-    /// the next one (its suggestions, its paths) and only [`Reporter::count`] it.
-    pub fn is_full(&self) -> bool {
-        self.diagnostics.is_full()
+    /// Whether a problem of this severity would be shown: if not, a caller may skip building it
+    /// (its suggestions, its paths) and only [`Reporter::count`] it.
+    pub fn accepts(&self, severity: Severity) -> bool {
+        self.diagnostics.accepts(severity)
     }
 
     /// Counts a problem that is not shown because the list is full.
@@ -64,7 +64,7 @@ impl<'a> Reporter<'a> {
     }
 
     pub fn report(&mut self, severity: Severity, path: &[Seg], message: impl Into<String>) -> &mut Diagnostic {
-        if self.is_full() {
+        if !self.accepts(severity) {
             self.diagnostics.count(severity);
             return &mut self.scratch;
         }
@@ -82,7 +82,7 @@ impl<'a> Reporter<'a> {
         chars: Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        if self.is_full() {
+        if !self.accepts(severity) {
             self.diagnostics.count(severity);
             return &mut self.scratch;
         }
@@ -104,6 +104,7 @@ impl<'a> Reporter<'a> {
 
     fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
         self.diagnostics.push(d);
+        // The new diagnostic is always last: one that is accepted is pushed, never evicted.
         match self.diagnostics.last_mut() {
             Some(d) => d,
             None => &mut self.scratch,

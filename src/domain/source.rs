@@ -94,11 +94,7 @@ impl SourceFile {
             text.push('…');
         }
         let span_chars = self.text[start..end].chars().take(right.len() + 1).count();
-        Excerpt {
-            text,
-            caret: left.len() + usize::from(cut_left),
-            width: span_chars.clamp(1, right.len().max(1)),
-        }
+        Excerpt { text, caret: left.len() + usize::from(cut_left), width: span_chars.clamp(1, right.len().max(1)) }
     }
 
     /// The byte range of a 1-based line, without its newline.
@@ -139,30 +135,38 @@ pub fn is_invisible(c: char) -> bool {
 /// Reads one file for loading: refused with a diagnostic (never read whole) when it is not a
 /// regular file or is larger than [`MAX_FILE_BYTES`], and when it is not UTF-8. `name` is the path
 /// as diagnostics show it.
-pub fn read_source(path: &Path, name: impl Into<String>) -> Result<SourceFile, Diagnostic> {
+pub fn read_source(path: &Path, name: impl Into<String>) -> Result<SourceFile, Box<Diagnostic>> {
     let name = name.into();
     let fail = |message: String| Diagnostic::file(Severity::Error, name.clone(), message);
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| Box::new(fail(format!("cannot read: {e}"))))?;
     if !meta.is_file() {
-        return Err(fail("not a regular file".to_owned()).with_help("give a .ron file or a scenario root folder"));
+        return Err(Box::new(
+            fail("not a regular file".to_owned()).with_help("give a .ron file or a scenario root folder"),
+        ));
     }
     let too_large = |size: u64| {
-        fail(format!("the file is too large: {}, and the limit is {}", bytes(size), bytes(MAX_FILE_BYTES)))
-            .with_help("split it into several files; no scenario, script or run needs more")
+        Box::new(
+            fail(format!("the file is too large: {}, and the limit is {}", bytes(size), bytes(MAX_FILE_BYTES)))
+                .with_help("split it into several files; no scenario, script or run needs more"),
+        )
     };
     if meta.len() > MAX_FILE_BYTES {
         return Err(too_large(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let file = std::fs::File::open(path).map_err(|e| Box::new(fail(format!("cannot read: {e}"))))?;
     let mut bytes_read = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     // The file may have grown since it was measured: never read more than the limit allows.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes_read).map_err(|e| fail(format!("cannot read: {e}")))?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes_read)
+        .map_err(|e| Box::new(fail(format!("cannot read: {e}"))))?;
     if bytes_read.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(bytes_read.len() as u64));
     }
     let text = String::from_utf8(bytes_read).map_err(|e| {
-        fail(format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
-            .with_help("save the file as UTF-8")
+        Box::new(
+            fail(format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+                .with_help("save the file as UTF-8"),
+        )
     })?;
     Ok(SourceFile::new(name, text))
 }
@@ -260,28 +264,40 @@ impl Diagnostic {
 }
 
 /// The diagnostics of one file, at most [`MAX_DIAGNOSTICS_PER_FILE`] of them; the rest are only
-/// counted, and [`FileDiagnostics::finish`] closes the list with how many there were.
+/// counted, and [`FileDiagnostics::finish`] closes the list with how many there were. Errors come
+/// first: a full list still takes an error in place of a warning, so a broken file always shows an
+/// error.
 #[derive(Debug, Default)]
 pub(crate) struct FileDiagnostics {
     list: Vec<Diagnostic>,
+    /// How many of `list` are warnings.
+    warnings: usize,
     more_errors: usize,
     more_warnings: usize,
 }
 
 impl FileDiagnostics {
-    /// Whether the list is full: a further problem is only counted, so a caller may skip the work of
-    /// locating and explaining it and call [`FileDiagnostics::count`] instead.
-    pub fn is_full(&self) -> bool {
-        self.list.len() >= MAX_DIAGNOSTICS_PER_FILE
+    /// Whether a problem of this severity would be shown: if not, a caller may skip the work of
+    /// locating and explaining it and only [`FileDiagnostics::count`] it.
+    pub fn accepts(&self, severity: Severity) -> bool {
+        self.list.len() < MAX_DIAGNOSTICS_PER_FILE || (severity == Severity::Error && self.warnings > 0)
     }
 
-    /// Adds a diagnostic, or counts it when the list is full.
+    /// Adds a diagnostic (an error may take the place of the last warning), or counts it.
     pub fn push(&mut self, d: Diagnostic) {
-        if self.is_full() {
+        if !self.accepts(d.severity) {
             self.count(d.severity);
-        } else {
-            self.list.push(d);
+            return;
         }
+        if self.list.len() >= MAX_DIAGNOSTICS_PER_FILE
+            && let Some(last) = self.list.iter().rposition(|w| !w.is_error())
+        {
+            self.list.remove(last);
+            self.warnings -= 1;
+            self.more_warnings += 1;
+        }
+        self.warnings += usize::from(!d.is_error());
+        self.list.push(d);
     }
 
     /// Counts a problem past the limit without building it.
@@ -397,5 +413,27 @@ mod tests {
         let long = clip(format!("unknown field `{}`", "й".repeat(10_000)));
         assert!(long.chars().count() <= MAX_MESSAGE_CHARS);
         assert!(long.starts_with("unknown field `й") && long.ends_with("й`") && long.contains(" … "));
+    }
+
+    #[test]
+    fn a_full_list_still_takes_an_error_in_place_of_a_warning() {
+        let src = SourceFile::new("x.ron", "x\ny");
+        let mut list = FileDiagnostics::default();
+        for _ in 0..MAX_DIAGNOSTICS_PER_FILE + 5 {
+            list.push(Diagnostic::file(Severity::Warning, "x.ron", "w"));
+        }
+        assert!(!list.accepts(Severity::Warning) && list.accepts(Severity::Error));
+        list.push(Diagnostic::file(Severity::Error, "x.ron", "e"));
+        assert!(list.has_errors());
+        let out = list.finish(&src);
+        assert_eq!(out.len(), MAX_DIAGNOSTICS_PER_FILE + 1);
+        assert_eq!(out.iter().filter(|d| d.message == "e").count(), 1);
+        let last = out.last().expect("a closing diagnostic");
+        assert!(
+            last.message.starts_with("and 6 more problems in this file (0 errors, 6 warnings)"),
+            "{}",
+            last.message
+        );
+        assert_eq!((last.severity, last.line, last.col), (Severity::Warning, 2, 2));
     }
 }

@@ -614,10 +614,14 @@ Scenario(
     #[test]
     fn broken_text_is_an_error_never_a_panic() {
         // A backslash before a multi-byte letter, an unclosed attribute, a file ending inside a char.
-        for text in ["Script(title: \"\\é\")", "#![enable(implicit_some)", "Script(c: '\\", "'\\", "\"\\", "r#\"", "'"] {
+        for text in ["Script(title: \"\\é\")", "#![enable(implicit_some)", "Script(c: '\\", "'\\", "\"\\", "r#\"", "'"]
+        {
             let _ = parse(text);
         }
-        assert_eq!(parse("Script(title: \"\\é\")").map(|v| v.fields().map(|f| f[0].value.kind.clone())), Ok(Some(Kind::Str("é".into()))));
+        assert_eq!(
+            parse("Script(title: \"\\é\")").map(|v| v.fields().map(|f| f[0].value.kind.clone())),
+            Ok(Some(Kind::Str("é".into())))
+        );
         assert!(parse("#![enable(implicit_some)").is_err());
         assert!(parse("Script(c: '\\").is_err());
     }

@@ -2,7 +2,7 @@
 //! value it is about, and all checks run, so one pass finds every problem.
 
 use super::compile::{self, Graph, Names, join};
-use super::limits::{MAX_CHOICES, MAX_FORBIDDEN, MAX_NODES, MAX_STAGES};
+use super::limits::{MAX_CHOICES, MAX_FORBIDDEN, MAX_NODES, MAX_PATIENCE, MAX_PENALTY, MAX_STAGES};
 use super::model::{Calibration, Choice, Ladder, Mode, Node, Role, Scenario, Script, Stage};
 use super::playable::Playable;
 use super::reporter::{DiagnosticExt, Reporter, field};
@@ -27,9 +27,17 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
         r.error(&[field("id")], "the script id is empty").help("give the script an id, like \"generator-cold-call\"");
     }
     if script.title.trim().is_empty() {
-        r.error(&[field("title")], "the script has no title").help("name the call it prescribes, like \"Cold call: book a meeting\"");
+        r.error(&[field("title")], "the script has no title")
+            .help("name the call it prescribes, like \"Cold call: book a meeting\"");
     }
-    check_limit(r, &[field("stages")], "stages", script.stages.len(), MAX_STAGES, "split the call into several scripts");
+    check_limit(
+        r,
+        &[field("stages")],
+        "stages",
+        script.stages.len(),
+        MAX_STAGES,
+        "split the call into several scripts",
+    );
     check_limit(
         r,
         &[field("forbidden")],
@@ -89,6 +97,7 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
     for (i, forbidden) in script.forbidden.iter().enumerate() {
         let path = [field("forbidden"), Seg::Index(i), field("phrase")];
         check_hygiene(r, &path, &forbidden.phrase);
+        check_penalty(r, &[field("forbidden"), Seg::Index(i), field("penalty")], forbidden.penalty);
         let phrase = words(&forbidden.phrase);
         if phrase.is_empty() {
             r.error(&path, "this forbidden phrase has no words");
@@ -176,6 +185,14 @@ fn check_hygiene(r: &mut Reporter, path: &[Seg], text: &str) {
     }
 }
 
+/// An error for a penalty larger than a whole score.
+fn check_penalty(r: &mut Reporter, path: &[Seg], penalty: u32) {
+    if penalty > MAX_PENALTY {
+        r.error(path, format!("a penalty of {penalty} is more than a whole score ({MAX_PENALTY})"))
+            .help("a penalty is taken off a score of 0 to 100; to fail the call outright, mark it critical");
+    }
+}
+
 /// What an invisible character is called.
 fn invisible_name(c: char) -> &'static str {
     match c {
@@ -210,7 +227,14 @@ pub(crate) fn check_scenario(
     if scenario.nodes.is_empty() {
         r.error(&[field("nodes")], "the scenario has no nodes");
     }
-    check_limit(r, &[field("nodes")], "nodes", scenario.nodes.len(), MAX_NODES, "split the call into several scenarios");
+    check_limit(
+        r,
+        &[field("nodes")],
+        "nodes",
+        scenario.nodes.len(),
+        MAX_NODES,
+        "split the call into several scenarios",
+    );
     let (names, duplicate) = Names::new(&scenario, script, r);
     let start = names.node(r, &scenario.start, &|| vec![field("start")], "`start`");
     let on_patience_out = scenario
@@ -276,6 +300,12 @@ fn check_header(scenario: &Scenario, r: &mut Reporter) {
     if scenario.persona.patience < 1 {
         r.error(&[field("persona"), field("patience")], "patience must be at least 1")
             .help("patience is how many bad answers the customer takes before hanging up");
+    } else if scenario.persona.patience > MAX_PATIENCE {
+        r.error(
+            &[field("persona"), field("patience")],
+            format!("patience is {}, but the most allowed is {MAX_PATIENCE}", scenario.persona.patience),
+        )
+        .help("patience is how many bad answers the customer takes before hanging up; a few is usual");
     }
     if scenario.language.trim().is_empty() {
         r.error(&[field("language")], "the language is empty").help("write \"en\" or \"ru\"");
@@ -322,7 +352,8 @@ fn script_of<'a>(
 /// can be answered.
 fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
     let mut any_negative_patience = false;
-    let stage_ids: HashSet<&str> = script.map(|s| s.stages.iter().map(|st| st.id.as_str()).collect()).unwrap_or_default();
+    let stage_ids: HashSet<&str> =
+        script.map(|s| s.stages.iter().map(|st| st.id.as_str()).collect()).unwrap_or_default();
     for (id, node) in scenario.nodes.iter() {
         let at = |name: &'static str| vec![field("nodes"), Seg::Key(id.to_owned()), field(name)];
         if id.trim().is_empty() {
@@ -337,7 +368,14 @@ fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
                     r.error(&at("choices"), "this line has no choices")
                         .help("add at least one `Choice(text: …, next: …)`");
                 }
-                check_limit(r, &at("choices"), "choices", choices.len(), MAX_CHOICES, "offer the trainee a few replies");
+                check_limit(
+                    r,
+                    &at("choices"),
+                    "choices",
+                    choices.len(),
+                    MAX_CHOICES,
+                    "offer the trainee a few replies",
+                );
                 for (j, c) in choices.iter().enumerate() {
                     let cpath = |name| {
                         let mut p = at("choices");
@@ -348,6 +386,17 @@ fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
                         r.error(&cpath("text"), "the choice text is empty");
                     }
                     check_hygiene(r, &cpath("text"), &c.text);
+                    check_penalty(r, &cpath("penalty"), c.penalty);
+                    if !(-MAX_PATIENCE..=MAX_PATIENCE).contains(&c.patience) {
+                        r.error(
+                            &cpath("patience"),
+                            format!(
+                                "a choice changes patience by {}, but at most by {MAX_PATIENCE} either way",
+                                c.patience
+                            ),
+                        )
+                        .help("-1 is a bad answer the customer notices; a few is a lot");
+                    }
                     if c.critical.as_deref().is_some_and(|why| !has_words(why)) {
                         r.error(&cpath("critical"), "a critical mark needs its reason")
                             .help("say why this reply fails the call, like critical: \"Lied about a colleague\"");
@@ -453,7 +502,9 @@ pub(crate) fn clip_problem(clip: &str) -> Option<&'static str> {
     let lower = clip.to_ascii_lowercase();
     if clip.trim().is_empty() {
         Some("has no path")
-    } else if lower.contains("://") || ["http:", "https:", "file:", "data:", "ftp:"].iter().any(|s| lower.starts_with(s)) {
+    } else if lower.contains("://")
+        || ["http:", "https:", "file:", "data:", "ftp:"].iter().any(|s| lower.starts_with(s))
+    {
         Some("is a URL; clips are played from the assets folder, never downloaded")
     } else if clip.starts_with(['/', '\\']) || Path::new(clip).is_absolute() || clip.get(1..2) == Some(":") {
         Some("is an absolute path")
@@ -503,8 +554,9 @@ fn check_graph(scenario: &Scenario, graph: &Graph, start: Option<u32>, r: &mut R
     let mut ends = vec![false; n];
     walk(&mut ends, (0..u32::try_from(n).unwrap_or(u32::MAX)).filter(|&i| terminal[i as usize]).collect(), &backward);
     for (i, (id, _)) in scenario.nodes.0.iter().enumerate() {
-        if r.is_full() && (!ends[i] || !reachable[i]) {
-            r.count(if ends[i] { Severity::Warning } else { Severity::Error });
+        let severity = if ends[i] { Severity::Warning } else { Severity::Error };
+        if (!ends[i] || !reachable[i]) && !r.accepts(severity) {
+            r.count(severity);
         } else if !ends[i] {
             r.error(
                 &[field("nodes"), Seg::KeyName(id.clone(), 0)],
