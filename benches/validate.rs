@@ -1,7 +1,8 @@
 //! Validation speed on broken files: thousands of broken references, hundreds of thousands of unreachable nodes, one long line.
 //!
-//! `cargo bench --no-default-features --bench validate [-- CASE …]`, CASE one of `refs`,
-//! `unreachable`, `long-line` (all three without one). Each generated scenario is loaded with its
+//! `cargo bench --no-default-features --bench validate [-- CASE …]`, CASE one of `refs` (5,000,
+//! 20,000 and 80,000 broken references), `unreachable` (50,000 and 200,000 unreachable nodes),
+//! `long-line` (all of them without one). Each generated scenario is loaded with its
 //! script by `Library::from_sources` (reading, validating and compiling, as `callforge validate`
 //! does without the disk) and every diagnostic is rendered as the terminal shows it. The median of
 //! 5 repetitions (`CALLFORGE_BENCH_REPS` to change) is reported, with the number of diagnostics and
@@ -34,10 +35,10 @@ fn scenario(nodes: &str) -> String {
     )
 }
 
-/// 20,000 lines, each with a `next` naming a node that does not exist (a different name each).
-fn broken_references() -> String {
+/// `n` lines, each with a `next` naming a node that does not exist (a different name each).
+fn broken_references(n: usize) -> String {
     scenario(
-        &(0..20_000)
+        &(0..n)
             .map(|i| {
                 format!("        \"n{i}\": Line(say: [\"Hi\"], choices: [Choice(text: \"Hi\", next: \"gone{i}\")]),\n")
             })
@@ -45,9 +46,9 @@ fn broken_references() -> String {
     )
 }
 
-/// 200,000 endings nothing leads to, in compact form to stay under the file size limit.
-fn unreachable_nodes() -> String {
-    scenario(&(0..200_000).map(|i| format!("\"u{i:x}\":End(outcome:Failure,label:\"x\"),")).collect::<String>())
+/// `n` endings nothing leads to, in compact form to stay under the file size limit.
+fn unreachable_nodes(n: usize) -> String {
+    scenario(&(0..n).map(|i| format!("\"u{i:x}\":End(outcome:Failure,label:\"x\"),")).collect::<String>())
 }
 
 /// One line of about 7 MiB: a scenario with 2,000 unknown fields of 3.5 KiB each.
@@ -57,8 +58,21 @@ fn long_line() -> String {
     format!("Scenario({fields})")
 }
 
-/// A case: its name on the command line, what it is, and how its scenario is made.
-type Case = (&'static str, &'static str, fn() -> String);
+/// A case: its name on the command line, what it is, and its scenario.
+type Case = (&'static str, String, Box<dyn Fn() -> String>);
+
+/// 20000 as `20,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -67,15 +81,26 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn main() {
     let wanted: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
-    let cases: [Case; 3] = [
-        ("refs", "20,000 broken `next` references", broken_references),
-        ("unreachable", "200,000 unreachable nodes", unreachable_nodes),
-        ("long-line", "one 7 MiB line, 2,000 unknown fields", long_line),
-    ];
+    let mut cases: Vec<Case> = Vec::new();
+    for n in [5_000, 20_000, 80_000] {
+        cases.push((
+            "refs",
+            format!("{} broken `next` references", thousands(n)),
+            Box::new(move || broken_references(n)),
+        ));
+    }
+    for n in [50_000, 200_000] {
+        cases.push((
+            "unreachable",
+            format!("{} unreachable nodes", thousands(n)),
+            Box::new(move || unreachable_nodes(n)),
+        ));
+    }
+    cases.push(("long-line", "one 7 MiB line, 2,000 unknown fields".to_owned(), Box::new(long_line)));
     let reps: usize = std::env::var("CALLFORGE_BENCH_REPS").ok().and_then(|r| r.parse().ok()).unwrap_or(5).max(1);
     println!("| case | file | load and validate | render | diagnostics | rendered |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for (name, what, make) in cases {
+    for (name, what, make) in &cases {
         if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {
             continue;
         }
@@ -94,10 +119,10 @@ fn main() {
             (count, bytes) = (lib.diagnostics.len(), rendered);
         }
         println!(
-            "| {what} | {:.1} MiB | {:.3} s | {:.3} s | {count} | {:.1} KiB |",
+            "| {what} | {:.1} MiB | {:.3} s | {:.2} ms | {count} | {:.1} KiB |",
             text.len() as f64 / (1024.0 * 1024.0),
             median(loads).as_secs_f64(),
-            median(renders).as_secs_f64(),
+            median(renders).as_secs_f64() * 1000.0,
             bytes as f64 / 1024.0
         );
     }
