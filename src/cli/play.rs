@@ -3,7 +3,8 @@
 use super::words::{Words, fill, terminal_lang, words};
 use super::{CliError, CliResult, ScenarioDir, load_library, report_text, safe};
 use crate::domain::finish::run_file_name;
-use crate::domain::model::{MAX_TYPED_CHARS, Mode};
+use crate::domain::limits::MAX_TYPED_CHARS;
+use crate::domain::model::Mode;
 use crate::domain::seed::fresh_seed;
 use crate::domain::{Dialogue, FinishedCall, Library, Playable, finish_call};
 use std::io::{BufRead, IsTerminal};

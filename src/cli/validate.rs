@@ -18,7 +18,9 @@ use std::process::ExitCode;
 /// to zero, and traps (nodes from which no End can be reached).
 ///
 /// Warnings (which do not fail): unreachable nodes, must_mention phrases missing from their own
-/// line, and other things that are legal but probably not meant.
+/// line, invisible characters or letters not in Unicode NFC in a text the trainee's words are
+/// compared with, voice clips missing from the assets folder, and other things that are legal but
+/// probably not meant.
 ///
 /// Exit status: 1 if there is any error, 0 otherwise.
 ///
@@ -35,10 +37,18 @@ pub struct Args {
     /// Print only errors, not warnings.
     #[arg(short, long)]
     quiet: bool,
+    /// The folder voice clips (`audio`) are relative to; each clip must be a file there. Without
+    /// it, `assets` is used when it exists.
+    #[arg(long, value_name = "DIR")]
+    assets: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> CliResult {
-    let lib = Library::load(&args.paths);
+    let assets = args.assets.clone().or_else(|| Some(PathBuf::from("assets")).filter(|a| a.is_dir()));
+    if let Some(dir) = assets.as_ref().filter(|a| !a.is_dir()) {
+        return Err(super::CliError::msg(format!("--assets {}: no such folder", dir.display())));
+    }
+    let lib = Library::load_with_assets(&args.paths, assets.as_deref());
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in lib.diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
         eprint!("{}", diagnostics::render(d, color));

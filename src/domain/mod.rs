@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod finish;
 pub mod ladder;
 pub mod library;
+pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod playable;

@@ -332,10 +332,6 @@ pub struct Exam {
     pub cooldown_hours: u32,
 }
 
-/// The most characters a typed reply may have: a script line is a sentence or two, and a longer
-/// text is refused where it is typed (the window's field, `callforge play`) and when a run is stored.
-pub const MAX_TYPED_CHARS: usize = 2_000;
-
 /// One trainee turn as recorded in a run file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Input {
