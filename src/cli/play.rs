@@ -130,9 +130,10 @@ pub fn run(args: Args) -> CliResult {
 /// terminal (and remembered), else a plain "Trainee" in the scenario's language.
 fn trainee_name(args: &Args, answers: &mut Answers, w: &Words) -> String {
     let file = remembered_name_file(args);
-    if let Some(name) = args.trainee.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        remember(file.as_deref(), name);
-        return name.to_owned();
+    if let Some(given) = args.trainee.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let name = display_name(args, given);
+        remember(file.as_deref(), &name);
+        return name;
     }
     if let Some(name) = file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()) {
         let name = name.trim();
@@ -147,6 +148,21 @@ fn trainee_name(args: &Args, answers: &mut Answers, w: &Words) -> String {
         return name;
     }
     w.default_name.to_owned()
+}
+
+/// The name the script greets: `name:Olga` is Olga; `id:3` (or a bare 3) is the name of trainee 3
+/// in the records, when they exist; anything else is the name as typed.
+fn display_name(args: &Args, given: &str) -> String {
+    use crate::records::TraineeRef;
+    match TraineeRef::parse(given) {
+        TraineeRef::Name(name) => name,
+        who => args
+            .db
+            .open_existing()
+            .ok()
+            .and_then(|mut r| r.trainee(who).ok())
+            .map_or_else(|| given.to_owned(), |t| t.name),
+    }
 }
 
 /// Where the last trainee name is kept: beside the records database file, or in the data
