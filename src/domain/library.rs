@@ -171,6 +171,7 @@ impl Library {
         // Scripts first: scenarios refer to them.
         lib.load_scripts(&scripts);
         let roles = lib.load_scenarios(&scenarios);
+        lib.check_partners();
         lib.load_ladders(&ladders, &roles);
         lib.load_calibrations(&calibrations);
         lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
@@ -247,6 +248,60 @@ impl Library {
         }
 
         roles
+    }
+
+    /// Each scenario's `partner` is a playable scenario of the same role in another language that
+    /// names it back.
+    fn check_partners(&mut self) {
+        use super::reporter::DiagnosticExt;
+        let playable: Vec<Arc<Playable>> = self.playable().cloned().collect();
+        for p in &playable {
+            let Some(partner_id) = p.scenario.partner.as_deref() else { continue };
+            let mut r = Reporter::new(&p.scenario_source);
+            let at = [field("partner")];
+            match playable.iter().find(|q| q.id() == partner_id) {
+                None => {
+                    let ids: Vec<&str> = playable.iter().map(|q| q.id()).collect();
+                    r.error(&at, format!("the partner \"{partner_id}\" is not a playable scenario")).help(format!(
+                        "give the id of the same situation in the other language{}",
+                        super::parse::suggest(partner_id, &ids)
+                    ));
+                }
+                Some(q) if q.scenario.role != p.scenario.role => {
+                    r.error(
+                        &at,
+                        format!(
+                            "the partner \"{partner_id}\" is a {} scenario, this one is for {}",
+                            q.scenario.role, p.scenario.role
+                        ),
+                    );
+                }
+                Some(q) if q.scenario.language == p.scenario.language => {
+                    r.error(
+                        &at,
+                        format!("the partner \"{partner_id}\" is in the same language ({})", q.scenario.language),
+                    )
+                    .help("a partner is the same situation in the other language");
+                }
+                Some(q) if q.scenario.partner.as_deref() != Some(p.id()) => {
+                    r.warning(&at, format!("\"{partner_id}\" does not name this scenario as its partner"))
+                        .help(format!("add `partner: \"{}\"` to {}", p.id(), q.path));
+                }
+                Some(_) => {}
+            }
+            self.diagnostics.extend(r.finish());
+        }
+    }
+
+    /// A scenario in a language: itself when it is in that language, else its partner when the
+    /// partner is playable and in that language.
+    pub fn in_language(&self, id: &str, lang: &str) -> Option<&Arc<Playable>> {
+        let p = self.scenario(id)?;
+        if p.scenario.language == lang {
+            return Some(p);
+        }
+        let partner = self.scenario(p.scenario.partner.as_deref()?)?;
+        (partner.scenario.language == lang).then_some(partner)
     }
 
     /// Reads the ladder and checks it against the playable scenarios; only one ladder is used, and

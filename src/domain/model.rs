@@ -172,6 +172,10 @@ pub struct Scenario {
     pub nodes: Nodes,
     #[serde(default)]
     pub on_patience_out: Option<String>,
+    /// The same situation in the other language (a scenario id): the two are equally hard and are
+    /// each other's partner, so an exam can be taken in a trainee's own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
 }
 
 /// The simulated customer.
