@@ -197,6 +197,12 @@ fn verify_full_connects_and_a_wrong_ca_or_host_name_is_refused() {
     let mut r = Records::open_existing(&at("localhost", &full)).expect("verify-full by host name");
     assert_eq!(r.trainees().expect("trainees").len(), 1);
 
+    // A Unix socket carries no TLS; sslmode is ignored there, as libpq does.
+    let socket = format!("postgres://postgres@{}:{}/dept?{full}", server.dir.replace('/', "%2F"), server.port);
+    let r = Records::open_existing(&socket).expect("through the server's socket");
+    assert_eq!(r.encrypted(), Some(false));
+    assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+
     for mode in ["verify-full", "verify-ca", "require"] {
         let e = Records::open_existing(&at("127.0.0.1", &format!("sslmode={mode}&sslrootcert={other}")))
             .expect_err("a certificate the given CA did not sign");
@@ -462,4 +468,27 @@ fn a_new_sqlite_database_and_its_wal_and_shm_files_are_for_their_owner_only() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mode = std::fs::metadata(dir.join("cli.db")).expect("cli.db").permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn an_lrs_password_bound_for_plain_http_on_another_machine_is_warned_about_first() {
+    let dir = Tmp::new("lrs");
+    let db = dir.join("records.db").display().to_string();
+    let scenarios = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    assert!(callforge(&["trainee", "add", "Olga", "--db", &db], &[], &dir.0).status.success());
+    // stdin holds no password, so the export stops before anything is sent anywhere.
+    let export = |url: &str| {
+        let args =
+            ["export", "xapi", "--lrs", url, "--user", "u", "--password-stdin", "--db", &db, "--scenarios", scenarios];
+        let out = callforge(&args, &[], &dir.0);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("no password on stdin"), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    let err = export("http://key:secret@lrs.example/xAPI");
+    assert!(err.contains("warning: the LRS password goes to http://key@lrs.example/xAPI over plain http"), "{err}");
+    assert!(!err.contains("secret"), "{err}");
+    for quiet in ["https://lrs.example/xAPI", "http://127.0.0.1:8100/xAPI", "http://localhost:8100/xAPI"] {
+        assert!(!export(quiet).contains("warning"), "{quiet}");
+    }
 }

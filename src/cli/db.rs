@@ -38,7 +38,8 @@ enum Sub {
 ///
 /// Examples:
 ///   callforge db roles > roles.sql
-///   callforge db roles --apply --db 'postgres://admin@db.example/sales?sslmode=verify-full&sslrootcert=ca.pem'
+///   export PGSSLMODE=verify-full PGSSLROOTCERT=ca.pem
+///   callforge db roles --apply --db postgres://admin@db.example/sales
 ///   psql … -c "CREATE ROLE olga LOGIN PASSWORD '…' IN ROLE callforge_trainee"
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]

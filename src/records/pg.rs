@@ -75,6 +75,8 @@ impl Pg {
             rt.block_on(async { tokio::time::timeout(wait, config.connect(tls.clone())).await })
         };
         let first = match login.mode {
+            // As libpq: a Unix socket never carries TLS, whatever sslmode says.
+            _ if login.unix_socket => ClientSslMode::Disable,
             SslMode::Disable | SslMode::Allow => ClientSslMode::Disable,
             SslMode::Prefer => ClientSslMode::Prefer,
             SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => ClientSslMode::Require,
@@ -103,7 +105,7 @@ impl Pg {
         };
         let ms = limit.as_millis();
         pg.batch(&format!("SET statement_timeout = {ms}; SET lock_timeout = {ms}"))?;
-        if matches!(login.mode, SslMode::Prefer | SslMode::Allow) {
+        if matches!(login.mode, SslMode::Prefer | SslMode::Allow) && !login.unix_socket {
             pg.encrypted = pg
                 .query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])?
                 .first()

@@ -115,6 +115,8 @@ pub struct Login {
     pub ignored_file: Option<PathBuf>,
     /// Every address the connection may go to is this machine's.
     pub loopback: bool,
+    /// Every host is a Unix socket, where PostgreSQL has no TLS (libpq ignores sslmode there).
+    pub unix_socket: bool,
     pub warnings: Vec<String>,
 }
 
@@ -138,26 +140,28 @@ impl Login {
         let mut warnings = Vec::new();
         let mut ignored_file = None;
 
-        let roots = match (rootcert.as_deref(), mode) {
-            (Some("system"), _) => Some(Roots::System),
-            (Some(file), _) => {
+        // As libpq: a root certificate file that is missing is an error only where it must be used.
+        let verify_mode = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull);
+        let roots = match rootcert.as_deref() {
+            Some("system") => Some(Roots::System),
+            Some(file) => {
                 let path = PathBuf::from(file);
-                if !path.is_file() && mode != SslMode::Disable {
+                if path.is_file() {
+                    Some(Roots::File(path))
+                } else if verify_mode {
                     return Err(bad(format!(
                         "the root certificate file {} (sslrootcert) cannot be read",
                         path.display()
                     )));
-                }
-                Some(Roots::File(path))
-            }
-            (None, _) => {
-                let default = env.home.as_ref().map(|h| h.join(".postgresql").join("root.crt"));
-                match default {
-                    Some(p) if p.is_file() => Some(Roots::File(p)),
-                    _ if matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull) => Some(Roots::System),
-                    _ => None,
+                } else {
+                    None
                 }
             }
+            None => match env.home.as_ref().map(|h| h.join(".postgresql").join("root.crt")) {
+                Some(p) if p.is_file() => Some(Roots::File(p)),
+                _ if verify_mode => Some(Roots::System),
+                _ => None,
+            },
         };
 
         let password_from = if config.get_password().is_some() {
@@ -184,7 +188,8 @@ impl Login {
         };
 
         let loopback = is_loopback(&config);
-        Ok(Login { config, mode, roots, password_from, ignored_file, loopback, warnings })
+        let unix_socket = only_unix_sockets(&config);
+        Ok(Login { config, mode, roots, password_from, ignored_file, loopback, unix_socket, warnings })
     }
 
     /// Whether this mode checks the server's certificate against root certificates.
@@ -328,6 +333,22 @@ pub fn is_loopback(config: &tokio_postgres::Config) -> bool {
             #[cfg(unix)]
             Host::Unix(_) => true,
         })
+}
+
+/// Whether every host is a Unix socket (and no `hostaddr` sends the connection over TCP).
+fn only_unix_sockets(config: &tokio_postgres::Config) -> bool {
+    #[cfg(unix)]
+    {
+        use tokio_postgres::config::Host;
+        config.get_hostaddrs().is_empty()
+            && !config.get_hosts().is_empty()
+            && config.get_hosts().iter().all(|h| matches!(h, Host::Unix(_)))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = config;
+        false
+    }
 }
 
 /// The password of the first matching line of the password file (PGPASSFILE, or ~/.pgpass), as
@@ -514,6 +535,9 @@ mod tests {
         assert!(!lo("postgres://u@db.example/s"));
         assert!(!lo("postgres://u@10.0.0.5/s"));
         assert!(!lo("postgres://u@localhost,db.example/s"));
+        let socket = Login::read("postgres://u@%2Fvar%2Frun%2Fpostgresql/s?sslmode=require", "x", None, &env());
+        assert!(socket.as_ref().is_ok_and(|l| l.loopback && l.unix_socket), "{socket:?}");
+        assert!(!Login::read("postgres://u@localhost/s", "x", None, &env()).expect("read").unix_socket);
     }
 
     #[test]
