@@ -5,6 +5,7 @@ mod app;
 mod architecture;
 mod cli;
 mod content;
+mod department;
 mod diagnostics;
 mod faults;
 mod golden;

@@ -13,6 +13,7 @@ macro_rules! out {
 }
 
 mod calibrate;
+mod db;
 mod diagnostics;
 mod export;
 mod list;
@@ -81,6 +82,7 @@ pub enum Tool {
     Verify(verify::Args),
     Report(report::Args),
     Export(export::Args),
+    Db(db::Args),
 }
 
 /// Where the scenario library lives, shared by the commands that read it.
@@ -108,6 +110,7 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Verify(a) => verify::run(a),
         Tool::Report(a) => report::run(a),
         Tool::Export(a) => export::run(a),
+        Tool::Db(a) => db::run(a),
     };
     match result {
         Ok(code) => code,

@@ -9,7 +9,8 @@
 //! opening, migrating), `chain` (the hash chains), `trainees`, `runs`, `managers` (accounts and
 //! moves on the ladder), `verify`; `db` is the SQL surface shared by both engines, `file` the
 //! SQLite file behind it (deleted, replaced, read-only), `pg` the PostgreSQL connection with its
-//! time limits, and `schema` the migrations. Each adds its own `impl Records`; this file holds the
+//! time limits, `pg_login` how it is reached (TLS, the password), `roles` the PostgreSQL roles of a
+//! department server, and `schema` the migrations. Each adds its own `impl Records`; this file holds the
 //! handle and the write transaction and audit every writer shares.
 
 mod chain;
@@ -20,6 +21,8 @@ pub mod keys;
 mod managers;
 mod open;
 mod pg;
+mod pg_login;
+pub mod roles;
 mod rows;
 mod runs;
 pub mod schema;
