@@ -413,7 +413,7 @@ fn abuse(seed: u64) {
             "scripts/s.ron",
             "Script(id: \"s\", version: 1, role: Generator, title: \"\", stages: [",
         ),
-        callforge::domain::SourceFile::new("generator/x.ron", "Scenario(id: \"generator/x\", title: \"x\""),
+        callforge::domain::SourceFile::new("generator/x.ron", "Scenario(id: \"generator/x\", title: \"\\é\""),
         callforge::domain::SourceFile::new(
             "ladder.ron",
             "Ladder(rungs: [Rung(role: Closer, title: \"x\"), Rung(role: Generator)])",

@@ -717,6 +717,12 @@ fn other_users_in_a_shared_folder_never_lock_the_owner_out() {
     let (owner, reader) = (4101, 4102);
     let okay = |out: Option<Output>| ok(&out.expect("setpriv"));
     okay(as_user(owner, &bin, &["trainee", "add", "Bob", "--db", &db]));
+    let mode = std::fs::metadata(&db).expect("records").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a new database is its owner's alone: {mode:o}");
+    let denied = as_user(reader, &bin, &["trainee", "list", "--db", &db]).expect("setpriv");
+    assert!(text(&denied.stderr).contains("Permission denied"), "{}", text(&denied.stderr));
+    // The owner shares it for reading on purpose.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     okay(as_user(owner, &bin, &["record", &run_path, "--trainee", "Bob", "--db", &db]));
     // Another user reads: no -wal or -shm file of theirs is left behind.
     let listed = okay(as_user(reader, &bin, &["trainee", "list", "--db", &db]));

@@ -294,18 +294,17 @@ fn scoring_is_deterministic_to_the_byte() {
 }
 
 #[test]
-fn huge_penalties_and_patience_do_not_overflow() {
-    let script = SCRIPT.replace("penalty: 50, critical: true", "penalty: 4294967295");
+fn the_largest_penalties_and_patience_an_author_may_write_score_safely() {
+    // Larger values are refused by validation (tests/robustness.rs); the largest allowed ones,
+    // said over and over, keep the score at 0 and the call going.
+    let script = SCRIPT.replace("penalty: 50, critical: true", "penalty: 100");
     let scenario = SCENARIO
-        .replace("patience: 2)", "patience: 2147483647)")
-        .replace("You are stupid.", "You are stupid, so stupid.")
+        .replace("patience: 2)", "patience: 1000)")
+        .replace("You are stupid.", "You are stupid, so stupid, stupid.")
         .replace(r#"Choice(text: "Bye.", next: "lost"),"#, r#"Choice(text: "Bye.", patience: 1, next: "lost"),"#);
     let lib = library(&[("scripts/t.ron", &script), ("generator/t.ron", &scenario)]);
-    // "stupid" said twice in one reply, at 4,294,967,295 points each: the score stops at 0.
     let s = scored(&lib, "generator/t", Mode::Practice, "Bob", choose(&[0, 0, 1]));
-    assert_eq!(s.score, 0);
-    assert_eq!(s.penalties, u32::MAX);
-    // patience at i32::MAX, then +1: no overflow, the call goes on.
+    assert_eq!((s.score, s.penalties), (0, 300));
     let s = scored(&lib, "generator/t", Mode::Practice, "Bob", choose(&[0, 0, 2]));
     assert_eq!(s.outcome, Outcome::Failure);
 }

@@ -6,7 +6,8 @@
 use crate::domain::{Diagnostic, Severity};
 use std::fmt::Write;
 
-/// The diagnostic as text; with `color`, the severity and caret are coloured with ANSI codes.
+/// The diagnostic as text; with `color`, the severity and caret are coloured with ANSI codes. A long
+/// source line is shown as a window around the column (see `domain::limits::SHOWN_LINE_CHARS`).
 pub fn render(d: &Diagnostic, color: bool) -> String {
     let (on, bold, off) = if color {
         (if d.severity == Severity::Error { "\x1b[1;31m" } else { "\x1b[1;33m" }, "\x1b[1m", "\x1b[0m")
@@ -14,26 +15,57 @@ pub fn render(d: &Diagnostic, color: bool) -> String {
         ("", "", "")
     };
     let mut out = String::new();
-    let _ =
-        writeln!(out, "{bold}{}:{}:{}:{off} {on}{}{off}{bold}: {}{off}", d.path, d.line, d.col, d.severity, d.message);
+    let (path, message) = (printable(&d.path), printable(&d.message));
+    let _ = writeln!(out, "{bold}{path}:{}:{}:{off} {on}{}{off}{bold}: {message}{off}", d.line, d.col, d.severity);
     if let Some(src) = d.source.as_ref().filter(|_| !d.span.is_empty() || d.line > 1 || d.col > 1) {
-        let range = src.line_range(d.line);
-        let line_text = &src.text[range.clone()];
+        let excerpt = src.excerpt(d.line, d.span.clone());
         let num = d.line.to_string();
         let pad = " ".repeat(num.len());
-        let shown: String = line_text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
-        let start_col = d.col.saturating_sub(1);
-        let span_end = d.span.end.min(range.end).max(d.span.start.min(range.end));
-        let width = src.text.get(d.span.start.min(range.end)..span_end).map_or(1, |s| s.chars().count()).max(1);
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{num} | {shown}");
-        let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
-        let _ = writeln!(out, "{pad} | {}{on}{}{label}{off}", " ".repeat(start_col), "^".repeat(width));
+        let _ = writeln!(out, "{num} | {}", excerpt.text);
+        let label = d.label.as_deref().map(|l| format!(" {}", printable(l))).unwrap_or_default();
+        let _ = writeln!(out, "{pad} | {}{on}{}{label}{off}", " ".repeat(excerpt.caret), "^".repeat(excerpt.width));
         if let Some(h) = &d.help {
-            let _ = writeln!(out, "{pad} = help: {h}");
+            help(&mut out, &pad, h);
         }
     } else if let Some(h) = &d.help {
-        let _ = writeln!(out, "  = help: {h}");
+        help(&mut out, " ", h);
     }
     out
+}
+
+/// How wide a help line may grow before it wraps.
+const HELP_WIDTH: usize = 100;
+
+/// The help line, wrapped at word boundaries so a long list of names stays readable.
+fn help(out: &mut String, pad: &str, text: &str) {
+    let text = printable(text);
+    let mut line = String::new();
+    let mut first = true;
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > HELP_WIDTH {
+            let lead = if first { " = help:" } else { "        " };
+            let _ = writeln!(out, "{pad}{lead} {line}");
+            first = false;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    let lead = if first { " = help:" } else { "        " };
+    let _ = writeln!(out, "{pad}{lead} {line}");
+}
+
+/// A text from a file as the terminal should print it: control characters (an escape sequence in
+/// a name, say) shown as `\u{…}` instead of run.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }

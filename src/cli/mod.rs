@@ -15,6 +15,7 @@ macro_rules! out {
 mod audit;
 mod calibrate;
 mod checkpoint;
+mod db;
 mod diagnostics;
 mod export;
 mod list;
@@ -85,6 +86,7 @@ pub enum Tool {
     Audit(audit::Args),
     Report(report::Args),
     Export(export::Args),
+    Db(db::Args),
 }
 
 /// Where the scenario library lives, shared by the commands that read it.
@@ -114,6 +116,7 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Audit(a) => audit::run(a),
         Tool::Report(a) => report::run(a),
         Tool::Export(a) => export::run(a),
+        Tool::Db(a) => db::run(a),
     };
     match result {
         Ok(code) => code,

@@ -4,7 +4,8 @@ use super::records_args::Passwords;
 use super::words::{Words, fill, terminal_lang, words};
 use super::{CliError, CliResult, ScenarioDir, load_library, report_text, safe};
 use crate::domain::finish::run_file_name;
-use crate::domain::model::{MAX_TYPED_CHARS, Mode};
+use crate::domain::limits::MAX_TYPED_CHARS;
+use crate::domain::model::Mode;
 use crate::domain::seed::fresh_seed;
 use crate::domain::time::format_time;
 use crate::domain::{Dialogue, FinishedCall, Library, Playable, finish_call};
@@ -192,9 +193,10 @@ pub fn run(args: Args) -> CliResult {
 /// terminal (and remembered), else a plain "Trainee" in the scenario's language.
 fn trainee_name(args: &Args, answers: &mut Answers, w: &Words) -> String {
     let file = remembered_name_file(args);
-    if let Some(name) = args.trainee.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        remember(file.as_deref(), name);
-        return name.to_owned();
+    if let Some(given) = args.trainee.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let name = display_name(args, given);
+        remember(file.as_deref(), &name);
+        return name;
     }
     if let Some(name) = file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()) {
         let name = name.trim();
@@ -209,6 +211,21 @@ fn trainee_name(args: &Args, answers: &mut Answers, w: &Words) -> String {
         return name;
     }
     w.default_name.to_owned()
+}
+
+/// The name the script greets: `name:Olga` is Olga; `id:3` (or a bare 3) is the name of trainee 3
+/// in the records, when they exist; anything else is the name as typed.
+fn display_name(args: &Args, given: &str) -> String {
+    use crate::records::TraineeRef;
+    match TraineeRef::parse(given) {
+        TraineeRef::Name(name) => name,
+        who => args
+            .db
+            .open_existing()
+            .ok()
+            .and_then(|mut r| r.trainee(who).ok())
+            .map_or_else(|| given.to_owned(), |t| t.name),
+    }
 }
 
 /// Where the last trainee name is kept: beside the records database file, or in the data

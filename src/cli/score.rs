@@ -3,7 +3,8 @@
 use super::{CliError, CliResult, ScenarioDir, diagnostics, load_library, report_text};
 use crate::domain::model::Run;
 use crate::domain::parse::{self, FileKind};
-use crate::domain::{SourceFile, replay, score};
+use crate::domain::source::read_source;
+use crate::domain::{replay, score};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,14 +64,17 @@ pub struct Args {
 
 /// Reads and parses a run file, printing its diagnostics on failure.
 pub(crate) fn read_run(path: &std::path::Path) -> Result<Run, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| CliError::Io { context: format!("cannot read {}", path.display()), source: e })?;
-    let source = Arc::new(SourceFile::new(path.display().to_string(), text));
-    parse::read::<Run>(&source, FileKind::Run).map_err(|diags| {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let invalid = |diags: Vec<crate::domain::Diagnostic>| {
         let shown: String = diags.iter().map(|d| diagnostics::render(d, color)).collect::<Vec<_>>().join("\n");
         CliError::msg(format!("{} is not a valid run file:\n{shown}", path.display()))
-    })
+    };
+    // Read with the file size limit: a run file is never read whole when it is over it.
+    let source = Arc::new(
+        read_source(path, path.display().to_string())
+            .map_err(|d| CliError::msg(diagnostics::render(&d, color).trim_end().to_owned()))?,
+    );
+    parse::read::<Run>(&source, FileKind::Run).map_err(invalid)
 }
 
 pub fn run(args: Args) -> CliResult {

@@ -18,7 +18,9 @@ use std::process::ExitCode;
 /// to zero, and traps (nodes from which no End can be reached).
 ///
 /// Warnings (which do not fail): unreachable nodes, must_mention phrases missing from their own
-/// line, and other things that are legal but probably not meant.
+/// line, invisible characters or letters not in Unicode NFC in a text the trainee's words are
+/// compared with, voice clips missing from the assets folder, and other things that are legal but
+/// probably not meant.
 ///
 /// Exit status: 1 if there is any error, 0 otherwise.
 ///
@@ -26,6 +28,8 @@ use std::process::ExitCode;
 ///   callforge validate
 ///   callforge validate scenarios/closer/warm-lead-price.ron
 ///   callforge validate my-company-scenarios/
+///   callforge validate --stats
+///   callforge validate --stats --json | jq '.groups[] | {role, language, scenarios}'
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -35,10 +39,26 @@ pub struct Args {
     /// Print only errors, not warnings.
     #[arg(short, long)]
     quiet: bool,
+    /// The folder voice clips (`audio`) are relative to; each clip must be a file there. Without
+    /// it, `assets` is used when it exists.
+    #[arg(long, value_name = "DIR")]
+    assets: Option<PathBuf>,
+    /// Also print content statistics: per scenario its language, difficulty, size, random nodes,
+    /// the share of wrong replies the customer reacts to on their own, unscored mistakes and its
+    /// partner in the other language; per role and language, counts.
+    #[arg(long)]
+    stats: bool,
+    /// With --stats: the statistics as JSON on standard output (diagnostics still go to stderr).
+    #[arg(long, requires = "stats")]
+    json: bool,
 }
 
 pub fn run(args: Args) -> CliResult {
-    let lib = Library::load(&args.paths);
+    let assets = args.assets.clone().or_else(|| Some(PathBuf::from("assets")).filter(|a| a.is_dir()));
+    if let Some(dir) = assets.as_ref().filter(|a| !a.is_dir()) {
+        return Err(super::CliError::msg(format!("--assets {}: no such folder", dir.display())));
+    }
+    let lib = Library::load_with_assets(&args.paths, assets.as_deref());
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in lib.diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
         eprint!("{}", diagnostics::render(d, color));
@@ -47,6 +67,14 @@ pub fn run(args: Args) -> CliResult {
     let playable = lib.playable().count();
     let errors = lib.errors();
     let warnings = lib.warnings();
+    if args.stats {
+        let stats = crate::domain::stats::library_stats(&lib);
+        if args.json {
+            outln!("{}", serde_json::to_string_pretty(&stats)?);
+            return Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        out!("{}", render_stats(&stats));
+    }
     outln!(
         "checked {} file(s): {} scenario(s) playable, {} script(s), {}; {} error(s), {} warning(s)",
         lib.files,
@@ -57,4 +85,52 @@ pub fn run(args: Args) -> CliResult {
         warnings
     );
     Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The statistics as a table per scenario and per role and language.
+fn render_stats(stats: &crate::domain::stats::LibraryStats) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{:<40} {:<4} {:<6} {:>5} {:>7} {:>6} {:>9} {:>8}  partner",
+        "scenario", "lang", "level", "nodes", "choices", "random", "reactions", "unscored"
+    );
+    for s in &stats.scenarios {
+        let _ = writeln!(
+            o,
+            "{:<40} {:<4} {:<6} {:>5} {:>7} {:>6} {:>3}/{:<3} {:>3.0}% {:>4}  {}",
+            super::safe(&s.id),
+            super::safe(&s.language),
+            format!("{:?}", s.difficulty),
+            s.nodes,
+            s.choices,
+            s.random_nodes,
+            s.wrong_with_reaction,
+            s.wrong_choices,
+            100.0 * s.reaction_share,
+            s.unscored_mistakes,
+            s.partner.as_deref().map_or("—".into(), super::safe)
+        );
+    }
+    let _ = writeln!(o);
+    for g in &stats.groups {
+        let _ = writeln!(
+            o,
+            "{:<15} {:<3} {:>3} scenarios, {:>3} paired, wrong replies with a reaction of their own {}/{}",
+            g.role.as_str(),
+            g.language,
+            g.scenarios,
+            g.paired,
+            g.wrong_with_reaction,
+            g.wrong_choices
+        );
+    }
+    let _ = writeln!(
+        o,
+        "all: {:.0}% of wrong replies get a reaction of their own; {} unscored mistake(s)\n",
+        100.0 * stats.reaction_share,
+        stats.unscored_mistakes
+    );
+    o
 }

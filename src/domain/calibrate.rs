@@ -132,8 +132,11 @@ pub fn calibrate(lib: &Library, entry: &CalibrationEntry, version: u32) -> Optio
 
 fn lines(c: &Calibration, script: &Script, version: u32, result: &mut SetResult) {
     for l in &c.lines {
-        let Some(stage) = script.stages.iter().position(|s| s.id == l.stage) else { continue };
-        let rq = scorer::recall_quality(version, script, stage as u16, &l.text, &c.trainee);
+        // A stage past 16 bits is beyond the stage limit (the script has an error): never numbered wrongly.
+        let Some(stage) = script.stages.iter().position(|s| s.id == l.stage).and_then(|p| u16::try_from(p).ok()) else {
+            continue;
+        };
+        let rq = scorer::recall_quality(version, script, stage, &l.text, &c.trainee);
         let trainer = l.verdict == LineVerdict::Accept;
         result.lines.add(trainer, rq.hit);
         if trainer != rq.hit {

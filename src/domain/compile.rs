@@ -1,10 +1,11 @@
 //! Compiling a scenario's dialogue graph for play: node and stage names resolved to indices, every dangling name reported.
 
 use super::model::{Node, Scenario, Script};
-use super::parse::suggest;
 use super::playable::{Compiled, CompiledChoice};
 use super::reporter::{DiagnosticExt, Reporter, field};
+use super::source::Severity;
 use super::syntax::Seg;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 /// The names a scenario may refer to: its nodes (first definition of each id) and its script's stages.
@@ -12,7 +13,12 @@ use std::collections::HashMap;
 pub(crate) struct Names<'s> {
     nodes: &'s [(String, Node)],
     index: HashMap<&'s str, u32>,
+    /// The script's stages by id, first definition of each.
+    stages: HashMap<&'s str, u16>,
     script: Option<&'s Script>,
+    /// Node and stage ids in file order, listed once for the help of every dangling name.
+    node_ids: OnceCell<Vec<&'s str>>,
+    stage_ids: OnceCell<Vec<&'s str>>,
 }
 
 impl<'s> Names<'s> {
@@ -21,8 +27,11 @@ impl<'s> Names<'s> {
         let nodes = &scenario.nodes.0;
         let mut index: HashMap<&str, (u32, usize)> = HashMap::with_capacity(nodes.len());
         let mut duplicate = vec![false; nodes.len()];
+        // Node numbers are 32-bit; the node limit (checked with the header) keeps them exact, and a
+        // node past it is left out rather than numbered wrongly.
         for (i, (id, _)) in nodes.iter().enumerate() {
-            let entry = index.entry(id).or_insert((i as u32, 0));
+            let Ok(number) = u32::try_from(i) else { break };
+            let entry = index.entry(id).or_insert((number, 0));
             if entry.1 > 0 {
                 duplicate[i] = true;
                 r.error(&[field("nodes"), Seg::KeyName(id.clone(), entry.1)], format!("duplicate node id \"{id}\""))
@@ -32,17 +41,30 @@ impl<'s> Names<'s> {
             entry.1 += 1;
         }
         let index = index.into_iter().map(|(k, (i, _))| (k, i)).collect();
-        (Names { nodes, index, script }, duplicate)
+        // Stage numbers are 16-bit; the stage limit of the script keeps them exact, and a stage
+        // past 16 bits is never numbered (a name that needs it is reported as missing).
+        let mut stages = HashMap::new();
+        for (i, st) in script.map(|s| s.stages.as_slice()).unwrap_or_default().iter().enumerate() {
+            let Ok(number) = u16::try_from(i) else { break };
+            stages.entry(st.id.as_str()).or_insert(number);
+        }
+        let names = Names { nodes, index, stages, script, node_ids: OnceCell::new(), stage_ids: OnceCell::new() };
+        (names, duplicate)
     }
 
     /// The index of node `name`, or an error at `path` (built only when there is something to report).
     pub fn node(&self, r: &mut Reporter, name: &str, path: &dyn Fn() -> Vec<Seg>, what: &str) -> Option<u32> {
         let found = self.index.get(name).copied();
         if found.is_none() {
-            let node_ids: Vec<&str> = self.nodes.iter().map(|(k, _)| k.as_str()).collect();
+            if !r.accepts(Severity::Error) {
+                r.count(Severity::Error);
+                return None;
+            }
+            let node_ids = self.node_ids.get_or_init(|| self.nodes.iter().map(|(k, _)| k.as_str()).collect());
+            let help = format!("nodes here: {}{}", join(node_ids), r.suggest(name, node_ids));
             r.error(&path(), format!("{what} names a node \"{name}\" that does not exist"))
                 .label("no such node")
-                .help(format!("nodes here: {}{}", join(&node_ids), suggest(name, &node_ids)));
+                .help(help);
         }
         found
     }
@@ -51,12 +73,17 @@ impl<'s> Names<'s> {
     /// (its absence is reported once, elsewhere).
     pub fn stage(&self, r: &mut Reporter, name: &str, path: &dyn Fn() -> Vec<Seg>, what: &str) -> Option<u16> {
         let s = self.script?;
-        let found = s.stages.iter().position(|st| st.id == name).map(|p| p as u16);
+        let found = self.stages.get(name).copied();
         if found.is_none() {
-            let stage_ids: Vec<&str> = s.stages.iter().map(|s| s.id.as_str()).collect();
+            if !r.accepts(Severity::Error) {
+                r.count(Severity::Error);
+                return None;
+            }
+            let stage_ids = self.stage_ids.get_or_init(|| s.stages.iter().map(|s| s.id.as_str()).collect());
+            let help = format!("stages of \"{}\": {}{}", s.id, join(stage_ids), r.suggest(name, stage_ids));
             r.error(&path(), format!("{what} names a stage \"{name}\" that script \"{}\" lacks", s.id))
                 .label("no such stage")
-                .help(format!("stages of \"{}\": {}{}", s.id, join(&stage_ids), suggest(name, &stage_ids)));
+                .help(help);
         }
         found
     }
@@ -90,7 +117,8 @@ pub(crate) fn compile(
         terminal: vec![false; nodes.len()],
     };
     for (i, (id, node)) in nodes.iter().enumerate() {
-        let from = i as u32;
+        // Numbered as in `Names::new`: a node past 32 bits is beyond the node limit, already an error.
+        let Ok(from) = u32::try_from(i) else { break };
         let at = |name: &'static str| vec![field("nodes"), Seg::Key(id.clone()), field(name)];
         let compiled = match node {
             Node::Line { say, expect, choices, .. } => {
@@ -119,7 +147,7 @@ pub(crate) fn compile(
                 Compiled::Line {
                     expect,
                     choices: compiled.into_boxed_slice(),
-                    variants: say.len() as u32,
+                    variants: count(say.len()),
                     templated: templated(say),
                 }
             }
@@ -147,7 +175,7 @@ pub(crate) fn compile(
             }
             Node::End { say, .. } => {
                 g.terminal[i] = true;
-                Compiled::End { variants: say.len() as u32, templated: templated(say) }
+                Compiled::End { variants: count(say.len()), templated: templated(say) }
             }
         };
         if duplicate[i] {
@@ -168,6 +196,12 @@ impl Graph {
             None => self.terminal[from as usize] = true,
         }
     }
+}
+
+/// How many lines a node has, for drawing one: a file cannot hold 2³² of them (8 MiB at most), and
+/// the count saturates rather than wraps if it ever could.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Which of the lines name the trainee.

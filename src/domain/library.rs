@@ -1,12 +1,13 @@
 //! The scenario library: scripts, scenarios and the ladder read from scenario roots or single files,
 //! validated together. Broken files never stop the others from loading.
 
-use super::model::{Calibration, Ladder, Role, Scenario, Script};
+use super::limits::{MAX_FILE_BYTES, bytes};
+use super::model::{Calibration, Ladder, Node, Role, Scenario, Script};
 use super::parse::{self, FileKind};
 use super::playable::Playable;
 use super::reporter::{Reporter, field};
-use super::source::{Diagnostic, Severity, SourceFile};
-use super::syntax::{self, Kind};
+use super::source::{Diagnostic, Severity, SourceFile, read_source};
+use super::syntax::{self, Kind, Seg};
 use super::validate;
 pub use super::validate::ScriptEntry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -61,6 +62,12 @@ impl Library {
     /// own), and a single ladder file against the scenarios of its root; those context files are
     /// read but their own problems are not reported.
     pub fn load(paths: &[PathBuf]) -> Library {
+        Library::load_with_assets(paths, None)
+    }
+
+    /// [`Library::load`], and with `assets` (the folder voice clips are relative to) a warning for
+    /// every voice clip of a playable scenario that is not a file there.
+    pub fn load_with_assets(paths: &[PathBuf], assets: Option<&Path>) -> Library {
         let mut primary: Vec<PathBuf> = Vec::new();
         let mut context: Vec<PathBuf> = Vec::new();
         let mut early: Vec<Diagnostic> = Vec::new();
@@ -102,22 +109,15 @@ impl Library {
             if is_primary {
                 reported.insert(name.clone());
             }
-            match std::fs::read(path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => sources.push(SourceFile::new(name, text)),
-                    Err(e) => early.push(
-                        Diagnostic::file(
-                            Severity::Error,
-                            name,
-                            format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-                        )
-                        .with_help("save the file as UTF-8"),
-                    ),
-                },
-                Err(e) => early.push(Diagnostic::file(Severity::Error, name, format!("cannot read: {e}"))),
+            match read_source(path, name) {
+                Ok(source) => sources.push(source),
+                Err(d) => early.push(*d),
             }
         }
         let mut lib = Library::from_sources(sources);
+        if let Some(assets) = assets {
+            lib.check_clips(assets);
+        }
         lib.diagnostics.retain(|d| reported.contains(&d.path));
         early.append(&mut lib.diagnostics);
         lib.diagnostics = early;
@@ -125,10 +125,27 @@ impl Library {
         lib
     }
 
-    /// Validates a set of files given as text. This is the whole of loading but the disk.
+    /// Validates a set of files given as text. This is the whole of loading but the disk. A text
+    /// larger than [`MAX_FILE_BYTES`] is refused, as a file of that size would be.
     pub fn from_sources(sources: Vec<SourceFile>) -> Library {
-        let sources: Vec<Arc<SourceFile>> = sources.into_iter().map(Arc::new).collect();
         let mut lib = Library { files: sources.len(), ..Library::default() };
+        let (sources, too_large): (Vec<_>, Vec<_>) =
+            sources.into_iter().partition(|s| s.text.len() as u64 <= MAX_FILE_BYTES);
+        for src in too_large {
+            lib.diagnostics.push(
+                Diagnostic::file(
+                    Severity::Error,
+                    src.path,
+                    format!(
+                        "the file is too large: {}, and the limit is {}",
+                        bytes(src.text.len() as u64),
+                        bytes(MAX_FILE_BYTES)
+                    ),
+                )
+                .with_help("split it into several files; no scenario, script or run needs more"),
+            );
+        }
+        let sources: Vec<Arc<SourceFile>> = sources.into_iter().map(Arc::new).collect();
         let mut scripts = Vec::new();
         let mut scenarios = Vec::new();
         let mut ladders = Vec::new();
@@ -154,6 +171,7 @@ impl Library {
         // Scripts first: scenarios refer to them.
         lib.load_scripts(&scripts);
         let roles = lib.load_scenarios(&scenarios);
+        lib.check_partners();
         lib.load_ladders(&ladders, &roles);
         lib.load_calibrations(&calibrations);
         lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
@@ -165,7 +183,7 @@ impl Library {
         let mut script_files: BTreeMap<String, String> = BTreeMap::new();
         for src in scripts {
             let mut r = Reporter::new(src);
-            match parse::read::<Script>(src, FileKind::Script) {
+            match parse::read_capped::<Script>(src, FileKind::Script) {
                 Ok(script) => {
                     validate::check_script(&script, &mut r);
                     if let Some(first) = script_files.get(&script.id) {
@@ -178,9 +196,9 @@ impl Library {
                         self.scripts.insert(entry.script.id.clone(), entry);
                     }
                 }
-                Err(mut d) => r.diagnostics.append(&mut d),
+                Err(d) => r.absorb(d),
             }
-            self.diagnostics.append(&mut r.diagnostics);
+            self.diagnostics.extend(r.finish());
         }
     }
 
@@ -200,7 +218,7 @@ impl Library {
                 first_error: None,
                 stale: false,
             };
-            match parse::read::<Scenario>(src, FileKind::Scenario) {
+            match parse::read_capped::<Scenario>(src, FileKind::Scenario) {
                 Ok(scenario) => {
                     entry.id = Some(scenario.id.clone());
                     entry.title = Some(scenario.title.clone());
@@ -219,37 +237,100 @@ impl Library {
                         }
                     }
                 }
-                Err(mut d) => {
+                Err(d) => {
                     fill_from_tree(&mut entry, &src.text);
-                    r.diagnostics.append(&mut d);
+                    r.absorb(d);
                 }
             }
-            entry.first_error = r.diagnostics.iter().find(|d| d.is_error()).cloned();
-            self.diagnostics.append(&mut r.diagnostics);
+            entry.first_error = r.first_error().cloned();
+            self.diagnostics.extend(r.finish());
             self.scenarios.push(entry);
         }
 
         roles
     }
 
-    /// Reads the ladder and checks it against the playable scenarios; only one ladder is used.
+    /// Each scenario's `partner` is a playable scenario of the same role in another language that
+    /// names it back.
+    fn check_partners(&mut self) {
+        use super::reporter::DiagnosticExt;
+        let playable: Vec<Arc<Playable>> = self.playable().cloned().collect();
+        for p in &playable {
+            let Some(partner_id) = p.scenario.partner.as_deref() else { continue };
+            let mut r = Reporter::new(&p.scenario_source);
+            let at = [field("partner")];
+            match playable.iter().find(|q| q.id() == partner_id) {
+                None => {
+                    let ids: Vec<&str> = playable.iter().map(|q| q.id()).collect();
+                    r.error(&at, format!("the partner \"{partner_id}\" is not a playable scenario")).help(format!(
+                        "give the id of the same situation in the other language{}",
+                        super::parse::suggest(partner_id, &ids)
+                    ));
+                }
+                Some(q) if q.scenario.role != p.scenario.role => {
+                    r.error(
+                        &at,
+                        format!(
+                            "the partner \"{partner_id}\" is a {} scenario, this one is for {}",
+                            q.scenario.role, p.scenario.role
+                        ),
+                    );
+                }
+                Some(q) if q.scenario.language == p.scenario.language => {
+                    r.error(
+                        &at,
+                        format!("the partner \"{partner_id}\" is in the same language ({})", q.scenario.language),
+                    )
+                    .help("a partner is the same situation in the other language");
+                }
+                Some(q) if q.scenario.partner.as_deref() != Some(p.id()) => {
+                    r.warning(&at, format!("\"{partner_id}\" does not name this scenario as its partner"))
+                        .help(format!("add `partner: \"{}\"` to {}", p.id(), q.path));
+                }
+                Some(_) => {}
+            }
+            self.diagnostics.extend(r.finish());
+        }
+    }
+
+    /// A scenario in a language: itself when it is in that language, else its partner when the
+    /// partner is playable and in that language.
+    pub fn in_language(&self, id: &str, lang: &str) -> Option<&Arc<Playable>> {
+        let p = self.scenario(id)?;
+        if p.scenario.language == lang {
+            return Some(p);
+        }
+        let partner = self.scenario(p.scenario.partner.as_deref()?)?;
+        (partner.scenario.language == lang).then_some(partner)
+    }
+
+    /// Reads the ladder and checks it against the playable scenarios; only one ladder is used, and
+    /// only when it has no errors (a broken ladder would promote by rules nobody wrote).
     fn load_ladders(&mut self, ladders: &[&Arc<SourceFile>], roles: &BTreeMap<String, Role>) {
+        let mut first: Option<String> = None;
         for src in ladders {
             let mut r = Reporter::new(src);
-            match parse::read::<Ladder>(src, FileKind::Ladder) {
+            match parse::read_capped::<Ladder>(src, FileKind::Ladder) {
                 Ok(ladder) => {
                     validate::check_ladder(&ladder, roles, &mut r);
-                    if self.ladder.is_none() {
+                    if let Some(first) = &first {
+                        r.error(&[], "a second ladder: only one ladder.ron is used").help =
+                            Some(format!("{first} is the ladder in use"));
+                    } else if r.has_errors() {
+                        r.error(
+                            &[],
+                            "this ladder has errors, so it is not used: nobody can be promoted until they are fixed",
+                        )
+                        .help = Some("fix the errors of the ladder listed here".to_owned());
+                    } else {
                         self.ladder = Some(ladder);
                         self.ladder_path = Some(src.path.clone());
-                    } else {
-                        r.error(&[], "a second ladder: only one ladder.ron is used").help =
-                            self.ladder_path.clone().map(|p| format!("{p} is the ladder in use"));
                     }
+                    first.get_or_insert_with(|| src.path.clone());
                 }
-                Err(mut d) => r.diagnostics.append(&mut d),
+                Err(d) => r.absorb(d),
             }
-            self.diagnostics.append(&mut r.diagnostics);
+            self.diagnostics.extend(r.finish());
         }
     }
 
@@ -257,17 +338,22 @@ impl Library {
     fn load_calibrations(&mut self, files: &[&Arc<SourceFile>]) {
         for src in files {
             let mut r = Reporter::new(src);
-            match parse::read::<Calibration>(src, FileKind::Calibration) {
+            match parse::read_capped::<Calibration>(src, FileKind::Calibration) {
                 Ok(calibration) => {
-                    let script = self.scripts.get(&calibration.script).map(|e| Arc::clone(&e.script));
+                    let entry = self.scripts.get(&calibration.script);
+                    if entry.is_some_and(|e| !e.ok) {
+                        r.error(&[field("script")], format!("script \"{}\" has errors", calibration.script)).help =
+                            Some("fix the script first; `callforge validate` lists its problems".to_owned());
+                    }
+                    let script = entry.map(|e| Arc::clone(&e.script));
                     validate::check_calibration(&calibration, script.as_deref(), &self.scripts, &mut r);
                     if !r.has_errors() {
                         self.calibrations.push(CalibrationEntry { path: src.path.clone(), calibration });
                     }
                 }
-                Err(mut d) => r.diagnostics.append(&mut d),
+                Err(d) => r.absorb(d),
             }
-            self.diagnostics.append(&mut r.diagnostics);
+            self.diagnostics.extend(r.finish());
         }
     }
 
@@ -300,6 +386,30 @@ impl Library {
     /// Whether no other file of the new library already plays scenario `id`.
     fn scenarios_by_id_free(&self, id: &str, path: &str) -> bool {
         !self.scenarios.iter().any(|e| e.path != path && e.playable.as_ref().is_some_and(|p| p.id() == id))
+    }
+
+    /// Warns about every voice clip of a playable scenario that is not a file under `assets`: the
+    /// call still plays, without that voice. (Paths that can never be such a file are errors of
+    /// validation.)
+    pub fn check_clips(&mut self, assets: &Path) {
+        for p in self.scenarios.iter().filter_map(|e| e.playable.as_ref()) {
+            let mut r = Reporter::new(&p.scenario_source);
+            for (id, node) in p.scenario.nodes.iter() {
+                let (Node::Line { audio, .. } | Node::End { audio, .. }) = node else { continue };
+                for (k, clip) in audio.iter().enumerate() {
+                    if validate::clip_problem(clip).is_none() && !assets.join(clip).is_file() {
+                        let path = [field("nodes"), Seg::Key(id.to_owned()), field("audio"), Seg::Index(k)];
+                        r.warning(&path, format!("there is no voice clip \"{clip}\" in {}", assets.display())).help =
+                            Some(
+                                "the call plays without this voice; the path is relative to the assets folder"
+                                    .to_owned(),
+                            );
+                    }
+                }
+            }
+            self.diagnostics.extend(r.finish());
+        }
+        self.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     }
 
     pub fn errors(&self) -> usize {

@@ -172,6 +172,10 @@ pub struct Scenario {
     pub nodes: Nodes,
     #[serde(default)]
     pub on_patience_out: Option<String>,
+    /// The same situation in the other language (a scenario id): the two are equally hard and are
+    /// each other's partner, so an exam can be taken in a trainee's own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
 }
 
 /// The simulated customer.
@@ -331,10 +335,6 @@ pub struct Exam {
     pub practice_runs: u32,
     pub cooldown_hours: u32,
 }
-
-/// The most characters a typed reply may have: a script line is a sentence or two, and a longer
-/// text is refused where it is typed (the window's field, `callforge play`) and when a run is stored.
-pub const MAX_TYPED_CHARS: usize = 2_000;
 
 /// One trainee turn as recorded in a run file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 use super::model::{
     Difficulty, Forbidden, Input, LabelledCall, LabelledCheck, LabelledLine, Mode, Node, Persona, Role, Rung, Stage,
 };
-use super::source::{Diagnostic, Severity, SourceFile};
+use super::source::{Diagnostic, FileDiagnostics, Severity, SourceFile};
 use super::syntax::{self, Kind, Value};
 use ron::extensions::Extensions;
 use serde::de::DeserializeOwned;
@@ -66,18 +66,24 @@ pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
-/// Deserializes a whole file of one kind, or returns every problem found in it.
+/// Deserializes a whole file of one kind, or returns every problem found in it (at most
+/// [`super::limits::MAX_DIAGNOSTICS_PER_FILE`], then how many more).
 pub fn read<T: DeserializeOwned>(source: &Arc<SourceFile>, kind: FileKind) -> Result<T, Vec<Diagnostic>> {
+    read_capped(source, kind).map_err(|d| d.finish(source))
+}
+
+/// [`read`], with the problems still open to more of the same file.
+pub(crate) fn read_capped<T: DeserializeOwned>(source: &Arc<SourceFile>, kind: FileKind) -> Result<T, FileDiagnostics> {
     let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
     let bom = source.text.len() - text.len();
     match ron_options().from_str::<T>(text) {
         Ok(v) => Ok(v),
         Err(whole) => {
-            let mut diags = match syntax::parse(text) {
-                Ok(tree) => check_parts(source, bom, &tree, kind),
-                Err(_) => Vec::new(),
-            };
-            if diags.is_empty() {
+            let mut diags = FileDiagnostics::default();
+            if let Ok(tree) = syntax::parse(text) {
+                check_parts(&mut diags, source, bom, &tree, kind);
+            }
+            if !diags.has_errors() {
                 diags.push(ron_diagnostic(source, bom, text, &whole));
             }
             Err(diags)
@@ -100,7 +106,7 @@ fn ron_diagnostic(source: &Arc<SourceFile>, base: usize, slice: &str, err: &ron:
     let start = base + rel(err.span.start.line, err.span.start.col);
     let mut end = base + rel(err.span.end.line, err.span.end.col);
     if end <= start {
-        end = start + source.text[start..].chars().next().map_or(0, char::len_utf8);
+        end = start + source.text.get(start..).and_then(|r| r.chars().next()).map_or(0, char::len_utf8);
     }
     let (message, help) = explain(&err.code);
     let d = Diagnostic::at(Severity::Error, source, start..end, message);
@@ -153,10 +159,17 @@ fn lower_first(s: &str) -> String {
     }
 }
 
+/// Names longer than this are never compared for a suggestion: nobody misspells a paragraph.
+const SUGGEST_MAX_BYTES: usize = 100;
+
 /// ` (did you mean `x`?)` when a close spelling exists.
 pub(crate) fn suggest<S: AsRef<str>>(found: &str, candidates: &[S]) -> String {
+    if found.len() > SUGGEST_MAX_BYTES {
+        return String::new();
+    }
     candidates
         .iter()
+        .filter(|c| c.as_ref().len() <= SUGGEST_MAX_BYTES)
         .map(|c| (strsim::jaro_winkler(found, c.as_ref()), c.as_ref()))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -193,6 +206,7 @@ fn schema(kind: FileKind) -> &'static [(&'static str, bool, Part)] {
             ("start", true, Part::Whole(check::<String>)),
             ("nodes", true, Part::MapOf(check::<Node>)),
             ("on_patience_out", false, Part::Whole(check::<Option<String>>)),
+            ("partner", false, Part::Whole(check::<Option<String>>)),
         ],
         FileKind::Script => &[
             ("id", true, Part::Whole(check::<String>)),
@@ -228,9 +242,17 @@ fn schema(kind: FileKind) -> &'static [(&'static str, bool, Part)] {
     }
 }
 
-/// Checks every part of a file that failed as a whole; returns a diagnostic per broken part.
-fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKind) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// Adds a diagnostic, built only when the file's list still has room for it.
+fn emit(out: &mut FileDiagnostics, severity: Severity, build: impl FnOnce() -> Diagnostic) {
+    if !out.accepts(severity) {
+        out.count(severity);
+    } else {
+        out.push(build());
+    }
+}
+
+/// Checks every part of a file that failed as a whole; adds a diagnostic per broken part.
+fn check_parts(out: &mut FileDiagnostics, source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKind) {
     let span = |r: &std::ops::Range<usize>| (base + r.start)..(base + r.end);
     let (name, fields) = match &tree.kind {
         Kind::Struct { name, fields } => (name.as_deref(), fields.as_slice()),
@@ -244,7 +266,7 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
                         kind.name()
                     )),
             );
-            return out;
+            return;
         }
     };
     if let Some(n) = name
@@ -260,21 +282,22 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
     }
     let schema = schema(kind);
     let known: Vec<&str> = schema.iter().map(|(n, _, _)| *n).collect();
-    for (i, field) in fields.iter().enumerate() {
-        if fields[..i].iter().any(|f| f.name == field.name) {
-            out.push(
+    let mut seen = std::collections::HashSet::with_capacity(fields.len());
+    for field in fields {
+        if !seen.insert(field.name.as_str()) {
+            emit(out, Severity::Error, || {
                 Diagnostic::at(
                     Severity::Error,
                     source,
                     span(&field.name_span),
                     format!("field `{}` is given twice", field.name),
                 )
-                .with_help("keep one of them"),
-            );
+                .with_help("keep one of them")
+            });
             continue;
         }
         let Some((_, _, part)) = schema.iter().find(|(n, _, _)| *n == field.name) else {
-            out.push(
+            emit(out, Severity::Error, || {
                 Diagnostic::at(
                     Severity::Error,
                     source,
@@ -285,14 +308,14 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
                     "expected one of: {}{}",
                     known.join(", "),
                     suggest(&field.name, &known)
-                )),
-            );
+                ))
+            });
             continue;
         };
-        check_value(&mut out, source, base, &field.name, *part, &field.value);
+        check_value(out, source, base, &field.name, *part, &field.value);
     }
     for (name, required, _) in schema {
-        if *required && !fields.iter().any(|f| f.name == *name) {
+        if *required && !seen.contains(name) {
             let open = tree.span.start..(tree.span.start + name_len(tree));
             out.push(
                 Diagnostic::at(
@@ -305,12 +328,11 @@ fn check_parts(source: &Arc<SourceFile>, base: usize, tree: &Value, kind: FileKi
             );
         }
     }
-    out
 }
 
 /// Checks one field's value on its own: the whole value, each item of a list, or each entry of a map.
 fn check_value(
-    out: &mut Vec<Diagnostic>,
+    out: &mut FileDiagnostics,
     source: &Arc<SourceFile>,
     base: usize,
     name: &str,
@@ -318,11 +340,11 @@ fn check_value(
     value: &Value,
 ) {
     let span = |r: &std::ops::Range<usize>| (base + r.start)..(base + r.end);
-    let check_slice = |out: &mut Vec<Diagnostic>, f: fn(&str) -> Result<(), ron::error::SpannedError>, v: &Value| {
+    let check_slice = |out: &mut FileDiagnostics, f: fn(&str) -> Result<(), ron::error::SpannedError>, v: &Value| {
         let s = span(&v.span);
-        let slice = &source.text[s.clone()];
+        let Some(slice) = source.text.get(s.clone()) else { return };
         if let Err(e) = f(slice) {
-            out.push(ron_diagnostic(source, s.start, slice, &e));
+            emit(out, Severity::Error, || ron_diagnostic(source, s.start, slice, &e));
         }
     };
     match part {
@@ -335,10 +357,10 @@ fn check_value(
             Some(entries) => {
                 for (k, v) in entries {
                     if !matches!(k.kind, Kind::Str(_)) {
-                        out.push(
+                        emit(out, Severity::Error, || {
                             Diagnostic::at(Severity::Error, source, span(&k.span), "a node id must be a string")
-                                .with_help("write the id in double quotes, like \"hello\""),
-                        );
+                                .with_help("write the id in double quotes, like \"hello\"")
+                        });
                     }
                     check_slice(out, f, v);
                 }

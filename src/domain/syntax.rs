@@ -97,6 +97,24 @@ impl Value {
         (cur.span.clone(), true)
     }
 
+    /// The value at the end of a path of fields, keys and indices (through `Some`), if the whole path
+    /// is there.
+    pub fn find(&self, path: &[Seg]) -> Option<&Value> {
+        let mut cur = self.unwrap_some();
+        for seg in path {
+            cur = match (seg, &cur.kind) {
+                (Seg::Field(f), Kind::Struct { fields, .. }) => &fields.iter().find(|x| x.name == *f)?.value,
+                (Seg::Key(k), Kind::Map(entries)) => {
+                    &entries.iter().find(|(key, _)| matches!(&key.kind, Kind::Str(s) if s == k))?.1
+                }
+                (Seg::Index(i), Kind::List(items)) | (Seg::Index(i), Kind::Tuple { items, .. }) => items.get(*i)?,
+                _ => return None,
+            }
+            .unwrap_some();
+        }
+        Some(cur)
+    }
+
     /// The struct fields of this value (through `Some`), if it is a struct.
     pub fn fields(&self) -> Option<&[Field]> {
         match &self.unwrap_some().kind {
@@ -129,16 +147,17 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Reads RON text into a span tree.
+/// Reads RON text into a span tree. Never panics: any text gives a tree or the offset where reading
+/// stopped.
 pub fn parse(text: &str) -> Result<Value, SyntaxError> {
-    let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0 };
+    let mut p = Parser { s: text.as_bytes(), text, i: 0, depth: 0, offsets: None };
     p.skip_ws()?;
     // `#![enable(...)]` attributes
-    while p.s[p.i..].starts_with(b"#!") {
-        while p.i < p.s.len() && p.s[p.i] != b']' {
-            p.i += 1;
+    while p.rest().starts_with(b"#!") {
+        match p.rest().iter().position(|&c| c == b']') {
+            Some(close) => p.i += close + 1,
+            None => return Err(p.err("this `#![…]` attribute is not closed with `]`")),
         }
-        p.i += 1;
         p.skip_ws()?;
     }
     let v = p.value()?;
@@ -149,11 +168,34 @@ pub fn parse(text: &str) -> Result<Value, SyntaxError> {
     Ok(v)
 }
 
+/// Where each character of a string literal's value starts in the literal's source text (`"…"` or
+/// `r#"…"#`), in bytes from the opening quote (or `r`), with one more entry for the closing quote.
+/// An escape such as `\u{200B}` is one character that starts at its backslash. `None` when the text
+/// is not one whole string literal.
+pub fn literal_offsets(literal: &str) -> Option<Vec<usize>> {
+    let mut p = Parser { s: literal.as_bytes(), text: literal, i: 0, depth: 0, offsets: Some(Vec::new()) };
+    let ok = match p.peek() {
+        Some(b'"') => p.string().is_ok(),
+        Some(b'r') if p.raw_string_ahead() => p.raw_string().is_ok(),
+        _ => false,
+    };
+    if !ok || p.i != literal.len() {
+        return None;
+    }
+    let mut offsets = p.offsets.take()?;
+    offsets.push(literal.len() - literal.bytes().rev().take_while(|&b| b == b'#').count() - 1);
+    Some(offsets)
+}
+
+/// A reader over RON text. `i` is always at a character boundary (or the end): it only moves over
+/// an ASCII byte it has looked at, or over a whole character.
 struct Parser<'a> {
     s: &'a [u8],
     text: &'a str,
     i: usize,
     depth: usize,
+    /// While reading one string literal for [`literal_offsets`]: where each character of its value starts.
+    offsets: Option<Vec<usize>>,
 }
 
 impl Parser<'_> {
@@ -163,6 +205,28 @@ impl Parser<'_> {
 
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
+    }
+
+    /// The bytes not read yet.
+    fn rest(&self) -> &[u8] {
+        self.s.get(self.i..).unwrap_or_default()
+    }
+
+    /// The character at `i`, if any.
+    fn peek_char(&self) -> Option<char> {
+        self.text.get(self.i..).and_then(|r| r.chars().next())
+    }
+
+    /// Moves over the whole character at `i`.
+    fn bump_char(&mut self) -> Option<char> {
+        let c = self.peek_char()?;
+        self.i += c.len_utf8();
+        Some(c)
+    }
+
+    /// The text from `start` to `i`; empty if that would cut a character.
+    fn slice(&self, start: usize) -> &str {
+        self.text.get(start..self.i).unwrap_or_default()
     }
 
     fn skip_ws(&mut self) -> Result<(), SyntaxError> {
@@ -180,11 +244,11 @@ impl Parser<'_> {
                 Some(b'/') if self.s.get(self.i + 1) == Some(&b'*') => {
                     let mut level = 0usize;
                     loop {
-                        if self.s[self.i..].starts_with(b"/*") {
+                        if self.rest().starts_with(b"/*") {
                             level += 1;
                             self.i += 2;
-                        } else if self.s[self.i..].starts_with(b"*/") {
-                            level -= 1;
+                        } else if self.rest().starts_with(b"*/") {
+                            level = level.saturating_sub(1);
                             self.i += 2;
                             if level == 0 {
                                 break;
@@ -203,9 +267,10 @@ impl Parser<'_> {
 
     fn ident(&mut self) -> Option<String> {
         let start = self.i;
-        if self.s[self.i..].starts_with(b"r#") {
+        if self.rest().starts_with(b"r#") {
             self.i += 2;
         }
+        // Bytes from 0x80 are the whole of each non-ASCII character, so this stops at a boundary.
         while let Some(c) = self.peek() {
             if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
                 self.i += 1;
@@ -213,7 +278,7 @@ impl Parser<'_> {
                 break;
             }
         }
-        (self.i > start).then(|| self.text[start..self.i].trim_start_matches("r#").to_owned())
+        (self.i > start).then(|| self.slice(start).trim_start_matches("r#").to_owned())
     }
 
     fn value(&mut self) -> Result<Value, SyntaxError> {
@@ -235,42 +300,12 @@ impl Parser<'_> {
             }
             Some(b'{') => {
                 self.i += 1;
-                let mut entries = Vec::new();
-                loop {
-                    self.skip_ws()?;
-                    if self.peek() == Some(b'}') {
-                        self.i += 1;
-                        break;
-                    }
-                    let k = self.value()?;
-                    self.skip_ws()?;
-                    if self.peek() != Some(b':') {
-                        return Err(self.err("expected `:` after a map key"));
-                    }
-                    self.i += 1;
-                    let v = self.value()?;
-                    entries.push((k, v));
-                    self.skip_ws()?;
-                    match self.peek() {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {}
-                        _ => return Err(self.err("expected `,` or `}` in a map")),
-                    }
-                }
-                Kind::Map(entries)
+                Kind::Map(self.map()?)
             }
             Some(b'(') => self.struct_or_tuple(None)?,
             Some(b'\'') => {
-                self.i += 1;
-                while let Some(c) = self.peek() {
-                    self.i += 1;
-                    if c == b'\\' {
-                        self.i += 1;
-                    } else if c == b'\'' {
-                        break;
-                    }
-                }
-                Kind::Atom(self.text[start..self.i].to_owned())
+                self.char_literal()?;
+                Kind::Atom(self.slice(start).to_owned())
             }
             Some(c) if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
                 let name = self.ident().unwrap_or_default();
@@ -291,12 +326,53 @@ impl Parser<'_> {
                         break;
                     }
                 }
-                Kind::Atom(self.text[start..self.i].to_owned())
+                Kind::Atom(self.slice(start).to_owned())
             }
             Some(_) => return Err(self.err("unexpected character")),
         };
         self.depth -= 1;
         Ok(Value { span: start..self.i, kind })
+    }
+
+    /// `{key: value, …}`, after the `{`.
+    fn map(&mut self) -> Result<Vec<(Value, Value)>, SyntaxError> {
+        let mut entries = Vec::new();
+        loop {
+            self.skip_ws()?;
+            if self.peek() == Some(b'}') {
+                self.i += 1;
+                return Ok(entries);
+            }
+            let k = self.value()?;
+            self.skip_ws()?;
+            if self.peek() != Some(b':') {
+                return Err(self.err("expected `:` after a map key"));
+            }
+            self.i += 1;
+            let v = self.value()?;
+            entries.push((k, v));
+            self.skip_ws()?;
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {}
+                _ => return Err(self.err("expected `,` or `}` in a map")),
+            }
+        }
+    }
+
+    /// `'c'` or `'\n'`, from the opening quote to after the closing one.
+    fn char_literal(&mut self) -> Result<(), SyntaxError> {
+        self.i += 1;
+        loop {
+            match self.bump_char() {
+                None => return Err(self.err("this character is not closed with `'`")),
+                Some('\'') => return Ok(()),
+                Some('\\') => {
+                    self.bump_char();
+                }
+                Some(_) => {}
+            }
+        }
     }
 
     fn raw_string_ahead(&self) -> bool {
@@ -318,8 +394,11 @@ impl Parser<'_> {
         let body_start = self.i;
         let closing: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
         while self.i < self.s.len() {
-            if self.s[self.i..].starts_with(&closing) {
-                let body = self.text[body_start..self.i].to_owned();
+            if self.rest().starts_with(&closing) {
+                let body = self.slice(body_start).to_owned();
+                if let Some(offsets) = &mut self.offsets {
+                    offsets.extend(body.char_indices().map(|(k, _)| body_start + k));
+                }
                 self.i += closing.len();
                 return Ok(body);
             }
@@ -328,6 +407,7 @@ impl Parser<'_> {
         Err(self.err("unclosed raw string"))
     }
 
+    /// A string literal, from its opening quote to after the closing one, with its escapes read.
     fn string(&mut self) -> Result<String, SyntaxError> {
         self.i += 1;
         let mut out = String::new();
@@ -335,32 +415,77 @@ impl Parser<'_> {
         while let Some(c) = self.peek() {
             match c {
                 b'"' => {
-                    out.push_str(&self.text[run_start..self.i]);
+                    self.push_run(&mut out, run_start);
                     self.i += 1;
                     return Ok(out);
                 }
                 b'\\' => {
-                    out.push_str(&self.text[run_start..self.i]);
+                    self.push_run(&mut out, run_start);
+                    let escape_start = self.i;
                     self.i += 1;
-                    match self.peek() {
-                        Some(b'n') => out.push('\n'),
-                        Some(b't') => out.push('\t'),
-                        Some(b'r') => out.push('\r'),
-                        Some(b'0') => out.push('\0'),
-                        Some(b'u') => {
-                            // \u{XXXX}: kept verbatim; only ids are compared, and they never need it.
-                            out.push_str("\\u");
-                        }
-                        Some(other) => out.push(other as char),
-                        None => break,
+                    let Some(e) = self.bump_char() else { break };
+                    let decoded = match e {
+                        'n' => Some('\n'),
+                        't' => Some('\t'),
+                        'r' => Some('\r'),
+                        '0' => Some('\0'),
+                        'u' => self.unicode_escape(),
+                        'x' => self.hex_digits(2).and_then(char::from_u32),
+                        other => Some(other),
+                    };
+                    // An escape RON would refuse is kept as written; RON itself reports it.
+                    let text = decoded.map_or_else(|| self.slice(escape_start).to_owned(), String::from);
+                    if let Some(offsets) = &mut self.offsets {
+                        offsets.extend(text.chars().map(|_| escape_start));
                     }
-                    self.i += 1;
+                    out.push_str(&text);
                     run_start = self.i;
                 }
-                _ => self.i += 1,
+                _ => {
+                    self.bump_char();
+                }
             }
         }
         Err(self.err("unclosed string"))
+    }
+
+    /// Adds the literal text from `start` to `i` to a string being read.
+    fn push_run(&mut self, out: &mut String, start: usize) {
+        let run = self.text.get(start..self.i).unwrap_or_default();
+        if let Some(offsets) = &mut self.offsets {
+            offsets.extend(run.char_indices().map(|(k, _)| start + k));
+        }
+        out.push_str(run);
+    }
+
+    /// `{XXXX}` after `\u`: the character, or `None` (nothing read) if it is not one.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let save = self.i;
+        let c = (|| {
+            if self.peek() != Some(b'{') {
+                return None;
+            }
+            self.i += 1;
+            let digits = self.rest().iter().take(7).take_while(|b| b.is_ascii_hexdigit()).count();
+            let code = self.hex_digits(digits)?;
+            if self.peek() != Some(b'}') {
+                return None;
+            }
+            self.i += 1;
+            char::from_u32(code)
+        })();
+        if c.is_none() {
+            self.i = save;
+        }
+        c
+    }
+
+    /// `n` (1 to 7) hex digits at `i`, read and moved over; `None` (nothing read) otherwise.
+    fn hex_digits(&mut self, n: usize) -> Option<u32> {
+        let digits = self.rest().get(..n).filter(|d| n > 0 && d.iter().all(u8::is_ascii_hexdigit))?;
+        let code = u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+        self.i += n;
+        Some(code)
     }
 
     fn seq(&mut self, close: u8) -> Result<Vec<Value>, SyntaxError> {
@@ -484,5 +609,49 @@ Scenario(
         assert_eq!(e.offset, 15);
         assert!(parse("[1, 2").is_err());
         assert!(parse("\"open").is_err());
+    }
+
+    #[test]
+    fn broken_text_is_an_error_never_a_panic() {
+        // A backslash before a multi-byte letter, an unclosed attribute, a file ending inside a char.
+        for text in ["Script(title: \"\\é\")", "#![enable(implicit_some)", "Script(c: '\\", "'\\", "\"\\", "r#\"", "'"]
+        {
+            let _ = parse(text);
+        }
+        assert_eq!(
+            parse("Script(title: \"\\é\")").map(|v| v.fields().map(|f| f[0].value.kind.clone())),
+            Ok(Some(Kind::Str("é".into())))
+        );
+        assert!(parse("#![enable(implicit_some)").is_err());
+        assert!(parse("Script(c: '\\").is_err());
+    }
+
+    #[test]
+    fn every_prefix_and_every_cut_of_a_file_reads_without_a_panic() {
+        let text = "#![enable(implicit_some)]\n/* Ünï /* çødé */ */ Scenario(a: \"Привет \\\"мир\\\" \\u{1F600} \\é\", b: r#\"Ω\"#, c: 'ж', d: '\\'', e: [1, -2.5], f: {\"ключ\": Some(Да)})";
+        assert!(parse(text).is_ok(), "{:?}", parse(text));
+        for (end, _) in text.char_indices() {
+            let _ = parse(&text[..end]);
+            let _ = parse(&text[end..]);
+        }
+    }
+
+    #[test]
+    fn escapes_read_as_ron_reads_them() {
+        let v = parse(r#"("a\tb\u{200B}c\x41\\\"", "\u{zz}")"#).expect("parses");
+        let Kind::Tuple { items, .. } = v.kind else { panic!("a tuple") };
+        assert_eq!(items[0].kind, Kind::Str("a\tb\u{200B}cA\\\"".into()));
+        assert_eq!(items[1].kind, Kind::Str("\\u{zz}".into()));
+    }
+
+    #[test]
+    fn literal_offsets_place_every_character_of_the_value() {
+        let lit = r#""aé\u{200B}b""#;
+        let offsets = literal_offsets(lit).expect("a literal");
+        // a, é, the escape (one character at its backslash), b, then the closing quote.
+        assert_eq!(offsets, vec![1, 2, 4, 12, 13]);
+        assert_eq!(literal_offsets(r##"r#"xé"#"##), Some(vec![3, 4, 6]));
+        assert_eq!(literal_offsets("\"open"), None);
+        assert_eq!(literal_offsets("\"a\" trailing"), None);
     }
 }

@@ -2,22 +2,50 @@
 //! value it is about, and all checks run, so one pass finds every problem.
 
 use super::compile::{self, Graph, Names, join};
+use super::limits::{MAX_CHOICES, MAX_FORBIDDEN, MAX_NODES, MAX_PATIENCE, MAX_PENALTY, MAX_STAGES};
 use super::model::{Calibration, Choice, Ladder, Mode, Node, Role, Scenario, Script, Stage};
-use super::parse::suggest;
 use super::playable::Playable;
 use super::reporter::{DiagnosticExt, Reporter, field};
-use super::source::SourceFile;
+use super::source::{Severity, SourceFile, is_invisible};
 use super::syntax::Seg;
 use super::text::{mentions, normalise, words};
 use super::text_v2;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
+use unicode_normalization::UnicodeNormalization;
+
+/// An error when a list is longer than its limit.
+fn check_limit(r: &mut Reporter, path: &[Seg], what: &str, count: usize, limit: usize, help: &str) {
+    if count > limit {
+        r.error(path, format!("{count} {what}, but the most allowed is {limit}")).help(help);
+    }
+}
 
 /// Checks a script on its own.
 pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
     if script.id.trim().is_empty() {
         r.error(&[field("id")], "the script id is empty").help("give the script an id, like \"generator-cold-call\"");
     }
+    if script.title.trim().is_empty() {
+        r.error(&[field("title")], "the script has no title")
+            .help("name the call it prescribes, like \"Cold call: book a meeting\"");
+    }
+    check_limit(
+        r,
+        &[field("stages")],
+        "stages",
+        script.stages.len(),
+        MAX_STAGES,
+        "split the call into several scripts",
+    );
+    check_limit(
+        r,
+        &[field("forbidden")],
+        "forbidden phrases",
+        script.forbidden.len(),
+        MAX_FORBIDDEN,
+        "keep the phrases a trainer would really charge for",
+    );
     if !(script.min_similarity > 0.0 && script.min_similarity <= 1.0) {
         r.error(
             &[field("min_similarity")],
@@ -47,6 +75,7 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
         if normalise(&stage.line).is_empty() {
             r.error(&at("line"), "the stage line is empty").help("write the exact line the trainee must say");
         }
+        check_hygiene(r, &at("line"), &stage.line);
         if stage.weight == 0 {
             r.warning(&at("weight"), "this stage weighs 0: it never counts toward the score");
         }
@@ -54,6 +83,7 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
         let line = normalise(&stage.line);
         for (j, phrase) in stage.must_mention.iter().enumerate() {
             let path = [field("stages"), Seg::Index(i), field("must_mention"), Seg::Index(j)];
+            check_hygiene(r, &path, phrase);
             if normalise(phrase).is_empty() {
                 r.error(&path, "this must_mention phrase has no words");
             } else if !mentions(&line, phrase) {
@@ -63,15 +93,18 @@ pub(crate) fn check_script(script: &Script, r: &mut Reporter) {
             }
         }
     }
+    let stage_words: Vec<Vec<String>> = script.stages.iter().map(|s| words(&s.line)).collect();
     for (i, forbidden) in script.forbidden.iter().enumerate() {
         let path = [field("forbidden"), Seg::Index(i), field("phrase")];
+        check_hygiene(r, &path, &forbidden.phrase);
+        check_penalty(r, &[field("forbidden"), Seg::Index(i), field("penalty")], forbidden.penalty);
         let phrase = words(&forbidden.phrase);
         if phrase.is_empty() {
             r.error(&path, "this forbidden phrase has no words");
             continue;
         }
-        for stage in &script.stages {
-            if super::text::count_phrase(&words(&stage.line), &phrase) > 0 {
+        for (stage, line) in script.stages.iter().zip(&stage_words) {
+            if super::text::count_phrase(line, &phrase) > 0 {
                 r.warning(&path, format!("the line of stage \"{}\" contains this forbidden phrase", stage.id))
                     .help("saying the script word for word would cost a penalty; change the line or the phrase");
             }
@@ -94,6 +127,7 @@ fn check_variants(stage: &Stage, at: &dyn Fn(&'static str) -> Vec<Seg>, r: &mut 
     for (k, variant) in stage.variants.iter().enumerate() {
         let mut path = at("variants");
         path.push(Seg::Index(k));
+        check_hygiene(r, &path, variant);
         if !has_words(variant) {
             r.error(&path, "this variant has no words").help("write another line the trainer accepts in full");
             continue;
@@ -106,6 +140,73 @@ fn check_variants(stage: &Stage, at: &dyn Fn(&'static str) -> Vec<Seg>, r: &mut 
                 .label("must_mention missing")
                 .help("a word-perfect recall of the variant would be capped at q = 0.5; add the phrase to the variant");
         }
+    }
+}
+
+/// Warns about what a reader cannot see in a text the trainee's words are compared with: invisible
+/// characters, and letters not in Unicode NFC (a letter and a combining accent where the composed
+/// letter is usual). Each warning points at the first such character.
+fn check_hygiene(r: &mut Reporter, path: &[Seg], text: &str) {
+    if text.is_ascii() {
+        return;
+    }
+    let mut invisible = text.chars().enumerate().filter(|(_, c)| is_invisible(*c));
+    if let Some((k, c)) = invisible.next() {
+        let more = match invisible.count() {
+            0 => String::new(),
+            n => format!(" (and {n} more in this text)"),
+        };
+        r.report_in_text(
+            Severity::Warning,
+            path,
+            k..k + 1,
+            format!("an invisible character, U+{:04X} {}, is inside this text{more}", u32::from(c), invisible_name(c)),
+        )
+        .label("invisible character here")
+        .help("delete it: scorer version 1 compares it as part of the word, so a trainee who types the word as it looks misses it (version 2 removes it)");
+    }
+    if unicode_normalization::is_nfc_quick(text.chars()) != unicode_normalization::IsNormalized::Yes
+        && !unicode_normalization::is_nfc(text)
+    {
+        let k = text.chars().zip(text.nfc()).position(|(a, b)| a != b).unwrap_or(0);
+        let marks = text
+            .chars()
+            .skip(k + 1)
+            .take_while(|&c| unicode_normalization::char::canonical_combining_class(c) != 0)
+            .count();
+        r.report_in_text(
+            Severity::Warning,
+            path,
+            k..k + 1 + marks,
+            "this text is not in Unicode NFC: a letter here is written as a base letter and a combining mark",
+        )
+        .label("decomposed letter")
+        .help("retype the word, or save the file in NFC: scorer version 1 compares letters as written, so a trainee who types the usual composed letter misses this word (version 2 composes it)");
+    }
+}
+
+/// An error for a penalty larger than a whole score.
+fn check_penalty(r: &mut Reporter, path: &[Seg], penalty: u32) {
+    if penalty > MAX_PENALTY {
+        r.error(path, format!("a penalty of {penalty} is more than a whole score ({MAX_PENALTY})"))
+            .help("a penalty is taken off a score of 0 to 100; to fail the call outright, mark it critical");
+    }
+}
+
+/// What an invisible character is called.
+fn invisible_name(c: char) -> &'static str {
+    match c {
+        '\u{200B}' => "zero width space",
+        '\u{200C}' => "zero width non-joiner",
+        '\u{200D}' => "zero width joiner",
+        '\u{200E}' | '\u{200F}' => "direction mark",
+        '\u{2060}' => "word joiner",
+        '\u{2061}'..='\u{2064}' => "invisible operator",
+        '\u{202A}'..='\u{202E}' => "bidirectional embedding or override",
+        '\u{2066}'..='\u{2069}' => "bidirectional isolate",
+        '\u{00AD}' => "soft hyphen",
+        '\u{FEFF}' => "byte order mark",
+        _ => "invisible character",
     }
 }
 
@@ -126,6 +227,14 @@ pub(crate) fn check_scenario(
     if scenario.nodes.is_empty() {
         r.error(&[field("nodes")], "the scenario has no nodes");
     }
+    check_limit(
+        r,
+        &[field("nodes")],
+        "nodes",
+        scenario.nodes.len(),
+        MAX_NODES,
+        "split the call into several scenarios",
+    );
     let (names, duplicate) = Names::new(&scenario, script, r);
     let start = names.node(r, &scenario.start, &|| vec![field("start")], "`start`");
     let on_patience_out = scenario
@@ -152,8 +261,29 @@ pub(crate) fn check_scenario(
     })
 }
 
-/// The scenario's own fields: id, pass mark, patience, language.
+/// The scenario's own fields: id, title, brief, persona, pass mark, patience, language.
 fn check_header(scenario: &Scenario, r: &mut Reporter) {
+    if scenario.title.trim().is_empty() {
+        r.error(&[field("title")], "the scenario has no title")
+            .help("the scenario picker lists it by title; name the customer, like \"Busy office manager\"");
+    }
+    if scenario.brief.trim().is_empty() {
+        r.error(&[field("brief")], "the brief is empty")
+            .help("the trainee reads it before the call: who to call and the goal of the call");
+    }
+    let persona = &scenario.persona;
+    if persona.name.trim().is_empty() {
+        r.error(&[field("persona"), field("name")], "the customer has no name")
+            .help("the call screen shows who is speaking, like name: \"Anna\"");
+    }
+    if persona.position.trim().is_empty() {
+        r.warning(&[field("persona"), field("position")], "the customer's position is empty")
+            .help("the call screen shows it under the name, like position: \"Office manager\"");
+    }
+    if persona.company.trim().is_empty() {
+        r.warning(&[field("persona"), field("company")], "the customer's company is empty")
+            .help("the call screen shows it under the name, like company: \"Contoso\"");
+    }
     if scenario.id.trim().is_empty() {
         r.error(&[field("id")], "the scenario id is empty")
             .help("use \"<role folder>/<file name>\", like \"generator/busy-office-manager\"");
@@ -170,6 +300,12 @@ fn check_header(scenario: &Scenario, r: &mut Reporter) {
     if scenario.persona.patience < 1 {
         r.error(&[field("persona"), field("patience")], "patience must be at least 1")
             .help("patience is how many bad answers the customer takes before hanging up");
+    } else if scenario.persona.patience > MAX_PATIENCE {
+        r.error(
+            &[field("persona"), field("patience")],
+            format!("patience is {}, but the most allowed is {MAX_PATIENCE}", scenario.persona.patience),
+        )
+        .help("patience is how many bad answers the customer takes before hanging up; a few is usual");
     }
     if scenario.language.trim().is_empty() {
         r.error(&[field("language")], "the language is empty").help("write \"en\" or \"ru\"");
@@ -184,9 +320,10 @@ fn script_of<'a>(
 ) -> Option<&'a ScriptEntry> {
     let Some(entry) = scripts.get(&scenario.script) else {
         let ids: Vec<&String> = scripts.keys().collect();
+        let help = format!("known scripts: {}{}", join(&ids), r.suggest(&scenario.script, &ids));
         r.error(&[field("script")], format!("there is no script \"{}\"", scenario.script))
             .label("unknown script")
-            .help(format!("known scripts: {}{}", join(&ids), suggest(&scenario.script, &ids)));
+            .help(help);
         return None;
     };
     let script = &entry.script;
@@ -215,8 +352,14 @@ fn script_of<'a>(
 /// can be answered.
 fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
     let mut any_negative_patience = false;
+    let stage_ids: HashSet<&str> =
+        script.map(|s| s.stages.iter().map(|st| st.id.as_str()).collect()).unwrap_or_default();
     for (id, node) in scenario.nodes.iter() {
         let at = |name: &'static str| vec![field("nodes"), Seg::Key(id.to_owned()), field(name)];
+        if id.trim().is_empty() {
+            r.error(&[field("nodes"), Seg::KeyName(id.to_owned(), 0)], "a node id is empty")
+                .help("name the node by what happens there, like \"objection\"; `next` uses the name");
+        }
         match node {
             Node::Line { say, expect, choices, audio } => {
                 check_say(r, say, &|| at("say"), true);
@@ -225,6 +368,14 @@ fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
                     r.error(&at("choices"), "this line has no choices")
                         .help("add at least one `Choice(text: …, next: …)`");
                 }
+                check_limit(
+                    r,
+                    &at("choices"),
+                    "choices",
+                    choices.len(),
+                    MAX_CHOICES,
+                    "offer the trainee a few replies",
+                );
                 for (j, c) in choices.iter().enumerate() {
                     let cpath = |name| {
                         let mut p = at("choices");
@@ -233,6 +384,18 @@ fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
                     };
                     if !has_words(&c.text) {
                         r.error(&cpath("text"), "the choice text is empty");
+                    }
+                    check_hygiene(r, &cpath("text"), &c.text);
+                    check_penalty(r, &cpath("penalty"), c.penalty);
+                    if !(-MAX_PATIENCE..=MAX_PATIENCE).contains(&c.patience) {
+                        r.error(
+                            &cpath("patience"),
+                            format!(
+                                "a choice changes patience by {}, but at most by {MAX_PATIENCE} either way",
+                                c.patience
+                            ),
+                        )
+                        .help("-1 is a bad answer the customer notices; a few is a lot");
                     }
                     if c.critical.as_deref().is_some_and(|why| !has_words(why)) {
                         r.error(&cpath("critical"), "a critical mark needs its reason")
@@ -247,12 +410,13 @@ fn check_nodes(scenario: &Scenario, script: Option<&Script>, r: &mut Reporter) {
                 }
                 // An unknown stage is reported by the compiler; only a known one is checked here.
                 if let Some(e) = expect
-                    && script.is_some_and(|s| s.stages.iter().any(|st| &st.id == e))
+                    && stage_ids.contains(e.as_str())
                 {
                     check_expect(r, e, choices, &at);
                 }
             }
             Node::Random { branches } => {
+                check_limit(r, &at("branches"), "branches", branches.len(), MAX_CHOICES, "draw among a few branches");
                 if branches.is_empty() {
                     r.error(&at("branches"), "this random node has no branches");
                 } else if branches.iter().all(|b| b.weight == 0) {
@@ -321,6 +485,36 @@ fn check_audio(r: &mut Reporter, audio: &[String], say: usize, path: &dyn Fn() -
         r.error(&path(), format!("{} voice clips for {say} lines", audio.len()))
             .help("give one clip per entry of `say`, in the same order, or leave `audio` out");
     }
+    for (k, clip) in audio.iter().enumerate() {
+        if let Some(problem) = clip_problem(clip) {
+            let mut p = path();
+            p.push(Seg::Index(k));
+            r.error(&p, format!("this voice clip {problem}"))
+                .label("not a file under assets/")
+                .help("write a path relative to the assets folder, like \"voice/anna-hello.ogg\"");
+        }
+    }
+}
+
+/// Why a voice clip's path can never name a file of the assets folder, if it cannot.
+pub(crate) fn clip_problem(clip: &str) -> Option<&'static str> {
+    use std::path::{Component, Path};
+    let lower = clip.to_ascii_lowercase();
+    if clip.trim().is_empty() {
+        Some("has no path")
+    } else if lower.contains("://")
+        || ["http:", "https:", "file:", "data:", "ftp:"].iter().any(|s| lower.starts_with(s))
+    {
+        Some("is a URL; clips are played from the assets folder, never downloaded")
+    } else if clip.starts_with(['/', '\\']) || Path::new(clip).is_absolute() || clip.get(1..2) == Some(":") {
+        Some("is an absolute path")
+    } else if clip.split(['/', '\\']).any(|part| part == "..")
+        || Path::new(clip).components().any(|c| matches!(c, Component::ParentDir))
+    {
+        Some("climbs out of the assets folder with `..`")
+    } else {
+        None
+    }
 }
 
 /// Unreachable nodes (a warning) and traps: nodes from which no `End` can be reached (an error).
@@ -358,9 +552,12 @@ fn check_graph(scenario: &Scenario, graph: &Graph, start: Option<u32>, r: &mut R
     let mut reachable = vec![start.is_none(); n];
     walk(&mut reachable, start.into_iter().collect(), &forward);
     let mut ends = vec![false; n];
-    walk(&mut ends, (0..n as u32).filter(|&i| terminal[i as usize]).collect(), &backward);
+    walk(&mut ends, (0..u32::try_from(n).unwrap_or(u32::MAX)).filter(|&i| terminal[i as usize]).collect(), &backward);
     for (i, (id, _)) in scenario.nodes.0.iter().enumerate() {
-        if !ends[i] {
+        let severity = if ends[i] { Severity::Warning } else { Severity::Error };
+        if (!ends[i] || !reachable[i]) && !r.accepts(severity) {
+            r.count(severity);
+        } else if !ends[i] {
             r.error(
                 &[field("nodes"), Seg::KeyName(id.clone(), 0)],
                 format!("node \"{id}\" is a trap: no `End` can be reached from it"),
@@ -414,13 +611,21 @@ pub(crate) fn check_ladder(ladder: &Ladder, scenarios: &BTreeMap<String, Role>, 
         if exam.scenarios.is_empty() {
             r.error(&exam_at("scenarios"), "the exam has no scenarios");
         }
+        let mut listed = HashSet::new();
         for (j, id) in exam.scenarios.iter().enumerate() {
             let path = [field("rungs"), Seg::Index(i), field("exam"), field("scenarios"), Seg::Index(j)];
+            if !listed.insert(id) {
+                r.error(&path, format!("\"{id}\" is listed twice in this exam"))
+                    .label("listed again")
+                    .help("each exam scenario is passed once; remove the repeat");
+                continue;
+            }
             match scenarios.get(id) {
                 None => {
+                    let help = format!("scenarios: {}{}", join(&ids), r.suggest(id, &ids));
                     r.error(&path, format!("there is no valid scenario \"{id}\""))
                         .label("unknown or broken scenario")
-                        .help(format!("scenarios: {}{}", join(&ids), suggest(id, &ids)));
+                        .help(help);
                 }
                 Some(role) if *role != rung.role => {
                     r.error(&path, format!("\"{id}\" is a {role} scenario, but this exam is for {}", rung.role));
@@ -454,20 +659,21 @@ pub(crate) fn check_calibration(
     }
     let Some(script) = script else {
         let ids: Vec<&String> = scripts.keys().collect();
-        r.error(&[field("script")], format!("there is no script \"{}\"", c.script))
-            .label("unknown script")
-            .help(format!("known scripts: {}{}", join(&ids), suggest(&c.script, &ids)));
+        let help = format!("known scripts: {}{}", join(&ids), r.suggest(&c.script, &ids));
+        r.error(&[field("script")], format!("there is no script \"{}\"", c.script)).label("unknown script").help(help);
         return;
     };
     let stage_ids: Vec<&str> = script.stages.iter().map(|s| s.id.as_str()).collect();
+    let known: HashSet<&str> = stage_ids.iter().copied().collect();
     for (i, line) in c.lines.iter().enumerate() {
-        if !stage_ids.contains(&line.stage.as_str()) {
+        if !known.contains(line.stage.as_str()) {
+            let help = format!("stages: {}{}", join(&stage_ids), r.suggest(&line.stage, &stage_ids));
             r.error(
                 &[field("lines"), Seg::Index(i), field("stage")],
                 format!("script \"{}\" has no stage \"{}\"", script.id, line.stage),
             )
             .label("no such stage")
-            .help(format!("stages: {}{}", join(&stage_ids), suggest(&line.stage, &stage_ids)));
+            .help(help);
         }
     }
 }

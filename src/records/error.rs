@@ -64,6 +64,44 @@ pub enum RecordsError {
         #[source]
         source: tokio_postgres::Error,
     },
+    #[error("cannot connect to {location}: {detail}")]
+    PgSetting { location: String, detail: String },
+    #[error(
+        "PostgreSQL at {location} asks for a password: set PGPASSWORD, or put a line for it in a password \
+         file (PGPASSFILE, by default ~/.pgpass, mode 0600), or run the command at a terminal to type it{}",
+        .ignored.as_ref().map(|f| format!(
+            " (the password file {} was ignored: others may read it; chmod 0600 {})", f.display(), f.display()
+        )).unwrap_or_default()
+    )]
+    PasswordNeeded { location: String, ignored: Option<std::path::PathBuf> },
+    #[error("cannot connect to {location} over TLS (sslmode={mode}): {detail}")]
+    Tls {
+        location: String,
+        mode: &'static str,
+        detail: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "PostgreSQL at {location} refused: {}. This login may not do that: a trainee's login may add runs and \
+         read, a manager's may also approve (see `callforge db roles --help`); after an upgrade of callforge \
+         an administrator runs `callforge db roles --apply` again", postgres_message(.source)
+    )]
+    NotAllowed {
+        location: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "\"{0}\" cannot be a role name: use lower-case letters, digits and _ (at most 63), starting with a \
+         letter or _"
+    )]
+    RoleName(String),
+    #[error(
+        "roles are for a department's PostgreSQL server (--db postgres://…); an SQLite file is guarded by its \
+         file permissions (callforge creates it readable by its owner only)"
+    )]
+    RolesNeedPostgres,
     #[error(
         "PostgreSQL at {location} did not answer within {} s; check that the server is up and reachable \
          (CALLFORGE_NET_TIMEOUT_MS sets how long to wait)", secs(*.waited)

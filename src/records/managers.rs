@@ -495,7 +495,10 @@ impl Records {
             return Err(RecordsError::SignInFailed);
         };
         if had_failures {
-            self.write(|db| db.execute("DELETE FROM sign_in_failures WHERE username = $1", &[username.into()]))?;
+            // Set back to none rather than deleted: nobody's database login is granted DELETE.
+            self.write(|db| {
+                db.execute("UPDATE sign_in_failures SET failures = 0 WHERE username = $1", &[username.into()])
+            })?;
         }
         if new_key {
             self.give_key(&mut account, &key, password, now)?;

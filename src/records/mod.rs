@@ -13,7 +13,8 @@
 //! `runs`, `managers` (accounts, signing in, the trust that ties accounts to the first manager),
 //! `promotions` (signed moves on the ladder), `tickets` (proctored exams), `checkpoints`,
 //! `verify`; `db` is the SQL surface shared by both engines, `file` the SQLite file behind it
-//! (deleted, replaced, read-only), `pg` the PostgreSQL connection with its time limits, and
+//! (deleted, replaced, read-only), `pg` the PostgreSQL connection with its time limits, `pg_login`
+//! how it is reached (TLS, the password), `roles` the PostgreSQL roles of a department server, and
 //! `schema` the migrations. Each adds its own `impl Records`; this file holds the handle and the
 //! write transaction and audit every writer shares.
 
@@ -26,7 +27,9 @@ pub mod keys;
 mod managers;
 mod open;
 mod pg;
+mod pg_login;
 mod promotions;
+pub mod roles;
 mod rows;
 mod runs;
 pub mod schema;
