@@ -368,8 +368,24 @@ fn a_trainee_login_adds_runs_and_the_server_refuses_it_every_rewrite() {
     let mut admin_records = Records::open_existing(&admin_url).expect("admin");
     admin_records.add_manager("anna", "a-long-password-1", None, None).expect("the administrator adds a manager");
     drop(admin_records);
+
+    // A proctor starts an exam at the trainee's desk, through the trainee's login: a mistyped
+    // password is counted, the ticket and its checkpoint are signed, the exam is stored with it.
+    let mut olga = Records::open_existing(&olga_url).expect("the trainee's login again");
+    let e = olga.issue_ticket("Olga", "closer/x", Mode::Exam, "anna", "not anna's password", &lib).expect_err("typo");
+    assert!(matches!(e, RecordsError::SignInFailed), "{e}");
+    let ticket = olga
+        .issue_ticket("Olga", "closer/x", Mode::Exam, "anna", "a-long-password-1", &lib)
+        .expect("a proctor signs a ticket at the trainee's desk");
+    let mut exam = run_of("closer/x", Mode::Exam, &[0, 0]);
+    exam.seed = ticket.seed;
+    let stored = olga.store_run_with_ticket("Olga", &lib, &exam, ticket.id).expect("the proctored exam");
+    assert!(stored.score.passed);
+    let report = olga.verify(&mut |_, _| {}).expect("verify");
+    assert!(report.problems.is_empty(), "the desk's writes verify: {:?}", report.problems);
+    drop(olga);
     let before: i64 = admin.query_one("SELECT COUNT(*) FROM runs", &[]).expect("count").get(0);
-    assert_eq!(before, 3);
+    assert_eq!(before, 4);
 
     let mut trainee = server.login("olga", "dept");
     let refused = |c: &mut postgres::Client, sql: &str| {
@@ -394,6 +410,11 @@ fn a_trainee_login_adds_runs_and_the_server_refuses_it_every_rewrite() {
         "UPDATE managers SET password_hash = 'x'",
         "DELETE FROM managers",
         "INSERT INTO managers (username, password_hash, trainee_id, created_at) VALUES ('puppet', 'x', 0, 0)",
+        "UPDATE tickets SET seed = 1, trainee_id = 2",
+        "DELETE FROM tickets",
+        "UPDATE checkpoints SET runs_head = 'x'",
+        "DELETE FROM checkpoints",
+        "DELETE FROM sign_in_failures",
         "UPDATE audit SET detail = ''",
         "DELETE FROM audit",
         "UPDATE meta SET key = 'runs_head_old' WHERE key = 'runs_head'",

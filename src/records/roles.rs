@@ -30,15 +30,17 @@ pub const TRAINEE_INSERTS: &[&str] = &[
     "audit",
     "meta",
     "tickets",
+    "checkpoints",
     "sign_in_failures",
 ];
 
-/// The columns a trainee's login may change besides the chain heads: the signature of a ticket just
-/// issued (it signs the row's id, so it is written after the row), and the failed sign-ins of a user
-/// name. Neither lets a trainee forge anything: a ticket's signature is checked against its
+/// The columns a trainee's login may change besides the chain heads: the signature of a ticket, and
+/// of the checkpoint every signed action writes, just issued at the desk (each signs its row's id, so
+/// it is written after the row), and the failed sign-ins of a user name. Neither lets a trainee forge anything: a ticket's signature is checked against its
 /// proctor's key, and the lockout guards callforge's own sign-in, not a database login that can read
 /// the password hashes anyway (argon2 is what makes guessing those slow).
-pub const TRAINEE_UPDATES: &[(&str, &str)] = &[("tickets", "signature"), ("sign_in_failures", "failures, last_at")];
+pub const TRAINEE_UPDATES: &[(&str, &str)] =
+    &[("tickets", "signature"), ("checkpoints", "signature"), ("sign_in_failures", "failures, last_at")];
 
 /// The tables whose rows a manager's approvals change: a trainee's rung, a manager's password,
 /// sealed key and approval, the chain heads, a ticket's or checkpoint's signature, failed sign-ins.
