@@ -361,3 +361,100 @@ fn a_manager_approves_a_promotion_from_the_keyboard() {
     let p = r.promotions(None).expect("promotions");
     assert_eq!((p.len(), p[0].manager.as_str()), (1, "boss"));
 }
+
+/// A small deterministic generator for the abuse test.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// Thousands of frames of random keys, typed text and clicks on every screen, with the library
+/// swapped for one with broken files now and then: the app never panics and keeps answering.
+#[test]
+fn the_window_survives_random_keys_clicks_and_broken_reloads() {
+    for seed in [0x5EED_1234_ABCD_0001, 0x0DDB_A11D_EAD5_0002, 0x1234_5678_9ABC_DEF3] {
+        abuse(seed);
+    }
+}
+
+fn abuse(seed: u64) {
+    let db = tmp(&format!("abuse-{seed:x}.db"));
+    let _ = std::fs::remove_file(&db);
+    let mut app = headless(db.to_str().expect("utf8"));
+    let keys = [
+        KeyCode::Digit1,
+        KeyCode::Digit2,
+        KeyCode::Digit3,
+        KeyCode::Digit9,
+        KeyCode::Enter,
+        KeyCode::NumpadEnter,
+        KeyCode::Escape,
+        KeyCode::ArrowUp,
+        KeyCode::ArrowDown,
+        KeyCode::ArrowLeft,
+        KeyCode::PageDown,
+        KeyCode::PageUp,
+        KeyCode::Backspace,
+        KeyCode::Tab,
+        KeyCode::Space,
+        KeyCode::KeyS,
+        KeyCode::KeyR,
+        KeyCode::KeyH,
+        KeyCode::KeyA,
+        KeyCode::KeyP,
+        KeyCode::F2,
+        KeyCode::F3,
+        KeyCode::F4,
+    ];
+    let texts = ["Ольга", "Good afternoon! My name is Alex", "", "\u{1b}[2J", "ё\u{200b}й", &"x".repeat(3000), "1"];
+    let good = bundled();
+    let broken = callforge::domain::Library::from_sources(vec![
+        callforge::domain::SourceFile::new(
+            "scripts/s.ron",
+            "Script(id: \"s\", version: 1, role: Generator, title: \"\", stages: [",
+        ),
+        callforge::domain::SourceFile::new("generator/x.ron", "Scenario(id: \"generator/x\", title: \"\\é\""),
+        callforge::domain::SourceFile::new(
+            "ladder.ron",
+            "Ladder(rungs: [Rung(role: Closer, title: \"x\"), Rung(role: Generator)])",
+        ),
+    ]);
+    let mut dice = Dice(seed);
+    let mut screens = std::collections::BTreeSet::new();
+    for frame in 0..3000 {
+        match dice.below(20) {
+            0..=11 => press(&mut app, keys[dice.below(keys.len())]),
+            12 | 13 => type_text(&mut app, texts[dice.below(texts.len())]),
+            14 | 15 => {
+                let buttons: Vec<Entity> =
+                    app.world_mut().query_filtered::<Entity, With<Button>>().iter(app.world()).collect();
+                if !buttons.is_empty() {
+                    let b = buttons[dice.below(buttons.len())];
+                    app.world_mut().entity_mut(b).insert(Interaction::Pressed);
+                }
+                app.update();
+            }
+            16 if frame % 7 == 0 => {
+                let lib = if dice.below(2) == 0 { broken.clone() } else { good.clone() };
+                let mut s = app.world_mut().resource_mut::<Scenarios>();
+                s.lib = lib;
+                s.generation += 1;
+                app.update();
+            }
+            _ => app.update(),
+        }
+        screens.insert(format!("{:?}", screen(&app)));
+    }
+    // Still alive and answering: back to a known screen with Escape.
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Escape);
+    }
+    settle(&mut app);
+    assert!(screens.len() >= 4, "the random walk visited several screens: {screens:?}");
+}

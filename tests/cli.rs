@@ -252,3 +252,53 @@ fn a_stored_run_is_scored_again_with_its_receipt() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).contains("no run 99"), "{}", text(&missing.stderr));
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_instead_of_panicking() {
+    let run = tmp("pipe.ron");
+    let rec = callforge(
+        &[
+            "play",
+            "--scenario",
+            "generator/busy-office-manager",
+            "--seed",
+            "7",
+            "--trainee",
+            "Bob",
+            "--no-store",
+            "--record",
+            run.to_str().expect("utf8"),
+        ],
+        Some("1\n1\n1\n1\n1\n"),
+    );
+    assert!(rec.status.success(), "{}", text(&rec.stderr));
+    // `callforge score run.ron --json | head -0`: the reader has closed the pipe before callforge
+    // writes (it loads the library first, which takes far longer than dropping the pipe here).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callforge"))
+        .args(["score", run.to_str().expect("utf8"), "--json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("finishes");
+    assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
+    assert_ne!(out.status.code(), Some(101), "no panic exit");
+}
+
+#[test]
+fn play_speaks_the_scenarios_language() {
+    let out = callforge(
+        &["play", "--scenario", "generator/irritated-director-ru", "--seed", "1", "--trainee", "Ольга", "--no-store"],
+        Some("2\n1\n"),
+    );
+    let stdout = text(&out.stdout);
+    for russian in ["Задача:", "Клиент:", "Балл", "Этапы", "Реплики", "квитанция"]
+    {
+        assert!(stdout.contains(russian), "{russian} in:\n{stdout}");
+    }
+    for english in ["Brief:", "Customer:", "Answer with a number", "Stages", "Turns"] {
+        assert!(!stdout.contains(english), "no {english} in:\n{stdout}");
+    }
+}

@@ -106,19 +106,24 @@ enum Skill {
     Perfect,
     Average,
     Poor,
+    /// Practice: one mistake the call survives (the first wrong reply that is not critical and does
+    /// not end the call), then back on the script.
+    Recovered,
 }
 
 /// The golden runs every scenario has: (version 1 name, version 2 name) per skill.
-const NAMES: [(&str, &str); 3] = [("perfect", "perfect v2"), ("average", "average v2"), ("poor", "poor v2")];
+const NAMES: [(&str, &str); 4] =
+    [("perfect", "perfect v2"), ("average", "average v2"), ("poor", "poor v2"), ("recovered", "recovered v2")];
 
 fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64, scorer: u32) -> Run {
     let mode = match skill {
-        Skill::Perfect => Mode::Practice,
+        Skill::Perfect | Skill::Recovered => Mode::Practice,
         Skill::Average => Mode::Recall,
         Skill::Poor => Mode::Exam,
     };
     let mut d = Dialogue::with_scorer(Arc::clone(p), seed, mode, "Alex", scorer);
     let mut turn = 0usize;
+    let mut slipped = false;
     while !d.is_over() {
         if turn > 200 {
             d.hang_up().expect("hang up");
@@ -128,7 +133,21 @@ fn play_as(p: &Arc<Playable>, skill: Skill, seed: u64, scorer: u32) -> Run {
         let safe = choices.iter().position(|c| c.patience >= 0).unwrap_or(0);
         let right = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() == Some(e)));
         let wrong = expect.as_ref().and_then(|e| choices.iter().position(|c| c.stage.as_ref() != Some(e)));
+        // A mistake the call survives: not critical, not out of patience, not straight to an End.
+        let survivable = expect.as_ref().and_then(|e| {
+            choices.iter().position(|c| {
+                c.stage.as_ref() != Some(e)
+                    && c.critical.is_none()
+                    && d.patience() + c.patience > 0
+                    && p.scenario.nodes.get(&c.next).is_some_and(|n| !matches!(n, Node::End { .. }))
+            })
+        });
         let input = match (skill, d.expects_typing()) {
+            (Skill::Recovered, _) if !slipped && survivable.is_some() => {
+                slipped = true;
+                Input::Choose(survivable.unwrap_or(safe))
+            }
+            (Skill::Recovered, _) => Input::Choose(right.unwrap_or(safe)),
             (Skill::Average, true) if turn.is_multiple_of(2) => {
                 let line = d.text(&d.expected_stage().expect("typing needs a stage").line).into_owned();
                 Input::Type(format!("{} {line}", if p.scenario.language == "ru" { "Так," } else { "So," }))
@@ -156,9 +175,12 @@ fn write_golden(p: &Arc<Playable>, path: &std::path::Path) {
 /// Plays and pins every golden run the file lacks; says whether it added any.
 fn add_missing(p: &Arc<Playable>, golden: &mut Golden) -> bool {
     let before = golden.runs.len();
-    for (skill, seed, (v1, v2)) in
-        [(Skill::Perfect, 1, NAMES[0]), (Skill::Average, 2, NAMES[1]), (Skill::Poor, 3, NAMES[2])]
-    {
+    for (skill, seed, (v1, v2)) in [
+        (Skill::Perfect, 1, NAMES[0]),
+        (Skill::Average, 2, NAMES[1]),
+        (Skill::Poor, 3, NAMES[2]),
+        (Skill::Recovered, 4, NAMES[3]),
+    ] {
         for (name, scorer) in [(v1, 1), (v2, 2)] {
             if golden.runs.iter().any(|r| r.name == name) {
                 continue;
@@ -184,6 +206,9 @@ fn save(golden: &Golden, path: &std::path::Path) {
     let body = ron::ser::to_string_pretty(golden, config).expect("serialises");
     let text = format!("// Golden runs of {}: pinned scores; see tests/golden.rs.\n{body}\n", golden.scenario);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write golden");
+    // Written beside and renamed, so a test reading the file meanwhile never sees half of it.
+    let tmp = path.with_extension("ron.tmp");
+    std::fs::write(&tmp, text).expect("write golden");
+    std::fs::rename(&tmp, path).expect("rename golden");
     eprintln!("blessed {}", path.display());
 }

@@ -450,3 +450,253 @@ fn a_read_only_database_reads_but_refuses_to_write() {
     assert!(e.to_string().contains("read-only"), "{e}");
     std::fs::set_permissions(&loc, std::fs::Permissions::from_mode(0o644)).expect("chmod back");
 }
+
+/// What a test can compare to see that opening left a database alone: the file's bytes, or the
+/// tables and meta rows of a PostgreSQL database.
+fn snapshot(loc: &str) -> Vec<u8> {
+    if loc.starts_with("postgres") {
+        let mut c = postgres::Client::connect(loc, postgres::NoTls).expect("connect");
+        let mut out = String::new();
+        for r in c
+            .query(
+                "SELECT table_name::TEXT FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+                &[],
+            )
+            .expect("tables")
+        {
+            out.push_str(&r.get::<_, String>(0));
+            out.push('\n');
+        }
+        for r in c.query("SELECT key, value::TEXT FROM meta ORDER BY key", &[]).expect("meta") {
+            out.push_str(&format!("{}={}\n", r.get::<_, String>(0), r.get::<_, String>(1)));
+        }
+        out.into_bytes()
+    } else {
+        std::fs::read(loc).expect("read")
+    }
+}
+
+both!(a_schema_version_callforge_never_wrote_is_refused_and_left_alone, |loc| {
+    {
+        let mut r = open(loc);
+        r.add_trainee("Olga", Role::Generator).expect("add");
+    }
+    for bad in ["-1", "0", "abc", "", "1", "2", "3", " 4x", "99999999999999999999", "ёж"] {
+        tamper(loc, &format!("UPDATE meta SET value = '{bad}' WHERE key = 'schema_version'"));
+        let before = snapshot(loc);
+        let e = Records::open(loc).expect_err(bad);
+        assert!(matches!(e, RecordsError::NotCallforge { .. }), "{bad:?}: {e}");
+        assert!(e.to_string().contains("not a callforge database") && e.to_string().contains("left untouched"), "{e}");
+        assert_eq!(snapshot(loc), before, "{bad:?}: the database was left as it was");
+    }
+    tamper(loc, "DELETE FROM meta WHERE key = 'schema_version'");
+    assert!(matches!(Records::open(loc), Err(RecordsError::NotCallforge { .. })), "no version at all");
+    let current = callforge::records::schema::CURRENT;
+    tamper(loc, &format!("INSERT INTO meta (key, value) VALUES ('schema_version', '{current}')"));
+    assert_eq!(open(loc).trainee("Olga").expect("the records are intact").name, "Olga");
+});
+
+both!(values_of_an_unexpected_type_are_errors_not_panics, |loc| {
+    let lib = lib();
+    {
+        let mut r = open(loc);
+        r.add_trainee("Olga", Role::Generator).expect("add");
+        r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+    }
+    if loc.starts_with("postgres") {
+        tamper(loc, "ALTER TABLE runs ALTER COLUMN label TYPE JSONB USING to_jsonb(label)");
+        let mut r = open(loc);
+        let e = r.runs(None).expect_err("a JSONB label");
+        assert!(matches!(e, RecordsError::UnexpectedValue { .. }), "{e}");
+        assert!(e.to_string().contains("altered outside callforge"), "{e}");
+        assert!(r.verify(&mut |_, _| {}).is_ok(), "verify does not read the label");
+        drop(r);
+        tamper(loc, "ALTER TABLE meta ALTER COLUMN value TYPE BYTEA USING convert_to(value, 'UTF8')");
+    } else {
+        tamper(loc, "UPDATE runs SET label = X'00FF41'");
+        let mut r = open(loc);
+        assert_eq!(r.runs(None).expect("a blob label reads as text")[0].label, "\0\u{FFFD}A");
+        drop(r);
+        tamper(loc, "UPDATE meta SET value = X'FF' WHERE key = 'app'");
+    }
+    let e = Records::open(loc).expect_err("the meta table is not callforge's");
+    assert!(e.to_string().contains("not a callforge database"), "{e}");
+});
+
+both!(verify_reports_a_tampered_hash_of_any_text, |loc| {
+    let lib = lib();
+    {
+        let mut r = open(loc);
+        r.add_trainee("Olga", Role::Generator).expect("add");
+        r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+    }
+    tamper(loc, "UPDATE runs SET scenario_hash = 'éééééééééééééééééé'");
+    let report = open(loc).verify(&mut |_, _| {}).expect("verify");
+    assert!(report.problems.iter().any(|p| p.id == 1 && p.what.contains("(éééééééééééé)")), "{:?}", report.problems);
+});
+
+both!(a_trainee_named_as_a_number_never_shadows_an_id, |loc| {
+    let mut r = open(loc);
+    let olga = r.add_trainee("Olga", Role::Generator).expect("add");
+    let ivan = r.add_trainee("Ivan", Role::Generator).expect("add");
+    let e = r.add_trainee("2", Role::Generator).expect_err("digits only");
+    assert!(matches!(e, RecordsError::NumericName(_)), "{e}");
+    assert!(e.to_string().contains("only digits"), "{e}");
+    assert!(matches!(r.add_trainee("id:9", Role::Generator), Err(RecordsError::ReservedName(_))));
+    assert_eq!(r.trainee(TraineeRef::parse("2")).expect("id 2").id, ivan);
+    // A name made of digits from before this rule (or written behind callforge's back).
+    tamper(loc, &format!("UPDATE trainees SET name = '{ivan}' WHERE id = {olga}"));
+    let e = r.trainee(TraineeRef::parse(&ivan.to_string())).expect_err("ambiguous");
+    assert!(matches!(e, RecordsError::AmbiguousTrainee(_)), "{e}");
+    assert!(e.to_string().contains(&format!("id:{ivan} or name:{ivan}")), "{e}");
+    assert_eq!(r.trainee(TraineeRef::parse(&format!("id:{ivan}"))).expect("by id").name, "Ivan");
+    assert_eq!(r.trainee(TraineeRef::parse(&format!("name:{ivan}"))).expect("by name").id, olga);
+    assert_eq!(r.trainee(TraineeRef::parse(&olga.to_string())).expect("id 1 has no rival").id, olga);
+});
+
+both!(commands_that_only_read_never_create_a_database, |loc| {
+    if loc.starts_with("postgres") {
+        let e = Records::open_existing(loc).expect_err("an empty database");
+        assert!(matches!(e, RecordsError::NoRecords { .. }), "{e}");
+        assert!(snapshot_tables(loc).is_empty(), "no table was created");
+    } else {
+        let missing = std::path::Path::new(loc).with_file_name("typo").join("records.db");
+        let e = Records::open_existing(&missing.display().to_string()).expect_err("missing");
+        assert!(matches!(e, RecordsError::Missing { .. }), "{e}");
+        assert!(e.to_string().contains("no records database"), "{e}");
+        assert!(!missing.parent().expect("folder").exists(), "the folder was not created");
+    }
+    let mut r = Records::open(loc).expect("a command that stores creates it");
+    assert!(r.was_created());
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    drop(r);
+    let r = Records::open_existing(loc).expect("now it exists");
+    assert!(!r.was_created());
+});
+
+fn snapshot_tables(loc: &str) -> Vec<String> {
+    let mut c = postgres::Client::connect(loc, postgres::NoTls).expect("connect");
+    c.query("SELECT table_name::TEXT FROM information_schema.tables WHERE table_schema = 'public'", &[])
+        .expect("tables")
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
+#[test]
+fn a_database_file_deleted_or_replaced_while_open_is_never_written_blindly() {
+    let lib = lib();
+    let loc = fresh("sqlite").expect("sqlite");
+    let mut r = open(&loc);
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+    std::fs::remove_file(&loc).expect("delete the file under callforge");
+    let e = r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect_err("gone");
+    assert!(matches!(e, RecordsError::FileGone { .. }), "{e}");
+    assert!(e.to_string().contains("deleted or moved away") && e.to_string().contains("nothing more"), "{e}");
+    assert!(r.add_trainee("Ivan", Role::Generator).is_err(), "every later write is refused too");
+    drop(r);
+    assert!(matches!(Records::open_existing(&loc), Err(RecordsError::Missing { .. })));
+
+    let other = fresh("sqlite").expect("sqlite");
+    open(&other).add_trainee("Somebody else", Role::Closer).expect("add");
+    let mut r = open(&other);
+    let replacement = fresh("sqlite").expect("sqlite");
+    open(&replacement).add_trainee("Replacement", Role::Closer).expect("add");
+    std::fs::rename(&replacement, &other).expect("replace the file under callforge");
+    let e = r.add_trainee("Ivan", Role::Generator).expect_err("replaced");
+    assert!(matches!(e, RecordsError::FileReplaced { .. }), "{e}");
+    drop(r);
+    let names: Vec<String> = open(&other).trainees().expect("list").into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["Replacement"], "nothing was written into the file now at the path");
+}
+
+#[test]
+fn a_full_disk_loses_no_confirmed_run_and_says_so() {
+    let lib = lib();
+    let loc = fresh("sqlite").expect("sqlite");
+    let mut r = open(&loc);
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    let pages: u32 = rusqlite::Connection::open(&loc)
+        .expect("open")
+        .query_row("PRAGMA page_count", [], |row| row.get(0))
+        .expect("pages");
+    r.limit_pages(pages + 6).expect("limit");
+    let mut confirmed = Vec::new();
+    let error = loop {
+        match r.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 1])) {
+            Ok(s) => confirmed.push(s.id),
+            Err(e) => break e,
+        }
+        assert!(confirmed.len() < 10_000, "the limit never bit");
+    };
+    assert!(matches!(error, RecordsError::Full { .. }), "{error}");
+    assert!(error.to_string().contains("is full") && error.to_string().contains("free some space"), "{error}");
+    assert!(!confirmed.is_empty());
+    drop(r);
+    let mut r = open(&loc);
+    let stored: Vec<i64> = r.runs(None).expect("runs").into_iter().map(|run| run.id).collect();
+    assert_eq!(stored, confirmed, "every confirmed run is there, and nothing else");
+    assert!(r.verify(&mut |_, _| {}).expect("verify").problems.is_empty());
+}
+
+#[test]
+fn a_database_in_a_read_only_folder_reads_and_refuses_writes_clearly() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = std::path::PathBuf::from(fresh("sqlite").expect("sqlite"));
+    let folder = base.with_extension("dir");
+    std::fs::create_dir_all(&folder).expect("folder");
+    let loc = folder.join("records.db").display().to_string();
+    open(&loc).add_trainee("Olga", Role::Generator).expect("add");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let result = std::panic::catch_unwind(|| {
+        let mut r = open(&loc);
+        assert!(r.is_read_only());
+        assert_eq!(r.trainees().expect("reads").len(), 1);
+        let e = r.add_trainee("Ivan", Role::Generator).expect_err("read-only folder");
+        assert!(matches!(e, RecordsError::ReadOnlyFolder { .. }), "{e}");
+        assert!(e.to_string().contains("is read-only") && !e.to_string().contains("damaged"), "{e}");
+        drop(r);
+        let left: Vec<String> = std::fs::read_dir(&folder)
+            .expect("list")
+            .map(|f| f.expect("entry").file_name().display().to_string())
+            .collect();
+        assert_eq!(left, ["records.db"], "reading left no -wal or -shm file");
+    });
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod back");
+    if let Err(p) = result {
+        std::panic::resume_unwind(p);
+    }
+}
+
+#[test]
+fn wal_and_shm_files_nobody_may_write_are_named_with_what_to_do() {
+    use std::os::unix::fs::PermissionsExt;
+    let loc = fresh("sqlite").expect("sqlite");
+    open(&loc).add_trainee("Olga", Role::Generator).expect("add");
+    // What a reader of another user leaves: empty files this user may not write (mode bits say so
+    // even to an administrator, which is how the test plays "another user" as root).
+    for suffix in ["-wal", "-shm"] {
+        let f = format!("{loc}{suffix}");
+        std::fs::write(&f, if suffix == "-shm" { vec![0u8; 32768] } else { Vec::new() }).expect("sidecar");
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    }
+    let e = Records::open(&loc).expect_err("the sidecars cannot be written");
+    assert!(matches!(e, RecordsError::SidecarsLocked { .. }), "{e}");
+    let text = e.to_string();
+    assert!(text.contains(&format!("{loc}-wal")) && text.contains(&format!("{loc}-shm")), "{text}");
+    assert!(text.contains("hold no records") && text.contains("delete them"), "{text}");
+    for suffix in ["-wal", "-shm"] {
+        std::fs::remove_file(format!("{loc}{suffix}")).expect("remove");
+    }
+    assert_eq!(open(&loc).trainees().expect("list").len(), 1, "after removing them it works");
+}
+
+#[test]
+fn an_in_memory_database_stores_like_a_file() {
+    let mut r = Records::open(":memory:").expect("in memory, as the demo uses");
+    r.add_trainee("Olga", Role::Generator).expect("add");
+    r.store_run("Olga", &lib(), &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+    assert_eq!(r.runs(None).expect("runs").len(), 1);
+    assert!(matches!(Records::open_existing(":memory:"), Err(RecordsError::NoRecords { .. })));
+}

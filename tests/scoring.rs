@@ -292,3 +292,19 @@ fn scoring_is_deterministic_to_the_byte() {
     );
     assert_eq!(serde_json::to_string(&a).ok(), serde_json::to_string(&b).ok());
 }
+
+#[test]
+fn the_largest_penalties_and_patience_an_author_may_write_score_safely() {
+    // Larger values are refused by validation (tests/robustness.rs); the largest allowed ones,
+    // said over and over, keep the score at 0 and the call going.
+    let script = SCRIPT.replace("penalty: 50, critical: true", "penalty: 100");
+    let scenario = SCENARIO
+        .replace("patience: 2)", "patience: 1000)")
+        .replace("You are stupid.", "You are stupid, so stupid, stupid.")
+        .replace(r#"Choice(text: "Bye.", next: "lost"),"#, r#"Choice(text: "Bye.", patience: 1, next: "lost"),"#);
+    let lib = library(&[("scripts/t.ron", &script), ("generator/t.ron", &scenario)]);
+    let s = scored(&lib, "generator/t", Mode::Practice, "Bob", choose(&[0, 0, 1]));
+    assert_eq!((s.score, s.penalties), (0, 300));
+    let s = scored(&lib, "generator/t", Mode::Practice, "Bob", choose(&[0, 0, 2]));
+    assert_eq!(s.outcome, Outcome::Failure);
+}

@@ -86,7 +86,10 @@ fn reload_on_change(
         *seen_first = true;
     }
     if changed {
-        scenarios.lib = crate::domain::Library::load(std::slice::from_ref(&root.0));
+        // A file caught half-written (or saved with a mistake) keeps its last good version.
+        let mut lib = crate::domain::Library::load(std::slice::from_ref(&root.0));
+        lib.keep_last_good(&scenarios.lib);
+        scenarios.lib = lib;
         scenarios.generation += 1;
         info!(
             "scenario library reloaded: {} playable, {} errors",

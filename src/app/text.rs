@@ -84,6 +84,8 @@ pub struct Strings {
     pub manager_table_keys: &'static str,
     /// Before each script's agreement with its trainer's calibration set.
     pub manager_calibration: &'static str,
+    /// After the title of a scenario whose file has errors now: the last good version is played.
+    pub picker_stale: &'static str,
     pub manager_heatmap: &'static str,
     pub manager_back_keys: &'static str,
     pub manager_scores: &'static str,
@@ -173,6 +175,7 @@ pub const EN: Strings = Strings {
     manager_no_trainees: "No trainees yet.",
     manager_table_keys: "↑↓ choose · Enter open · S sort by the next column · R reverse · H heatmap · Esc log out",
     manager_calibration: "Scorer agreement with the trainers' labels",
+    picker_stale: "last good version: the file has errors",
     manager_heatmap: "Weakest script stages: stage × trainee",
     manager_back_keys: "Esc back",
     manager_scores: "Score over time (latest 60 runs)",
@@ -261,6 +264,7 @@ pub const RU: Strings = Strings {
     manager_no_trainees: "Стажёров пока нет.",
     manager_table_keys: "↑↓ выбор · Enter открыть · S сортировать по следующему столбцу · R обратно · H тепловая карта · Esc выйти",
     manager_calibration: "Совпадение оценки с разметкой тренеров",
+    picker_stale: "последняя рабочая версия: в файле ошибки",
     manager_heatmap: "Слабые этапы скрипта: этап × стажёр",
     manager_back_keys: "Esc назад",
     manager_scores: "Баллы по времени (последние 60 звонков)",

@@ -78,12 +78,12 @@ pub fn run(args: Args) -> CliResult {
             "sets": results,
             "overall": { "labels": overall.total(), "agreement": overall.agreement(), "kappa": overall.kappa(), "table": overall },
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         for r in &results {
-            print!("{}", render(r));
+            out!("{}", render(r));
         }
-        println!(
+        outln!(
             "overall (scorer {}): {} labels, agreement {:.1}%, kappa {:.2}",
             args.scorer,
             overall.total(),

@@ -27,12 +27,36 @@ pub fn render(d: &Diagnostic, color: bool) -> String {
         let label = d.label.as_deref().map(|l| format!(" {}", printable(l))).unwrap_or_default();
         let _ = writeln!(out, "{pad} | {}{on}{}{label}{off}", " ".repeat(excerpt.caret), "^".repeat(excerpt.width));
         if let Some(h) = &d.help {
-            let _ = writeln!(out, "{pad} = help: {}", printable(h));
+            help(&mut out, &pad, h);
         }
     } else if let Some(h) = &d.help {
-        let _ = writeln!(out, "  = help: {}", printable(h));
+        help(&mut out, " ", h);
     }
     out
+}
+
+/// How wide a help line may grow before it wraps.
+const HELP_WIDTH: usize = 100;
+
+/// The help line, wrapped at word boundaries so a long list of names stays readable.
+fn help(out: &mut String, pad: &str, text: &str) {
+    let text = printable(text);
+    let mut line = String::new();
+    let mut first = true;
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > HELP_WIDTH {
+            let lead = if first { " = help:" } else { "        " };
+            let _ = writeln!(out, "{pad}{lead} {line}");
+            first = false;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    let lead = if first { " = help:" } else { "        " };
+    let _ = writeln!(out, "{pad}{lead} {line}");
 }
 
 /// A text from a file as the terminal should print it: control characters (an escape sequence in

@@ -26,6 +26,11 @@ enum Format {
 /// completion and duration, and the time it was played. Statement ids are stable, so exporting
 /// again never duplicates a run in the LRS.
 ///
+/// Each request to the LRS must be answered within 30 s (CALLFORGE_NET_TIMEOUT_MS sets the limit
+/// in milliseconds); a network failure, no answer, HTTP 5xx or 429 is tried again after a pause
+/// (honouring Retry-After up to the limit), 3 tries in all. Only statements the LRS confirmed are
+/// counted as accepted; after a failure, export again: the LRS keeps none twice.
+///
 /// Examples:
 ///   callforge export xapi --out statements.json
 ///   callforge export xapi --since 2026-11-01 --out november.json
@@ -36,7 +41,8 @@ struct XapiArgs {
     /// Write the statements (a JSON array) here.
     #[arg(long, value_name = "FILE.json")]
     out: Option<PathBuf>,
-    /// Post the statements to this LRS endpoint (…/xAPI or …/xAPI/statements).
+    /// Post the statements to this LRS endpoint (…/xAPI or …/xAPI/statements). An http:// address
+    /// on another machine gets a warning: the password would cross the network unencrypted.
     #[arg(long, value_name = "URL", requires = "user")]
     lrs: Option<String>,
     /// The LRS user (basic authentication).
@@ -66,27 +72,30 @@ pub fn run(args: Args) -> CliResult {
         return Err(CliError::msg("say where the statements go: --out FILE.json and/or --lrs URL"));
     }
     let lib = load_library(&a.scenarios)?;
-    let mut records = a.db.open()?;
+    let mut records = a.db.open_existing()?;
     let identity = xapi::Identity { home_page: a.home_page.clone(), activity_base: a.activity_base.clone() };
     let statements = xapi::statements(&mut records, &lib, a.since, &identity)?;
     if let Some(out) = &a.out {
         let text = serde_json::to_string_pretty(&statements)?;
-        std::fs::write(out, text)
+        crate::report::write_atomic(out, text.as_bytes())
             .map_err(|e| CliError::Io { context: format!("cannot write {}", out.display()), source: e })?;
-        println!("wrote {} statements to {}", statements.len(), out.display());
+        outln!("wrote {} statements to {}", statements.len(), out.display());
     }
     if let (Some(url), Some(user)) = (&a.lrs, &a.user) {
+        if let Some(warning) = xapi::plain_http_warning(url) {
+            eprintln!("{}", super::safe(&warning));
+        }
         let password = Passwords::new(a.password_stdin)?.read(&format!("LRS password for {user}: "))?;
         let mut progress = |done: usize, total: usize| eprintln!("posted {done}/{total}");
         let posted = xapi::post(url, user, &password, &statements, &mut progress)?;
-        println!(
+        outln!(
             "LRS: {} accepted, {} already there, {} rejected",
             posted.accepted,
             posted.already_there,
             posted.rejected.len()
         );
         for r in &posted.rejected {
-            eprintln!("rejected: {r}");
+            eprintln!("rejected: {}", super::safe(r));
         }
         if !posted.rejected.is_empty() {
             return Ok(ExitCode::FAILURE);

@@ -74,11 +74,11 @@ pub fn run(args: Args) -> CliResult {
         .collect();
     if args.json {
         let text = serde_json::to_string_pretty(&rows)?;
-        println!("{text}");
+        outln!("{text}");
         return Ok(ExitCode::SUCCESS);
     }
     if rows.is_empty() {
-        println!("no scenarios found in {}", args.scenarios.dir.display());
+        outln!("no scenarios found in {}", args.scenarios.dir.display());
         return Ok(ExitCode::SUCCESS);
     }
     for role in Role::ALL.iter().copied().map(Some).chain([None]) {
@@ -86,14 +86,14 @@ pub fn run(args: Args) -> CliResult {
         if group.is_empty() {
             continue;
         }
-        println!("{}", role.map_or("Unknown role".to_owned(), |r| format!("{r} ({} scenarios)", group.len())));
+        outln!("{}", role.map_or("Unknown role".to_owned(), |r| format!("{r} ({} scenarios)", group.len())));
         let width = group.iter().map(|r| r.id.as_deref().unwrap_or("?").chars().count()).max().unwrap_or(0);
         for r in group {
             let id = r.id.as_deref().unwrap_or("?");
             let pad = " ".repeat(width - id.chars().count());
             match &r.broken {
-                Some(err) => println!("  {id}{pad}  BROKEN  {err}"),
-                None => println!(
+                Some(err) => outln!("  {id}{pad}  BROKEN  {err}"),
+                None => outln!(
                     "  {id}{pad}  {}  {:<6}  {}  — {}",
                     r.language.as_deref().unwrap_or("?"),
                     r.difficulty.as_deref().unwrap_or(""),
@@ -102,7 +102,7 @@ pub fn run(args: Args) -> CliResult {
                 ),
             }
         }
-        println!();
+        outln!();
     }
     Ok(ExitCode::SUCCESS)
 }

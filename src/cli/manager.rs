@@ -1,7 +1,7 @@
 //! `callforge manager`: manager accounts, who approve promotions.
 
 use super::records_args::{DbArg, Passwords, trainee_arg};
-use super::{CliError, CliResult};
+use super::{CliError, CliResult, safe};
 use crate::records::TraineeRef;
 use std::process::ExitCode;
 
@@ -36,8 +36,9 @@ enum Sub {
         /// An existing manager who approves the new account.
         #[arg(long, value_name = "USER")]
         by: Option<String>,
-        /// The trainee this manager also is (id or name), so they can never approve themselves.
-        #[arg(long, value_name = "ID", value_parser = trainee_arg)]
+        /// The trainee this manager also is, so they can never approve themselves: an id (3, or
+        /// id:3) or an exact name (name:… for a name that is a number).
+        #[arg(long, value_name = "ID|NAME", value_parser = trainee_arg)]
         trainee: Option<TraineeRef>,
     },
 }
@@ -59,7 +60,7 @@ pub fn run(args: Args) -> CliResult {
                 None => None,
             };
             records.add_manager(&user, &password, trainee, approver.as_ref().map(|(u, p)| (*u, p.as_str())))?;
-            println!("manager {user} added");
+            outln!("manager {} added", safe(user.trim()));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,19 @@
 //! The command line: argument definitions and dispatch to one module per subcommand.
 
+/// `println!` for the command line: when the reader has gone (a closed pipe, as in `| head -1`),
+/// callforge stops quietly instead of panicking.
+macro_rules! outln {
+    () => { $crate::cli::write_out(format_args!(""), true) };
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*), true) };
+}
+
+/// `print!` for the command line, flushed (prompts), with the same care for a closed pipe.
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*), false) };
+}
+
 mod calibrate;
+mod db;
 mod diagnostics;
 mod export;
 mod list;
@@ -17,6 +30,7 @@ mod validate;
 mod verify;
 #[cfg(feature = "gui")]
 pub mod window;
+mod words;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -68,6 +82,7 @@ pub enum Tool {
     Verify(verify::Args),
     Report(report::Args),
     Export(export::Args),
+    Db(db::Args),
 }
 
 /// Where the scenario library lives, shared by the commands that read it.
@@ -95,6 +110,7 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Verify(a) => verify::run(a),
         Tool::Report(a) => report::run(a),
         Tool::Export(a) => export::run(a),
+        Tool::Db(a) => db::run(a),
     };
     match result {
         Ok(code) => code,
@@ -190,4 +206,23 @@ pub(crate) fn safe(text: &str) -> std::borrow::Cow<'_, str> {
             )
             .collect(),
     )
+}
+
+/// Writes to standard output for `outln!` and `out!`; a closed pipe ends the process with status 0,
+/// any other write error with status 1.
+pub(crate) fn write_out(args: std::fmt::Arguments, newline: bool) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_fmt(args)
+        .and_then(|()| if newline { stdout.write_all(b"\n") } else { Ok(()) })
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            std::process::exit(1)
+        }
+    }
 }

@@ -1,18 +1,21 @@
 //! `callforge play`: a whole call in the terminal, answered by number or by typing.
 
-use super::{CliError, CliResult, ScenarioDir, load_library, report_text};
+use super::words::{Words, fill, terminal_lang, words};
+use super::{CliError, CliResult, ScenarioDir, load_library, report_text, safe};
 use crate::domain::finish::run_file_name;
+use crate::domain::limits::MAX_TYPED_CHARS;
 use crate::domain::model::Mode;
 use crate::domain::seed::fresh_seed;
 use crate::domain::{Dialogue, FinishedCall, Library, Playable, finish_call};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Play a call with a simulated customer in the terminal.
 ///
-/// The customer speaks; you answer. In Practice and Exam mode you pick a numbered reply; in
+/// Everything around the call speaks the scenario's language (Russian or English). The customer
+/// speaks; you answer. In Practice and Exam mode you pick a numbered reply; in
 /// Recall mode you type the script line from memory. Practice also shows which script stage is
 /// expected and its line. At the end you get the score: adherence per stage, penalties, critical
 /// errors, pass or fail, and feedback for every turn.
@@ -43,9 +46,10 @@ pub struct Args {
     /// Without it a fresh seed is drawn and shown.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
-    /// Your name, as the script says it (`{trainee}`).
-    #[arg(long, value_name = "NAME", default_value = "Trainee")]
-    trainee: String,
+    /// Your name, as the script says it (`{trainee}`). Without it, the name given last time is used;
+    /// the first time, you are asked for it (at a terminal) and it is remembered beside the records.
+    #[arg(long, value_name = "NAME")]
+    trainee: Option<String>,
     /// Write the run file here when the call ends, to replay or score it later.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
@@ -75,52 +79,106 @@ struct Answers {
 
 impl Answers {
     fn next(&mut self, prompt: &str) -> Option<String> {
-        print!("{prompt}");
-        let _ = std::io::stdout().flush();
+        out!("{prompt}");
         let line = self.lines.next()?.ok()?;
         if self.echo {
-            println!("{line}");
+            outln!("{}", safe(&line));
         }
         Some(line.trim().to_owned())
     }
 }
 
 fn is_hang_up(s: &str) -> bool {
-    matches!(s.to_lowercase().as_str(), "q" | "/q" | "/hangup" | "/hang-up" | "hangup")
+    matches!(s.to_lowercase().as_str(), "q" | "/q" | "/hangup" | "/hang-up" | "hangup" | "й")
 }
 
 pub fn run(args: Args) -> CliResult {
     let lib = load_library(&args.scenarios)?;
     let mut answers = Answers { lines: std::io::stdin().lock().lines(), echo: !std::io::stdin().is_terminal() };
     let Some(playable) = pick_scenario(&args, &lib, &mut answers)? else { return Ok(ExitCode::SUCCESS) };
+    let lang = playable.lang();
+    let w = words(lang);
+    let trainee = trainee_name(&args, &mut answers, w);
     let seed = args.seed.unwrap_or_else(fresh_seed);
     let look = Look { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
     let sc = &playable.scenario;
-    println!("{}", look.bold(&format!("{} — {} mode", sc.title, args.mode)));
-    println!("{}", look.dim(&format!("scenario {} v{}, seed {seed}", sc.id, sc.version)));
-    println!("Brief: {}", sc.brief);
-    println!("Customer: {}, {}, {}", sc.persona.name, sc.persona.position, sc.persona.company);
-    println!(
-        "Answer with a number{}; q hangs up.\n",
-        if args.mode == Mode::Recall { " or type the script line" } else { "" }
-    );
-    let mut d = Dialogue::new(Arc::clone(&playable), seed, args.mode, args.trainee.clone());
-    let times_ms = play_turns(&mut d, &mut answers, look)?;
+    outln!("{}", look.bold(&format!("{} — {} {}", safe(&sc.title), lang.mode_name(args.mode), w.mode)));
+    outln!("{}", look.dim(&fill(w.scenario_seed, &[("id", &sc.id), ("version", &sc.version), ("seed", &seed)])));
+    outln!("{}: {}", w.brief, safe(&sc.brief));
+    outln!("{}: {}, {}, {}", w.customer, safe(&sc.persona.name), safe(&sc.persona.position), safe(&sc.persona.company));
+    outln!("{}\n", if args.mode == Mode::Recall { w.answer_hint_recall } else { w.answer_hint });
+    let mut d = Dialogue::new(Arc::clone(&playable), seed, args.mode, trainee.clone());
+    let times_ms = play_turns(&mut d, &mut answers, look, w)?;
     if let Some(line) = d.customer_line() {
-        println!("{}: {line}", look.bold(&sc.persona.name));
+        outln!("{}: {}", look.bold(&safe(&sc.persona.name)), safe(&line));
     }
-    println!("{}\n", look.dim("— call ended —"));
+    outln!("{}\n", look.dim(w.call_ended));
     let played_at = crate::clock::Clock::System.now();
     let FinishedCall { run, score: s } = finish_call(&d, times_ms, played_at);
-    print!("{}", report_text::render(&s, look.color));
+    out!("{}", report_text::render(&s, look.color));
     if let Some(path) = &args.record {
         write_run(path, &run)?;
-        println!("\nrun written to {}", path.display());
+        outln!("\n{} {}", w.run_written, path.display());
     }
     if !args.no_store {
-        store(&args, &lib, &run, played_at)?;
+        store(&args, &lib, &run, played_at, &trainee, w)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The trainee's name: `--trainee`, else the one remembered from last time, else asked at a
+/// terminal (and remembered), else a plain "Trainee" in the scenario's language.
+fn trainee_name(args: &Args, answers: &mut Answers, w: &Words) -> String {
+    let file = remembered_name_file(args);
+    if let Some(given) = args.trainee.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        let name = display_name(args, given);
+        remember(file.as_deref(), &name);
+        return name;
+    }
+    if let Some(name) = file.as_deref().and_then(|f| std::fs::read_to_string(f).ok()) {
+        let name = name.trim();
+        if !name.is_empty() {
+            return name.to_owned();
+        }
+    }
+    if std::io::stdin().is_terminal()
+        && let Some(name) = answers.next(w.your_name).filter(|n| !n.is_empty())
+    {
+        remember(file.as_deref(), &name);
+        return name;
+    }
+    w.default_name.to_owned()
+}
+
+/// The name the script greets: `name:Olga` is Olga; `id:3` (or a bare 3) is the name of trainee 3
+/// in the records, when they exist; anything else is the name as typed.
+fn display_name(args: &Args, given: &str) -> String {
+    use crate::records::TraineeRef;
+    match TraineeRef::parse(given) {
+        TraineeRef::Name(name) => name,
+        who => args
+            .db
+            .open_existing()
+            .ok()
+            .and_then(|mut r| r.trainee(who).ok())
+            .map_or_else(|| given.to_owned(), |t| t.name),
+    }
+}
+
+/// Where the last trainee name is kept: beside the records database file, or in the data
+/// directory when the records are on a server.
+fn remembered_name_file(args: &Args) -> Option<PathBuf> {
+    let location = args.db.location();
+    let base = if location.contains("://") { crate::records::default_location() } else { PathBuf::from(location) };
+    base.parent().map(|dir| dir.join("last-trainee.txt"))
+}
+
+fn remember(file: Option<&std::path::Path>, name: &str) {
+    if let Some(f) = file
+        && f.parent().is_some_and(std::path::Path::is_dir)
+    {
+        let _ = std::fs::write(f, format!("{name}\n"));
+    }
 }
 
 /// How the terminal shows emphasis: ANSI bold and dim, or plain text.
@@ -157,58 +215,62 @@ fn pick_scenario(args: &Args, lib: &Library, answers: &mut Answers) -> Result<Op
     if all.is_empty() {
         return Err(CliError::msg(format!("no playable scenarios in {}", args.scenarios.dir.display())));
     }
-    println!("Scenarios:");
+    let lang = terminal_lang();
+    let w = words(lang);
+    outln!("{}", w.scenarios);
     for (i, p) in all.iter().enumerate() {
         let sc = &p.scenario;
-        println!("  {:>2}) [{}] {} — {} ({})", i + 1, sc.role, sc.title, sc.persona.name, sc.language);
+        let role = lang.role_name(sc.role);
+        outln!("  {:>2}) [{role}] {} — {} ({})", i + 1, safe(&sc.title), safe(&sc.persona.name), sc.language);
     }
     loop {
-        let Some(a) = answers.next(&format!("Pick a scenario (1–{}): ", all.len())) else { return Ok(None) };
+        let Some(a) = answers.next(&fill(w.pick_scenario, &[("n", &all.len())])) else { return Ok(None) };
         match a.parse::<usize>() {
             Ok(n) if (1..=all.len()).contains(&n) => return Ok(Some(Arc::clone(all[n - 1]))),
             _ if is_hang_up(&a) => return Ok(None),
-            _ => println!("Type a number from 1 to {}.", all.len()),
+            _ => outln!("{}.", fill(w.type_a_number, &[("n", &all.len())])),
         }
     }
 }
 
 /// Plays the call turn by turn until it is over; returns when each answer was given (ms from the start).
-fn play_turns(d: &mut Dialogue, answers: &mut Answers, look: Look) -> Result<Vec<u64>, CliError> {
+fn play_turns(d: &mut Dialogue, answers: &mut Answers, look: Look, w: &Words) -> Result<Vec<u64>, CliError> {
     let started = std::time::Instant::now();
     let mut times_ms = Vec::new();
     let persona = d.playable().scenario.persona.name.clone();
     while !d.is_over() {
         if let Some(line) = d.customer_line() {
-            println!("{}: {line}", look.bold(&persona));
+            outln!("{}: {}", look.bold(&safe(&persona)), safe(&line));
         }
         if d.mode() == Mode::Practice
             && let Some(stage) = d.expected_stage()
         {
-            println!("{}", look.dim(&format!("  script — {}: “{}”", stage.title, d.text(&stage.line))));
+            let hint = format!("  {} — {}: “{}”", w.script, stage.title, d.text(&stage.line));
+            outln!("{}", look.dim(&safe(&hint)));
         }
-        answer(d, answers)?;
+        answer(d, answers, w)?;
         times_ms.push(started.elapsed().as_millis() as u64);
-        println!();
+        outln!();
     }
     Ok(times_ms)
 }
 
 /// Shows the replies (shuffled in Exam mode) and applies the trainee's answer: a number, a typed
 /// line in Recall, or a hang-up (also at the end of the input).
-fn answer(d: &mut Dialogue, answers: &mut Answers) -> Result<(), CliError> {
+fn answer(d: &mut Dialogue, answers: &mut Answers, w: &Words) -> Result<(), CliError> {
     let typing = d.expects_typing();
     let authored: Vec<String> = d.choices().into_iter().map(|c| c.into_owned()).collect();
     // In Exam mode the choices are shown shuffled; `order` maps a shown number back.
     let order = d.choice_order();
     if !typing {
         for (k, &i) in order.iter().enumerate() {
-            println!("  {}) {}", k + 1, authored[i]);
+            outln!("  {}) {}", k + 1, safe(&authored[i]));
         }
     }
     let prompt = if typing { "you> " } else { "> " };
     loop {
         let Some(a) = answers.next(prompt) else {
-            println!("(end of input: hanging up)");
+            outln!("{}", w.end_of_input);
             d.hang_up()?;
             return Ok(());
         };
@@ -217,8 +279,13 @@ fn answer(d: &mut Dialogue, answers: &mut Answers) -> Result<(), CliError> {
             return Ok(());
         }
         if typing {
+            let chars = a.chars().count();
             if a.is_empty() {
-                println!("Type the line you would say (or q to hang up).");
+                outln!("{}", w.type_a_line);
+                continue;
+            }
+            if chars > MAX_TYPED_CHARS {
+                outln!("{}", fill(w.too_long, &[("chars", &chars), ("max", &MAX_TYPED_CHARS)]));
                 continue;
             }
             d.type_reply(&a)?;
@@ -229,25 +296,32 @@ fn answer(d: &mut Dialogue, answers: &mut Answers) -> Result<(), CliError> {
                 d.choose(order[n - 1])?;
                 return Ok(());
             }
-            _ => println!("Type a number from 1 to {} (or q to hang up).", order.len()),
+            _ => outln!("{} {}.", fill(w.type_a_number, &[("n", &order.len())]), w.or_hang_up),
         }
     }
 }
 
 /// Stores the finished call in the trainee's records (creating the profile by name); when that
 /// fails, the run is saved to a file in the current folder, so nothing is lost.
-fn store(args: &Args, lib: &Library, run: &crate::domain::Run, played_at: i64) -> Result<(), CliError> {
+fn store(
+    args: &Args,
+    lib: &Library,
+    run: &crate::domain::Run,
+    played_at: i64,
+    trainee: &str,
+    w: &Words,
+) -> Result<(), CliError> {
     let stored = args.db.open().and_then(|mut r| {
-        let t = r.trainee_or_new(crate::records::TraineeRef::parse(&args.trainee))?;
+        let t = r.trainee_or_new(crate::records::TraineeRef::parse(trainee))?;
         Ok(r.store_run(crate::records::TraineeRef::Id(t.id), lib, run).map(|s| (t, s))?)
     });
     match stored {
-        Ok((t, s)) => println!("\nstored as run {} in the records of {} (id {})", s.id, t.name, t.id),
+        Ok((t, s)) => outln!("\n{}", fill(w.stored, &[("run", &s.id), ("name", &safe(&t.name)), ("id", &t.id)])),
         Err(e) => {
             let fallback = PathBuf::from(run_file_name(run, played_at));
             write_run(&fallback, run)?;
-            eprintln!("warning: the call could not be stored in the records: {e}");
-            eprintln!("the run was saved to {}; store it later with `callforge record`", fallback.display());
+            eprintln!("{}: {}", w.not_stored, safe(&e.to_string()));
+            eprintln!("{}", fill(w.saved_instead, &[("path", &fallback.display())]));
         }
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! `callforge promote`, `demote` and `reset`: a manager moves a trainee on the ladder.
 
-use super::records_args::{DbArg, Passwords, trainee_arg};
-use super::{CliResult, ScenarioDir, load_library};
+use super::records_args::{DbArg, Passwords, TRAINEE_HELP, trainee_arg};
+use super::{CliResult, ScenarioDir, load_library, safe};
 use crate::domain::time::format_time;
 use crate::records::{RungChange, TraineeRef};
 use std::process::ExitCode;
@@ -21,8 +21,7 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// The trainee's id or exact name.
-    #[arg(value_name = "ID", value_parser = trainee_arg)]
+    #[arg(value_name = "ID|NAME", value_parser = trainee_arg, help = TRAINEE_HELP)]
     trainee: TraineeRef,
     /// The approving manager's user name.
     #[arg(long, value_name = "USER")]
@@ -38,16 +37,17 @@ pub struct Args {
 
 pub fn run(change: RungChange, args: Args) -> CliResult {
     let lib = load_library(&args.scenarios)?;
-    let mut records = args.db.open()?;
+    let mut records = args.db.open_existing()?;
     let password = Passwords::new(args.password_stdin)?.read(&format!("password for {}: ", args.manager))?;
     let p = records.change_rung(change, args.trainee, &args.manager, &password, &lib)?;
     let name = records.trainee(TraineeRef::Id(p.trainee_id)).map(|t| t.name).unwrap_or_default();
-    println!(
-        "{name} (id {}): {} → {}, approved by {} at {}",
+    outln!(
+        "{} (id {}): {} → {}, approved by {} at {}",
+        safe(&name),
         p.trainee_id,
         p.from_role,
         p.to_role,
-        p.manager,
+        safe(&p.manager),
         format_time(p.at)
     );
     Ok(ExitCode::SUCCESS)

@@ -1,7 +1,7 @@
 //! `callforge record`: scores a finished run file and stores it in the trainee's records.
 
-use super::records_args::{DbArg, trainee_arg};
-use super::{CliResult, ScenarioDir, load_library, score::read_run};
+use super::records_args::{DbArg, TRAINEE_HELP, trainee_arg};
+use super::{CliResult, ScenarioDir, load_library, safe, score::read_run};
 use crate::records::TraineeRef;
 use std::io::Write;
 use std::path::PathBuf;
@@ -16,10 +16,12 @@ use std::process::ExitCode;
 /// recorded as an exam attempt (a failed attempt starts the exam's cooldown).
 ///
 /// Several run files are stored in one transaction: all of them, or none if one does not fit.
-/// Prints each new run id and its score.
+/// Prints each new run id and its score only once it is in the database file (a file deleted or
+/// replaced meanwhile is an error, not a "stored"). A missing database is created (and said so).
 ///
 /// Examples:
 ///   callforge record run.ron --trainee 3
+///   callforge record run.ron --trainee name:2024   (a trainee whose name is a number)
 ///   callforge record runs/*.ron --trainee 3
 ///   callforge record run.ron --trainee "Olga Petrova" --db postgres://callforge@db.example/sales
 #[derive(Debug, clap::Args)]
@@ -28,12 +30,14 @@ pub struct Args {
     /// Run files, as written by `callforge play --record` or the simulator.
     #[arg(value_name = "RUN.ron", required = true)]
     runs: Vec<PathBuf>,
-    /// The trainee's id or exact name.
-    #[arg(long, value_name = "ID", value_parser = trainee_arg)]
+    #[arg(long, value_name = "ID|NAME", value_parser = trainee_arg, help = TRAINEE_HELP)]
     trainee: TraineeRef,
     /// Store the same run N times, printing each id as it is stored (for load and crash tests).
     #[arg(long, value_name = "N", default_value_t = 1, hide = true)]
     repeat: u32,
+    /// Limit an SQLite database to N pages of storage, as a full disk would (for fault tests).
+    #[arg(long, value_name = "N", hide = true)]
+    max_pages: Option<u32>,
     #[command(flatten)]
     scenarios: ScenarioDir,
     #[command(flatten)]
@@ -44,16 +48,19 @@ pub fn run(args: Args) -> CliResult {
     let runs = args.runs.iter().map(|p| read_run(p)).collect::<Result<Vec<_>, _>>()?;
     let lib = load_library(&args.scenarios)?;
     let mut records = args.db.open()?;
+    if let Some(pages) = args.max_pages {
+        records.limit_pages(pages)?;
+    }
     let batch: Vec<(TraineeRef, &crate::domain::Run)> = runs.iter().map(|r| (args.trainee.clone(), r)).collect();
     for _ in 0..args.repeat {
         let stored = records.store_runs(&batch, &lib)?;
         let mut out = std::io::stdout().lock();
         for (s, run) in stored.iter().zip(&runs) {
             let verdict = if s.score.passed { "passed" } else { "failed" };
-            let _ =
-                write!(out, "stored run {}: {} {} — score {} ({verdict})", s.id, run.scenario, run.mode, s.score.score);
+            let scenario = safe(&run.scenario);
+            let _ = write!(out, "stored run {}: {scenario} {} — score {} ({verdict})", s.id, run.mode, s.score.score);
             if let Some(e) = &s.exam {
-                let _ = write!(out, "; exam attempt for {}: {}", e.to_role, e.note);
+                let _ = write!(out, "; exam attempt for {}: {}", e.to_role, safe(&e.note));
             }
             let _ = writeln!(out);
         }

@@ -60,26 +60,30 @@ pub fn run(args: Args) -> CliResult {
     if args.out.is_none() && args.csv.is_none() {
         return Err(CliError::msg("say where to write the report: --out FILE.html and/or --csv DIR"));
     }
+    if let Some(out) = args.out.as_ref().filter(|o| o.is_dir()) {
+        return Err(CliError::msg(format!(
+            "--out {} is a folder: give the report's file name, such as {}",
+            out.display(),
+            out.join("report.html").display()
+        )));
+    }
     let started = Instant::now();
     let lib = load_library(&args.scenarios)?;
-    let mut records = args.db.open()?;
+    let mut records = args.db.open_existing()?;
     eprintln!("reading the records…");
     let data = report::team(&mut records, &lib, args.since, args.role)?;
     let runs: usize = data.trainees.iter().map(|t| t.runs.len()).sum();
     if let Some(out) = &args.out {
         let html = report::html::render(&data, args.lang);
-        let tmp = out.with_extension("html.tmp");
-        std::fs::write(&tmp, html.as_bytes())
-            .map_err(|e| CliError::Io { context: format!("cannot write {}", tmp.display()), source: e })?;
-        std::fs::rename(&tmp, out)
+        report::write_atomic(out, html.as_bytes())
             .map_err(|e| CliError::Io { context: format!("cannot write {}", out.display()), source: e })?;
-        println!("wrote {} ({} trainees, {runs} runs, {} KB)", out.display(), data.trainees.len(), html.len() / 1024);
+        outln!("wrote {} ({} trainees, {runs} runs, {} KB)", out.display(), data.trainees.len(), html.len() / 1024);
     }
     if let Some(dir) = &args.csv {
         let files = report::csv::write_all(&data, dir)
             .map_err(|e| CliError::Io { context: format!("cannot write into {}", dir.display()), source: e })?;
         for f in files {
-            println!("wrote {}", f.display());
+            outln!("wrote {}", f.display());
         }
     }
     eprintln!("done in {:.2} s", started.elapsed().as_secs_f64());

@@ -1,38 +1,42 @@
 //! The score breakdown as terminal text, shared by `play` and `score`.
 
 use super::safe;
+use super::words::{Words, words};
+use crate::domain::feedback::Lang;
 use crate::domain::model::Outcome;
 use crate::domain::score::Score;
 use crate::domain::text::DiffWord;
 use std::fmt::Write;
 
-/// Renders a score: the total, pass or fail and why, critical errors, a bar per stage and the
-/// feedback of every turn. `color` adds ANSI colours.
+/// Renders a score in its scenario's language: the total, pass or fail and why, critical errors, a
+/// bar per stage and the feedback of every turn. `color` adds ANSI colours.
 pub fn render(s: &Score, color: bool) -> String {
+    let w = words(Lang::from_code(&s.language));
     let paint = |code: &str, text: &str| if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() };
     let mut o = String::new();
-    let verdict = if s.passed { paint("1;32", "PASSED") } else { paint("1;31", "FAILED") };
-    let _ = writeln!(o, "Score {}/100 — {verdict} (pass mark {})", s.score, s.pass_mark);
-    let _ = writeln!(o, "  adherence {:.1}, penalties −{}", s.adherence, s.penalties);
+    let verdict = if s.passed { paint("1;32", w.passed) } else { paint("1;31", w.failed) };
+    let _ = writeln!(o, "{} {}/100 — {verdict} ({} {})", w.score, s.score, w.pass_mark, s.pass_mark);
+    let _ = writeln!(o, "  {} {:.1}, {} −{}", w.adherence, s.adherence, w.penalties, s.penalties);
     let outcome = match s.outcome {
-        Outcome::Success => "success",
-        Outcome::Failure => "failure",
+        Outcome::Success => w.success,
+        Outcome::Failure => w.failure,
     };
-    let _ = writeln!(o, "  call outcome: {} ({outcome})", safe(&s.label));
+    let _ = writeln!(o, "  {}: {} ({outcome})", w.outcome, safe(&s.label));
     let _ = writeln!(o, "  {}", safe(&s.reason));
-    let _ = writeln!(o, "  {}", paint("2", &receipt(s)));
+    let _ = writeln!(o, "  {}", paint("2", &receipt_in(s, w)));
     if !s.critical.is_empty() {
-        let _ = writeln!(o, "\n{}", paint("1;31", "Critical errors"));
+        let _ = writeln!(o, "\n{}", paint("1;31", w.critical_errors));
         for c in &s.critical {
             let _ = writeln!(o, "  ✗ {}", safe(c));
         }
     }
-    let _ = writeln!(o, "\nStages");
+    let _ = writeln!(o, "\n{}", w.stages);
     let width = s.stages.iter().map(|st| st.title.chars().count()).max().unwrap_or(0).min(48);
     for st in &s.stages {
         let title: String = st.title.chars().take(width).collect();
         let pad = " ".repeat(width - title.chars().count());
-        let marks = format!("weight {}{}", st.weight, if st.critical { ", critical" } else { "" });
+        let critical = if st.critical { format!(", {}", w.critical) } else { String::new() };
+        let marks = format!("{} {}{critical}", w.weight, st.weight);
         match st.quality {
             Some(q) => {
                 let filled = (q * 10.0).round() as usize;
@@ -49,19 +53,20 @@ pub fn render(s: &Score, color: bool) -> String {
                 );
                 let _ = writeln!(
                     o,
-                    "  {title}{pad}  {bar} {:>3}%  {}/{} hit  ({marks})",
+                    "  {title}{pad}  {bar} {:>3}%  {}/{} {}  ({marks})",
                     (q * 100.0).round(),
                     st.hits,
-                    st.turns
+                    st.turns,
+                    w.hit
                 );
             }
             None => {
-                let _ = writeln!(o, "  {title}{pad}  {}  not reached  ({marks})", "·".repeat(10));
+                let _ = writeln!(o, "  {title}{pad}  {}  {}  ({marks})", "·".repeat(10), w.not_reached);
             }
         }
     }
     if !s.forbidden.is_empty() {
-        let _ = writeln!(o, "\nForbidden phrases");
+        let _ = writeln!(o, "\n{}", w.forbidden);
         for f in &s.forbidden {
             let _ = writeln!(
                 o,
@@ -69,35 +74,36 @@ pub fn render(s: &Score, color: bool) -> String {
                 f.phrase,
                 f.count,
                 f.penalty,
-                if f.critical { " (critical)" } else { "" }
+                if f.critical { format!(" ({})", w.critical) } else { String::new() }
             );
         }
     }
     if !s.marked.is_empty() {
-        let _ = writeln!(o, "\nMarked replies");
+        let _ = writeln!(o, "\n{}", w.marked);
         for m in &s.marked {
-            let critical = m.critical.as_deref().map(|w| format!(" (critical: {})", safe(w))).unwrap_or_default();
-            let _ = writeln!(o, "  turn {}: «{}»: −{}{critical}", m.turn + 1, safe(&m.text), m.penalty);
+            let critical =
+                m.critical.as_deref().map(|why| format!(" ({}: {})", w.critical, safe(why))).unwrap_or_default();
+            let _ = writeln!(o, "  {} {}: «{}»: −{}{critical}", w.turn, m.turn + 1, safe(&m.text), m.penalty);
         }
     }
-    let _ = writeln!(o, "\nTurns");
+    let _ = writeln!(o, "\n{}", w.turns);
     for (i, t) in s.turns.iter().enumerate() {
-        let _ = writeln!(o, "  {}. [{}] customer: “{}”", i + 1, safe(&t.node), safe(&t.customer));
+        let _ = writeln!(o, "  {}. [{}] {}: “{}”", i + 1, safe(&t.node), w.customer_said, safe(&t.customer));
         if let (Some(id), Some(title)) = (&t.expected, &t.expected_title) {
-            let _ = writeln!(o, "     script: {title} ({id})");
+            let _ = writeln!(o, "     {}: {} ({id})", w.script, safe(title));
         }
-        let _ = writeln!(o, "     you: “{}”", safe(&t.said));
+        let _ = writeln!(o, "     {}: “{}”", w.you, safe(&t.said));
         let mark = match t.q {
             Some(q) if t.hit => paint("32", &format!("q {q:.2} ✓")),
             Some(q) => paint("31", &format!("q {q:.2} ✗")),
-            None => "not scored".to_owned(),
+            None => w.not_scored.to_owned(),
         };
         let _ = writeln!(o, "     {mark}  {}", safe(&t.feedback));
         for n in &t.notes {
             let _ = writeln!(o, "     • {}", safe(n));
         }
         if let Some(diff) = &t.diff {
-            let _ = writeln!(o, "     diff: {}", render_diff(diff, color));
+            let _ = writeln!(o, "     {}: {}", w.diff, render_diff(diff, color));
         }
     }
     o
@@ -105,9 +111,9 @@ pub fn render(s: &Score, color: bool) -> String {
 
 /// What a score was computed with, so anyone can reproduce it: the scorer version, the scenario
 /// and its content hash, and the callforge that scored it.
-pub fn receipt(s: &Score) -> String {
+fn receipt_in(s: &Score, w: &Words) -> String {
     let by = if s.callforge.is_empty() { String::new() } else { format!(" · callforge {}", s.callforge) };
-    format!("receipt: scorer {} · {} v{} · content {}{by}", s.scorer, s.scenario, s.version, s.hash)
+    format!("{}: {} {} · {} v{} · {} {}{by}", w.receipt, w.scorer, s.scorer, s.scenario, s.version, w.content, s.hash)
 }
 
 /// Missing words as `[-word-]`, extra words as `{+word+}`, like `git diff --word-diff`.

@@ -106,10 +106,10 @@ pub fn run(args: Args) -> CliResult {
 
 fn print_score(s: &crate::domain::Score, json: bool) -> Result<(), CliError> {
     if json {
-        println!("{}", serde_json::to_string_pretty(s)?);
+        outln!("{}", serde_json::to_string_pretty(s)?);
     } else {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", report_text::render(s, color));
+        out!("{}", report_text::render(s, color));
     }
     Ok(())
 }
@@ -118,7 +118,7 @@ fn print_score(s: &crate::domain::Score, json: bool) -> Result<(), CliError> {
 /// scores what was stored.
 fn stored(args: &Args) -> CliResult {
     let Some(id) = args.stored else { return Err(CliError::msg("give a RUN.ron file or --stored ID")) };
-    let mut records = args.db.open()?;
+    let mut records = args.db.open_existing()?;
     let again = records.rescore_run(id)?;
     print_score(&again.now, args.json)?;
     if again.matches() {

@@ -1,13 +1,17 @@
 //! `callforge trainee`: add, list and show trainees.
 
-use super::records_args::{DbArg, trainee_arg};
-use super::{CliResult, ScenarioDir, load_library};
+use super::records_args::{DbArg, TRAINEE_HELP, trainee_arg};
+use super::{CliResult, ScenarioDir, load_library, safe};
 use crate::domain::Role;
 use crate::domain::time::format_time;
 use crate::records::{TraineeRef, TraineeReport};
 use std::process::ExitCode;
 
 /// Add trainees, list them, and show one's progress toward promotion.
+///
+/// A trainee is named by id (3, or id:3) or exact name (name:… when needed). A bare number is an
+/// id; it is refused as ambiguous if a trainee is also named that number, and no new name may be
+/// only digits (nor begin with id: or name:). Only `add` creates a missing database.
 ///
 /// Examples:
 ///   callforge trainee add "Olga Petrova"
@@ -27,7 +31,7 @@ pub struct Args {
 enum Sub {
     /// Add a trainee; prints the new id.
     Add {
-        /// The trainee's name, as they will be greeted in the scripts.
+        /// The trainee's name, as they will be greeted in the scripts (not only digits).
         name: String,
         /// The starting rung: generator, closer or account.
         #[arg(long, value_name = "ROLE", default_value = "generator", value_parser = super::list::parse_role)]
@@ -41,8 +45,7 @@ enum Sub {
     },
     /// Show a trainee's rung, runs per role, best scores, exam status and what is missing for promotion.
     Show {
-        /// The trainee's id or exact name.
-        #[arg(value_parser = trainee_arg)]
+        #[arg(value_name = "ID|NAME", value_parser = trainee_arg, help = TRAINEE_HELP)]
         trainee: TraineeRef,
         /// Print JSON.
         #[arg(long)]
@@ -53,11 +56,14 @@ enum Sub {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let mut records = args.db.open()?;
+    let mut records = match args.command {
+        Sub::Add { .. } => args.db.open()?,
+        _ => args.db.open_existing()?,
+    };
     match args.command {
         Sub::Add { name, role } => {
             let id = records.add_trainee(&name, role)?;
-            println!("{id}");
+            outln!("{id}");
         }
         Sub::List { json } => {
             let trainees = records.trainees()?;
@@ -68,13 +74,13 @@ pub fn run(args: Args) -> CliResult {
                     .iter()
                     .map(|t| serde_json::json!({"id": t.id, "name": t.name, "role": t.role, "runs": count(t.id), "created_at": format_time(t.created_at)}))
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else if trainees.is_empty() {
-                println!("no trainees yet; add one with `callforge trainee add NAME`");
+                outln!("no trainees yet; add one with `callforge trainee add NAME`");
             } else {
-                println!("{:>4}  {:<28} {:<15} {:>5}", "id", "name", "role", "runs");
+                outln!("{:>4}  {:<28} {:<15} {:>5}", "id", "name", "role", "runs");
                 for t in &trainees {
-                    println!("{:>4}  {:<28} {:<15} {:>5}", t.id, t.name, t.role.as_str(), count(t.id));
+                    outln!("{:>4}  {:<28} {:<15} {:>5}", t.id, safe(&t.name), t.role.as_str(), count(t.id));
                 }
             }
         }
@@ -82,20 +88,21 @@ pub fn run(args: Args) -> CliResult {
             let lib = load_library(&scenarios)?;
             let report = records.report(trainee, &lib)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print!("{}", render(&report));
+                out!("{}", render(&report));
             }
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// `trainee show` as text; every name and text from the records goes through `safe`.
 fn render(r: &TraineeReport) -> String {
     use std::fmt::Write;
     let mut o = String::new();
     let t = &r.trainee;
-    let _ = writeln!(o, "{} (id {}) — {}, since {}", t.name, t.id, t.role, format_time(t.created_at));
+    let _ = writeln!(o, "{} (id {}) — {}, since {}", safe(&t.name), t.id, t.role, format_time(t.created_at));
     let _ = writeln!(o, "\nRuns");
     for s in &r.roles {
         let best = s.best.map_or("—".to_owned(), |b| b.to_string());
@@ -114,7 +121,7 @@ fn render(r: &TraineeReport) -> String {
             let _ = writeln!(
                 o,
                 "  {:<40} {:>4} runs  best {:>3}  last {}",
-                s.scenario,
+                safe(&s.scenario),
                 s.runs,
                 s.best,
                 format_time(s.last_played)
@@ -130,7 +137,7 @@ fn render(r: &TraineeReport) -> String {
                 let _ = writeln!(o, "\nTop of the ladder.");
             }
             Some(next) => {
-                let _ = writeln!(o, "\nNext rung: {} ({next})", e.next_title.as_deref().unwrap_or(""));
+                let _ = writeln!(o, "\nNext rung: {} ({next})", safe(e.next_title.as_deref().unwrap_or("")));
                 let tick = |ok: bool| if ok { "✓" } else { "✗" };
                 let _ = writeln!(
                     o,
@@ -147,12 +154,12 @@ fn render(r: &TraineeReport) -> String {
                         o,
                         "  {} exam {} ({} mode, ≥ {}): {best}{lock}",
                         tick(x.passed),
-                        x.scenario,
+                        safe(&x.scenario),
                         x.mode,
                         x.min_score
                     );
                     for n in &x.not_counted {
-                        let _ = writeln!(o, "      not counted: {n}");
+                        let _ = writeln!(o, "      not counted: {}", safe(n));
                     }
                 }
                 if e.eligible {
@@ -164,7 +171,7 @@ fn render(r: &TraineeReport) -> String {
                 } else {
                     let _ = writeln!(o, "Not eligible yet. Missing:");
                     for m in &e.missing {
-                        let _ = writeln!(o, "  - {m}");
+                        let _ = writeln!(o, "  - {}", safe(m));
                     }
                 }
             }
@@ -180,7 +187,7 @@ fn render(r: &TraineeReport) -> String {
                 p.kind,
                 p.from_role,
                 p.to_role,
-                p.manager
+                safe(&p.manager)
             );
         }
     }

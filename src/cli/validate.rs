@@ -28,6 +28,8 @@ use std::process::ExitCode;
 ///   callforge validate
 ///   callforge validate scenarios/closer/warm-lead-price.ron
 ///   callforge validate my-company-scenarios/
+///   callforge validate --stats
+///   callforge validate --stats --json | jq '.groups[] | {role, language, scenarios}'
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -41,6 +43,14 @@ pub struct Args {
     /// it, `assets` is used when it exists.
     #[arg(long, value_name = "DIR")]
     assets: Option<PathBuf>,
+    /// Also print content statistics: per scenario its language, difficulty, size, random nodes,
+    /// the share of wrong replies the customer reacts to on their own, unscored mistakes and its
+    /// partner in the other language; per role and language, counts.
+    #[arg(long)]
+    stats: bool,
+    /// With --stats: the statistics as JSON on standard output (diagnostics still go to stderr).
+    #[arg(long, requires = "stats")]
+    json: bool,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -57,7 +67,15 @@ pub fn run(args: Args) -> CliResult {
     let playable = lib.playable().count();
     let errors = lib.errors();
     let warnings = lib.warnings();
-    println!(
+    if args.stats {
+        let stats = crate::domain::stats::library_stats(&lib);
+        if args.json {
+            outln!("{}", serde_json::to_string_pretty(&stats)?);
+            return Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        out!("{}", render_stats(&stats));
+    }
+    outln!(
         "checked {} file(s): {} scenario(s) playable, {} script(s), {}; {} error(s), {} warning(s)",
         lib.files,
         playable,
@@ -67,4 +85,52 @@ pub fn run(args: Args) -> CliResult {
         warnings
     );
     Ok(if errors > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The statistics as a table per scenario and per role and language.
+fn render_stats(stats: &crate::domain::stats::LibraryStats) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{:<40} {:<4} {:<6} {:>5} {:>7} {:>6} {:>9} {:>8}  partner",
+        "scenario", "lang", "level", "nodes", "choices", "random", "reactions", "unscored"
+    );
+    for s in &stats.scenarios {
+        let _ = writeln!(
+            o,
+            "{:<40} {:<4} {:<6} {:>5} {:>7} {:>6} {:>3}/{:<3} {:>3.0}% {:>4}  {}",
+            super::safe(&s.id),
+            super::safe(&s.language),
+            format!("{:?}", s.difficulty),
+            s.nodes,
+            s.choices,
+            s.random_nodes,
+            s.wrong_with_reaction,
+            s.wrong_choices,
+            100.0 * s.reaction_share,
+            s.unscored_mistakes,
+            s.partner.as_deref().map_or("—".into(), super::safe)
+        );
+    }
+    let _ = writeln!(o);
+    for g in &stats.groups {
+        let _ = writeln!(
+            o,
+            "{:<15} {:<3} {:>3} scenarios, {:>3} paired, wrong replies with a reaction of their own {}/{}",
+            g.role.as_str(),
+            g.language,
+            g.scenarios,
+            g.paired,
+            g.wrong_with_reaction,
+            g.wrong_choices
+        );
+    }
+    let _ = writeln!(
+        o,
+        "all: {:.0}% of wrong replies get a reaction of their own; {} unscored mistake(s)\n",
+        100.0 * stats.reaction_share,
+        stats.unscored_mistakes
+    );
+    o
 }

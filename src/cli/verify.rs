@@ -1,7 +1,7 @@
 //! `callforge verify`: re-scores every stored run and checks the hash chains.
 
-use super::CliResult;
 use super::records_args::DbArg;
+use super::{CliResult, safe};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -11,6 +11,8 @@ use std::time::Instant;
 /// Every stored run is replayed from its inputs against the exact scenario text it was played on
 /// and must give the stored score; every run and promotion row must match its hash and chain to
 /// the previous one. Any edited, removed or forged row is listed.
+///
+/// It only reads: a database that does not exist is an error (check --db), never a new one.
 ///
 /// Exit status: 0 when everything checks out, 1 when a problem is found.
 ///
@@ -28,7 +30,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CliResult {
-    let mut records = args.db.open()?;
+    let mut records = args.db.open_existing()?;
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
     let mut last_shown = 0u64;
@@ -50,13 +52,13 @@ pub fn run(args: Args) -> CliResult {
     }
     let secs = started.elapsed().as_secs_f64();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         for p in &report.problems {
-            println!("{} row {}: {}", p.table, p.id, p.what);
+            outln!("{} row {}: {}", p.table, p.id, safe(&p.what));
         }
         let rate = if secs > 0.0 { report.runs as f64 / secs } else { 0.0 };
-        println!(
+        outln!(
             "verified {} runs and {} promotions in {secs:.2} s ({rate:.0} runs/s): {}",
             report.runs,
             report.promotions,

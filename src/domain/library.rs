@@ -50,6 +50,9 @@ pub struct ScenarioEntry {
     pub playable: Option<Arc<Playable>>,
     /// The first error in the file, for a broken scenario.
     pub first_error: Option<Diagnostic>,
+    /// The file is broken now, and `playable` is its last good version, kept from before (see
+    /// [`Library::keep_last_good`]).
+    pub stale: bool,
 }
 
 impl Library {
@@ -168,6 +171,7 @@ impl Library {
         // Scripts first: scenarios refer to them.
         lib.load_scripts(&scripts);
         let roles = lib.load_scenarios(&scenarios);
+        lib.check_partners();
         lib.load_ladders(&ladders, &roles);
         lib.load_calibrations(&calibrations);
         lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
@@ -212,6 +216,7 @@ impl Library {
                 language: None,
                 playable: None,
                 first_error: None,
+                stale: false,
             };
             match parse::read_capped::<Scenario>(src, FileKind::Scenario) {
                 Ok(scenario) => {
@@ -243,6 +248,60 @@ impl Library {
         }
 
         roles
+    }
+
+    /// Each scenario's `partner` is a playable scenario of the same role in another language that
+    /// names it back.
+    fn check_partners(&mut self) {
+        use super::reporter::DiagnosticExt;
+        let playable: Vec<Arc<Playable>> = self.playable().cloned().collect();
+        for p in &playable {
+            let Some(partner_id) = p.scenario.partner.as_deref() else { continue };
+            let mut r = Reporter::new(&p.scenario_source);
+            let at = [field("partner")];
+            match playable.iter().find(|q| q.id() == partner_id) {
+                None => {
+                    let ids: Vec<&str> = playable.iter().map(|q| q.id()).collect();
+                    r.error(&at, format!("the partner \"{partner_id}\" is not a playable scenario")).help(format!(
+                        "give the id of the same situation in the other language{}",
+                        super::parse::suggest(partner_id, &ids)
+                    ));
+                }
+                Some(q) if q.scenario.role != p.scenario.role => {
+                    r.error(
+                        &at,
+                        format!(
+                            "the partner \"{partner_id}\" is a {} scenario, this one is for {}",
+                            q.scenario.role, p.scenario.role
+                        ),
+                    );
+                }
+                Some(q) if q.scenario.language == p.scenario.language => {
+                    r.error(
+                        &at,
+                        format!("the partner \"{partner_id}\" is in the same language ({})", q.scenario.language),
+                    )
+                    .help("a partner is the same situation in the other language");
+                }
+                Some(q) if q.scenario.partner.as_deref() != Some(p.id()) => {
+                    r.warning(&at, format!("\"{partner_id}\" does not name this scenario as its partner"))
+                        .help(format!("add `partner: \"{}\"` to {}", p.id(), q.path));
+                }
+                Some(_) => {}
+            }
+            self.diagnostics.extend(r.finish());
+        }
+    }
+
+    /// A scenario in a language: itself when it is in that language, else its partner when the
+    /// partner is playable and in that language.
+    pub fn in_language(&self, id: &str, lang: &str) -> Option<&Arc<Playable>> {
+        let p = self.scenario(id)?;
+        if p.scenario.language == lang {
+            return Some(p);
+        }
+        let partner = self.scenario(p.scenario.partner.as_deref()?)?;
+        (partner.scenario.language == lang).then_some(partner)
     }
 
     /// Reads the ladder and checks it against the playable scenarios; only one ladder is used, and
@@ -296,6 +355,37 @@ impl Library {
             }
             self.diagnostics.extend(r.finish());
         }
+    }
+
+    /// After a reload: a scenario that was playable before and is broken now (a file saved half
+    /// way, a typo) keeps its last good version, marked `stale`, so a running app goes on with what
+    /// worked while the errors are shown; so does the ladder. A scenario removed from disk is gone.
+    pub fn keep_last_good(&mut self, previous: &Library) {
+        for i in 0..self.scenarios.len() {
+            let entry = &self.scenarios[i];
+            if entry.playable.is_some() {
+                continue;
+            }
+            let before = previous.scenarios.iter().find(|p| p.path == entry.path).and_then(|p| p.playable.as_ref());
+            if let Some(p) = before
+                && self.scenarios_by_id_free(p.id(), &entry.path)
+            {
+                let entry = &mut self.scenarios[i];
+                entry.playable = Some(Arc::clone(p));
+                entry.stale = true;
+            }
+        }
+        let ladder_broken = self.ladder.is_none()
+            && previous.ladder_path.as_ref().is_some_and(|path| self.diagnostics.iter().any(|d| &d.path == path));
+        if ladder_broken {
+            self.ladder.clone_from(&previous.ladder);
+            self.ladder_path.clone_from(&previous.ladder_path);
+        }
+    }
+
+    /// Whether no other file of the new library already plays scenario `id`.
+    fn scenarios_by_id_free(&self, id: &str, path: &str) -> bool {
+        !self.scenarios.iter().any(|e| e.path != path && e.playable.as_ref().is_some_and(|p| p.id() == id))
     }
 
     /// Warns about every voice clip of a playable scenario that is not a file under `assets`: the
@@ -397,5 +487,41 @@ fn fill_from_tree(entry: &mut ScenarioEntry, text: &str) {
             "role" => entry.role = Role::parse(&value),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCRIPT: &str = r#"Script(id: "s", version: 1, role: Generator, title: "S", stages: [Stage(id: "a", title: "A", line: "Hello there.", weight: 1)])"#;
+    const SCENARIO: &str = r#"Scenario(id: "generator/x", version: 1, title: "X", role: Generator, language: "en", script: "s", brief: "b",
+        persona: Persona(name: "A", position: "B", company: "C", patience: 3), start: "q",
+        nodes: { "q": Line(say: ["Hi"], expect: "a", choices: [Choice(text: "Hello there.", stage: "a", next: "z"), Choice(text: "Yo.", next: "z")]),
+                 "z": End(outcome: Success, label: "ok") })"#;
+
+    #[test]
+    fn a_half_written_file_keeps_its_last_good_version() {
+        let good = Library::from_sources(vec![
+            SourceFile::new("scripts/s.ron", SCRIPT),
+            SourceFile::new("generator/x.ron", SCENARIO),
+        ]);
+        assert!(good.scenario("generator/x").is_some());
+        let half = &SCENARIO[..SCENARIO.len() / 2];
+        let mut now = Library::from_sources(vec![
+            SourceFile::new("scripts/s.ron", SCRIPT),
+            SourceFile::new("generator/x.ron", half),
+        ]);
+        assert!(now.scenario("generator/x").is_none(), "the half file does not load");
+        assert!(now.errors() > 0);
+        now.keep_last_good(&good);
+        let entry = &now.scenarios[0];
+        assert!(entry.stale && entry.playable.is_some(), "the last good version is kept");
+        assert!(now.scenario("generator/x").is_some());
+        assert!(now.errors() > 0, "and the errors are still reported");
+        // A file that is gone is gone.
+        let mut removed = Library::from_sources(vec![SourceFile::new("scripts/s.ron", SCRIPT)]);
+        removed.keep_last_good(&good);
+        assert!(removed.scenario("generator/x").is_none());
     }
 }

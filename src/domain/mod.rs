@@ -21,6 +21,7 @@ pub mod score;
 pub mod scorer;
 pub mod seed;
 pub mod source;
+pub mod stats;
 pub mod syntax;
 pub mod text;
 pub mod text_v2;

@@ -172,6 +172,10 @@ pub struct Scenario {
     pub nodes: Nodes,
     #[serde(default)]
     pub on_patience_out: Option<String>,
+    /// The same situation in the other language (a scenario id): the two are equally hard and are
+    /// each other's partner, so an exam can be taken in a trainee's own language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner: Option<String>,
 }
 
 /// The simulated customer.
@@ -379,12 +383,15 @@ pub fn run_to_ron(run: &Run) -> Result<String, ron::Error> {
 }
 
 /// Writes a run file atomically: the text goes to a temporary file that is then renamed into place,
-/// so a crash never leaves half a run behind.
+/// so a crash never leaves half a run behind; a failure removes the temporary file.
 pub fn write_run(path: &std::path::Path, run: &Run) -> std::io::Result<()> {
     let text = run_to_ron(run).map_err(std::io::Error::other)?;
     let tmp = path.with_extension("ron.tmp");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 fn default_min_agreement() -> f64 {

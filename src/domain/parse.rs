@@ -206,6 +206,7 @@ fn schema(kind: FileKind) -> &'static [(&'static str, bool, Part)] {
             ("start", true, Part::Whole(check::<String>)),
             ("nodes", true, Part::MapOf(check::<Node>)),
             ("on_patience_out", false, Part::Whole(check::<Option<String>>)),
+            ("partner", false, Part::Whole(check::<Option<String>>)),
         ],
         FileKind::Script => &[
             ("id", true, Part::Whole(check::<String>)),

@@ -376,7 +376,8 @@ impl Dialogue {
         let (node, variant) = self.at;
         let Compiled::Line { choices, .. } = &self.playable.graph[node as usize] else { return };
         let choice = choices[followed as usize];
-        self.patience += choice.patience;
+        // Saturating: an author's patience of i32::MAX plus a choice's +1 stays at the top.
+        self.patience = self.patience.saturating_add(choice.patience);
         self.turns.push(Turn { node, variant, reply, followed: Some(followed), patience: self.patience });
         if choice.patience < 0 && self.patience <= 0 {
             match self.playable.on_patience_out {

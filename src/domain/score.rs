@@ -23,6 +23,9 @@ pub struct Score {
     /// The callforge that computed this score.
     #[serde(default)]
     pub callforge: String,
+    /// The scenario's language (`en`, `ru`): the language of the feedback.
+    #[serde(default)]
+    pub language: String,
     pub seed: u64,
     pub mode: Mode,
     pub trainee: String,
@@ -409,6 +412,7 @@ impl<'a> Tally<'a> {
             hash: p.hash().to_owned(),
             scorer: self.version,
             callforge: env!("CARGO_PKG_VERSION").to_owned(),
+            language: p.scenario.language.clone(),
             seed: d.seed(),
             mode: d.mode(),
             trainee: self.trainee.to_owned(),

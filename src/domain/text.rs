@@ -89,9 +89,21 @@ pub enum DiffWord {
 
 /// A word-level diff from `expected` (the script line) to `said`, built on their LCS. Where both sides
 /// differ at one place, the missing words come before the extra ones.
+///
+/// Only the first `4·|expected| + 64` said words are aligned (a longer reply cannot be close to the
+/// line anyway); the rest follow as extra words. Memory stays `O(|expected|²)`, time linear in what
+/// was said, whatever its length.
 pub fn diff_words(expected: &str, said: &str) -> Vec<DiffWord> {
     let a = words(expected);
-    let b = words(said);
+    let mut b = words(said);
+    let rest = b.split_off(b.len().min(a.len().saturating_mul(4).saturating_add(64)));
+    let mut out = diff_aligned(&a, &b);
+    out.extend(rest.into_iter().map(DiffWord::Extra));
+    out
+}
+
+/// The diff of two word lists by their longest common subsequence (an `n·m` table).
+fn diff_aligned(a: &[String], b: &[String]) -> Vec<DiffWord> {
     let (n, m) = (a.len(), b.len());
     // suffix[i][j] = LCS of a[i..], b[j..]
     let mut suffix = vec![vec![0u32; m + 1]; n + 1];
@@ -196,6 +208,20 @@ mod tests {
                 DiffWord::Extra("friday".into()),
                 DiffWord::Extra("please".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn the_diff_of_a_huge_reply_stays_small_and_complete() {
+        let line = "could we meet on tuesday at eleven or on wednesday at three";
+        let said = format!("could we meet {}", "blah ".repeat(200_000));
+        let d = diff_words(line, &said);
+        // every said word is there once, and every line word is either matched or missing
+        assert_eq!(d.iter().filter(|w| !matches!(w, DiffWord::Missing(_))).count(), 200_003);
+        assert_eq!(d.iter().filter(|w| !matches!(w, DiffWord::Extra(_))).count(), 12);
+        assert_eq!(
+            &d[..3],
+            &[DiffWord::Same("could".into()), DiffWord::Same("we".into()), DiffWord::Same("meet".into())]
         );
     }
 

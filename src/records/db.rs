@@ -4,7 +4,8 @@
 //! TEXT values (booleans are 0/1), so the same SQL text runs on both.
 
 use super::RecordsError;
-use postgres::types::{ToSql, Type};
+use super::file::DbFile;
+pub use super::pg::Pg;
 
 /// A value passed to or read from a statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,42 +93,40 @@ pub enum Engine {
 }
 
 /// An open database connection.
+#[derive(Debug)]
 pub enum Db {
-    Sqlite(rusqlite::Connection),
-    Postgres(Box<postgres::Client>),
+    Sqlite(Box<Sqlite>),
+    Postgres(Box<Pg>),
 }
 
-impl std::fmt::Debug for Db {
+/// An SQLite connection and the file it has open.
+pub struct Sqlite {
+    pub(super) conn: rusqlite::Connection,
+    pub(super) file: DbFile,
+}
+
+impl std::fmt::Debug for Sqlite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Db::Sqlite(_) => "Db::Sqlite",
-            Db::Postgres(_) => "Db::Postgres",
-        })
+        f.debug_struct("Sqlite").field("file", &self.file.shown()).finish_non_exhaustive()
     }
 }
 
-/// An SQLite error, with a write refused by a read-only database told apart.
-fn sqlite_err(e: rusqlite::Error) -> RecordsError {
-    if let rusqlite::Error::SqliteFailure(code, _) = &e
-        && code.code == rusqlite::ErrorCode::ReadOnly
-    {
-        return RecordsError::ReadOnly { what: "the SQLite database".to_owned() };
-    }
-    RecordsError::Sqlite(e)
-}
-
-fn pg_params(params: &[SqlValue]) -> Vec<Box<dyn ToSql + Sync>> {
-    params
-        .iter()
-        .map(|v| -> Box<dyn ToSql + Sync> {
-            match v {
-                SqlValue::Int(i) => Box::new(*i),
-                SqlValue::Real(r) => Box::new(*r),
-                SqlValue::Text(t) => Box::new(t.clone()),
-                SqlValue::Null => Box::new(Option::<String>::None),
-            }
+impl Sqlite {
+    /// Fails when the file at the path is no longer the connection's. Then the connection's
+    /// changes are folded out of the `-wal` file at the path (into the file the connection has
+    /// open, wherever it went), so that file can never be read as part of the one now at the path.
+    fn check_same(&self) -> Result<(), RecordsError> {
+        self.file.check_same().inspect_err(|_| {
+            let _ = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
         })
-        .collect()
+    }
+
+    /// Runs a statement, then makes sure a lock-free reader's file did not change meanwhile.
+    fn run<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>) -> Result<T, RecordsError> {
+        let v = f(&self.conn).map_err(|e| self.file.explain(e))?;
+        self.file.check_unchanged()?;
+        Ok(v)
+    }
 }
 
 impl Db {
@@ -138,43 +137,46 @@ impl Db {
         }
     }
 
+    /// What the user should hear about how the connection was made (PostgreSQL only).
+    pub fn warnings(&self) -> &[String] {
+        match self {
+            Db::Sqlite(_) => &[],
+            Db::Postgres(c) => c.warnings(),
+        }
+    }
+
     /// Runs several statements with no parameters (DDL, PRAGMA, BEGIN, …).
     pub fn batch(&mut self, sql: &str) -> Result<(), RecordsError> {
         match self {
-            Db::Sqlite(c) => c.execute_batch(sql).map_err(sqlite_err),
-            Db::Postgres(c) => Ok(c.batch_execute(sql)?),
+            Db::Sqlite(s) => s.run(|c| c.execute_batch(sql)),
+            Db::Postgres(c) => c.batch(sql),
         }
     }
 
     /// Runs one statement; returns the number of rows changed.
     pub fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64, RecordsError> {
         match self {
-            Db::Sqlite(c) => {
-                let mut stmt = c.prepare_cached(sql).map_err(sqlite_err)?;
-                let n = stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite))).map_err(sqlite_err)?;
+            Db::Sqlite(s) => s.run(|c| {
+                let mut stmt = c.prepare_cached(sql)?;
+                let n = stmt.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?;
                 Ok(n as u64)
-            }
-            Db::Postgres(c) => {
-                let boxed = pg_params(params);
-                let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                Ok(c.execute(sql, &refs)?)
-            }
+            }),
+            Db::Postgres(c) => c.execute(sql, params),
         }
     }
 
     /// Runs a query and returns every row.
     pub fn query(&mut self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>, RecordsError> {
         match self {
-            Db::Sqlite(c) => {
-                let mut stmt = c.prepare_cached(sql).map_err(sqlite_err)?;
+            Db::Sqlite(s) => s.run(|c| {
+                let mut stmt = c.prepare_cached(sql)?;
                 let cols = stmt.column_count();
-                let mut rows =
-                    stmt.query(rusqlite::params_from_iter(params.iter().map(to_sqlite))).map_err(sqlite_err)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?;
                 let mut out = Vec::new();
-                while let Some(row) = rows.next().map_err(sqlite_err)? {
+                while let Some(row) = rows.next()? {
                     let mut r = Vec::with_capacity(cols);
                     for i in 0..cols {
-                        r.push(match row.get_ref(i).map_err(sqlite_err)? {
+                        r.push(match row.get_ref(i)? {
                             rusqlite::types::ValueRef::Null => SqlValue::Null,
                             rusqlite::types::ValueRef::Integer(i) => SqlValue::Int(i),
                             rusqlite::types::ValueRef::Real(f) => SqlValue::Real(f),
@@ -189,33 +191,8 @@ impl Db {
                     out.push(r);
                 }
                 Ok(out)
-            }
-            Db::Postgres(c) => {
-                let boxed = pg_params(params);
-                let refs: Vec<&(dyn ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                let rows = c.query(sql, &refs)?;
-                let mut out = Vec::with_capacity(rows.len());
-                for row in rows {
-                    let mut r = Vec::with_capacity(row.len());
-                    for (i, col) in row.columns().iter().enumerate() {
-                        let t = col.type_();
-                        let v = if *t == Type::INT8 {
-                            row.try_get::<_, Option<i64>>(i)?.map_or(SqlValue::Null, SqlValue::Int)
-                        } else if *t == Type::INT4 {
-                            row.try_get::<_, Option<i32>>(i)?.map_or(SqlValue::Null, |x| SqlValue::Int(i64::from(x)))
-                        } else if *t == Type::FLOAT8 {
-                            row.try_get::<_, Option<f64>>(i)?.map_or(SqlValue::Null, SqlValue::Real)
-                        } else if *t == Type::BOOL {
-                            row.try_get::<_, Option<bool>>(i)?.map_or(SqlValue::Null, |b| SqlValue::Int(i64::from(b)))
-                        } else {
-                            row.try_get::<_, Option<String>>(i)?.map_or(SqlValue::Null, SqlValue::Text)
-                        };
-                        r.push(v);
-                    }
-                    out.push(r);
-                }
-                Ok(out)
-            }
+            }),
+            Db::Postgres(c) => c.query(sql, params),
         }
     }
 
@@ -225,20 +202,66 @@ impl Db {
     }
 
     /// Starts a transaction that holds the write lock until it ends, so chained rows are appended
-    /// one writer at a time.
+    /// one writer at a time. An SQLite file that was deleted or replaced since it was opened is
+    /// refused first.
     pub fn begin_write(&mut self) -> Result<(), RecordsError> {
         match self {
-            Db::Sqlite(_) => self.batch("BEGIN IMMEDIATE"),
+            Db::Sqlite(s) => {
+                s.check_same()?;
+                self.batch("BEGIN IMMEDIATE")
+            }
             Db::Postgres(_) => self.batch("BEGIN; SELECT pg_advisory_xact_lock(7411001)"),
         }
     }
 
+    /// Commits; for SQLite, then makes sure the file written is still the one at the path, so no
+    /// change is confirmed that went into a deleted or replaced file.
     pub fn commit(&mut self) -> Result<(), RecordsError> {
-        self.batch("COMMIT")
+        self.batch("COMMIT")?;
+        if let Db::Sqlite(s) = self {
+            s.check_same()?;
+        }
+        Ok(())
     }
 
     pub fn rollback(&mut self) {
         let _ = self.batch("ROLLBACK");
+    }
+
+    /// The names of the tables in the database (its current schema, for PostgreSQL).
+    pub fn tables(&mut self) -> Result<Vec<String>, RecordsError> {
+        let sql = match self.engine() {
+            Engine::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+            Engine::Postgres => {
+                "SELECT table_name::TEXT FROM information_schema.tables WHERE table_schema = current_schema() \
+                 ORDER BY table_name"
+            }
+        };
+        Ok(self.query(sql, &[])?.into_iter().map(|r| r.first().map(SqlValue::text).unwrap_or_default()).collect())
+    }
+
+    /// The names of a table's columns.
+    pub fn columns(&mut self, table: &str) -> Result<Vec<String>, RecordsError> {
+        let sql = match self.engine() {
+            Engine::Sqlite => "SELECT name FROM pragma_table_info($1)",
+            Engine::Postgres => {
+                "SELECT column_name::TEXT FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = $1"
+            }
+        };
+        Ok(self
+            .query(sql, &[table.into()])?
+            .into_iter()
+            .map(|r| r.first().map(SqlValue::text).unwrap_or_default())
+            .collect())
+    }
+
+    /// Limits an SQLite database to `pages` pages, as a full disk would (for fault tests).
+    pub fn limit_pages(&mut self, pages: u32) -> Result<(), RecordsError> {
+        match self {
+            Db::Sqlite(_) => self.batch(&format!("PRAGMA max_page_count = {pages}")),
+            Db::Postgres(_) => Ok(()),
+        }
     }
 }
 

@@ -14,14 +14,135 @@ pub enum RecordsError {
     Corrupt { path: String, detail: String },
     #[error("{what} is read-only: callforge can read it but not record anything")]
     ReadOnly { what: String },
+    #[error(
+        "the folder {folder} is read-only, so callforge can read {path} but not record anything in it \
+         (SQLite needs to create files beside the database); ask for write access to the folder, \
+         or copy the database to a folder you can write"
+    )]
+    ReadOnlyFolder { path: String, folder: String },
+    #[error(
+        "callforge cannot write {files} beside {path}: {owner} left them (for instance by reading the \
+         database), and you may not write them. {advice}"
+    )]
+    SidecarsLocked { path: String, files: String, owner: String, advice: String },
+    #[error(
+        "there is no records database at {path}; check --db (or CALLFORGE_DB). A new one is made by a \
+         command that stores, such as `callforge trainee add NAME` or `callforge record`"
+    )]
+    Missing { path: String },
+    #[error(
+        "{location} holds no callforge records yet; a command that stores, such as `callforge trainee add \
+         NAME`, sets it up"
+    )]
+    NoRecords { location: String },
+    #[error(
+        "{path} was deleted or moved away while callforge was using it, so what callforge stored since \
+         is in no file at that path; nothing more was stored. Put the file back (move it back, or \
+         restore it from a backup), then record again the runs it lacks"
+    )]
+    FileGone { path: String },
+    #[error(
+        "{path} was replaced by another file while callforge was using it; nothing more was stored. \
+         Check which file holds the records, then run the command again"
+    )]
+    FileReplaced { path: String },
+    #[error(
+        "{path} changed while callforge read it (it opened it without locks, because you may not write \
+         it or its folder): what was read may mix two states. Run the command again"
+    )]
+    ChangedWhileReading { path: String },
+    #[error(
+        "{path}: the disk (or the database's size limit) is full, so nothing of this change was stored; \
+         free some space and run the command again"
+    )]
+    Full { path: String },
     #[error("the database has schema version {found}, newer than this callforge ({supported}); upgrade callforge")]
     Newer { found: i64, supported: i64 },
-    #[error("cannot connect to {location}: {source}")]
+    #[error("cannot connect to {location}: {}", postgres_message(.source))]
     Connect {
         location: String,
         #[source]
-        source: postgres::Error,
+        source: tokio_postgres::Error,
     },
+    #[error("cannot connect to {location}: {detail}")]
+    PgSetting { location: String, detail: String },
+    #[error(
+        "PostgreSQL at {location} asks for a password: set PGPASSWORD, or put a line for it in a password \
+         file (PGPASSFILE, by default ~/.pgpass, mode 0600), or run the command at a terminal to type it{}",
+        .ignored.as_ref().map(|f| format!(
+            " (the password file {} was ignored: others may read it; chmod 0600 {})", f.display(), f.display()
+        )).unwrap_or_default()
+    )]
+    PasswordNeeded { location: String, ignored: Option<std::path::PathBuf> },
+    #[error("cannot connect to {location} over TLS (sslmode={mode}): {detail}")]
+    Tls {
+        location: String,
+        mode: &'static str,
+        detail: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "PostgreSQL at {location} refused: {}. This login may not do that: a trainee's login may add runs and \
+         read, a manager's may also approve (see `callforge db roles --help`); after an upgrade of callforge \
+         an administrator runs `callforge db roles --apply` again", postgres_message(.source)
+    )]
+    NotAllowed {
+        location: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "\"{0}\" cannot be a role name: use lower-case letters, digits and _ (at most 63), starting with a \
+         letter or _"
+    )]
+    RoleName(String),
+    #[error(
+        "roles are for a department's PostgreSQL server (--db postgres://…); an SQLite file is guarded by its \
+         file permissions (callforge creates it readable by its owner only)"
+    )]
+    RolesNeedPostgres,
+    #[error(
+        "PostgreSQL at {location} did not answer within {} s; check that the server is up and reachable \
+         (CALLFORGE_NET_TIMEOUT_MS sets how long to wait)", secs(*.waited)
+    )]
+    NoAnswer { location: String, waited: std::time::Duration },
+    #[error(
+        "PostgreSQL at {location} did not finish a statement within {} s (another writer may hold the \
+         records, or the server is overloaded); nothing of this change was stored, run the command again",
+        secs(*.waited)
+    )]
+    TooSlow {
+        location: String,
+        waited: std::time::Duration,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "the connection to PostgreSQL at {location} was lost ({}); nothing of an unfinished change was \
+         stored (PostgreSQL keeps all of a change or none of it): run the command again once the server \
+         is back", postgres_message(.source)
+    )]
+    ConnectionLost {
+        location: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "the connection to PostgreSQL at {location} was lost while committing ({}): the change may or \
+         may not be stored; check (`callforge trainee show`, `callforge verify`) before running the \
+         command again", postgres_message(.source)
+    )]
+    CommitInDoubt {
+        location: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "the records hold a value of an unexpected type (column {column} is {kind}): they were altered \
+         outside callforge"
+    )]
+    UnexpectedValue { column: String, kind: String },
     #[error("cannot open {path}: {source}")]
     OpenSqlite {
         path: String,
@@ -40,6 +161,20 @@ pub enum RecordsError {
     DuplicateTrainee(String),
     #[error("a trainee name cannot be empty")]
     EmptyName,
+    #[error(
+        "a trainee name cannot be only digits: \"{0}\" would read as a trainee id; add a letter, such as \
+         \"Trainee {0}\""
+    )]
+    NumericName(String),
+    #[error(
+        "\"{0}\" is ambiguous: it is trainee id {0}, and a trainee is also named \"{0}\"; say id:{0} or \
+         name:{0}"
+    )]
+    AmbiguousTrainee(String),
+    #[error(
+        "a trainee name cannot begin with \"id:\" or \"name:\" (typed, those say how to read what follows): \"{0}\""
+    )]
+    ReservedName(String),
     #[error("no manager \"{0}\"")]
     ManagerNotFound(String),
     #[error("a manager \"{0}\" already exists")]
@@ -68,17 +203,19 @@ pub enum RecordsError {
     RunDoesNotFit(#[source] RunError),
     #[error("no run {0}")]
     NoRun(i64),
+    #[error("the operating system gave no randomness for a key: {0}")]
+    Random(String),
     #[error("run {run}: the scenario text it was scored against ({hash}) is missing or altered")]
     SnapshotMissing { run: i64, hash: String },
     #[error("run {run} no longer replays: {source}")]
     NoReplay { run: i64, source: RunError },
-    #[error("run {run}: {source}")]
+    #[error("run {run}: its stored score breakdown cannot be read ({source}); see `callforge verify`")]
     StoredBreakdown {
         run: i64,
         #[source]
         source: serde_json::Error,
     },
-    #[error("run {run}: {source}")]
+    #[error("run {run}: its stored run file cannot be read ({source}); see `callforge verify`")]
     StoredRunFile {
         run: i64,
         #[source]
@@ -94,14 +231,20 @@ pub enum RecordsError {
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL refused a statement; a refusal by the server reads as the server's own message.
     #[error("PostgreSQL: {}", postgres_message(.0))]
-    Postgres(#[from] postgres::Error),
+    Postgres(#[from] tokio_postgres::Error),
     #[error("{context}: {source}")]
     Io { context: String, source: std::io::Error },
 }
 
 /// The server's message of a database error, or the client's description of any other failure.
-fn postgres_message(e: &postgres::Error) -> String {
+fn postgres_message(e: &tokio_postgres::Error) -> String {
     e.as_db_error().map_or_else(|| e.to_string(), |db| db.message().to_owned())
+}
+
+/// A duration in seconds for a message: `30`, or `0.5` below ten seconds.
+fn secs(d: std::time::Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 10.0 || s.fract() == 0.0 { format!("{s:.0}") } else { format!("{s:.1}") }
 }
 
 #[cfg(test)]
@@ -114,7 +257,10 @@ mod tests {
         let parse = serde_json::from_str::<u32>("x").expect_err("not JSON");
         let shown = parse.to_string();
         let e = RecordsError::StoredBreakdown { run: 7, source: parse };
-        assert_eq!(e.to_string(), format!("run 7: {shown}"));
+        assert_eq!(
+            e.to_string(),
+            format!("run 7: its stored score breakdown cannot be read ({shown}); see `callforge verify`")
+        );
         assert!(e.source().is_some_and(|s| s.downcast_ref::<serde_json::Error>().is_some()));
         let e = RecordsError::from(rusqlite::Error::QueryReturnedNoRows);
         assert!(matches!(e, RecordsError::Sqlite(_)));

@@ -85,7 +85,7 @@ impl Records {
         if ok {
             Ok(username.to_owned())
         } else {
-            if !self.read_only {
+            if self.read_only.is_none() {
                 let now = self.now();
                 let _ = self.write(|db| Self::audit(db, now, username, "manager.login-failed", "wrong password"));
             }

@@ -7,15 +7,22 @@
 //!
 //! The map: `error` (what can go wrong), `rows` (what the records hand out), `open` (probing,
 //! opening, migrating), `chain` (the hash chains), `trainees`, `runs`, `managers` (accounts and
-//! moves on the ladder), `verify`; `db` is the SQL surface shared by both engines and `schema` the
-//! migrations. Each adds its own `impl Records`; this file holds the handle and the write
-//! transaction and audit every writer shares.
+//! moves on the ladder), `verify`; `db` is the SQL surface shared by both engines, `file` the
+//! SQLite file behind it (deleted, replaced, read-only), `pg` the PostgreSQL connection with its
+//! time limits, `pg_login` how it is reached (TLS, the password), `roles` the PostgreSQL roles of a
+//! department server, and `schema` the migrations. Each adds its own `impl Records`; this file holds the
+//! handle and the write transaction and audit every writer shares.
 
 mod chain;
 pub mod db;
 mod error;
+mod file;
+pub mod keys;
 mod managers;
 mod open;
+mod pg;
+mod pg_login;
+pub mod roles;
 mod rows;
 mod runs;
 pub mod schema;
@@ -26,6 +33,7 @@ pub use crate::domain::ladder::ExamNote;
 pub use error::RecordsError;
 pub use managers::RungChange;
 pub use open::{default_location, redact};
+pub use pg::net_timeout;
 pub use rows::{
     Problem, PromotionRow, RoleStats, RunRow, ScenarioStats, StageStat, StoredRun, Trainee, TraineeReport, VerifyReport,
 };
@@ -40,7 +48,10 @@ use db::{Db, Engine};
 pub struct Records {
     db: Db,
     location: String,
-    read_only: bool,
+    /// Why nothing can be written, when nothing can.
+    read_only: Option<open::ReadOnly>,
+    /// Whether opening made a new, empty database.
+    created: bool,
     clock: Clock,
 }
 
@@ -54,7 +65,12 @@ impl Records {
     }
 
     pub fn is_read_only(&self) -> bool {
-        self.read_only
+        self.read_only.is_some()
+    }
+
+    /// Whether opening made a new, empty database (a mistyped path shows this way).
+    pub fn was_created(&self) -> bool {
+        self.created
     }
 
     pub fn schema_version(&mut self) -> Result<i64, RecordsError> {
@@ -71,18 +87,38 @@ impl Records {
     }
 
     fn writable(&self) -> Result<(), RecordsError> {
-        if self.read_only { Err(RecordsError::ReadOnly { what: self.location.clone() }) } else { Ok(()) }
+        match &self.read_only {
+            None => Ok(()),
+            Some(why) => Err(why.error(&self.location)),
+        }
     }
 
-    /// Runs `f` in a write transaction: all of it lands, or none of it.
+    /// Limits an SQLite database to `pages` pages of storage, as a full disk would: the fault tests
+    /// (and `record --max-pages`) use it. PostgreSQL ignores it.
+    #[doc(hidden)]
+    pub fn limit_pages(&mut self, pages: u32) -> Result<(), RecordsError> {
+        self.db.limit_pages(pages)
+    }
+
+    /// Runs `f` in a write transaction: all of it lands, or none of it. A commit whose connection
+    /// broke may or may not have landed, and says so.
     fn write<T>(&mut self, f: impl FnOnce(&mut Db) -> Result<T, RecordsError>) -> Result<T, RecordsError> {
         self.writable()?;
-        self.db.begin_write()?;
+        if let Err(e) = self.db.begin_write() {
+            self.db.rollback();
+            return Err(e);
+        }
         match f(&mut self.db) {
-            Ok(v) => {
-                self.db.commit()?;
-                Ok(v)
-            }
+            Ok(v) => match self.db.commit() {
+                Ok(()) => Ok(v),
+                Err(RecordsError::ConnectionLost { location, source }) => {
+                    Err(RecordsError::CommitInDoubt { location, source })
+                }
+                Err(e) => {
+                    self.db.rollback();
+                    Err(e)
+                }
+            },
             Err(e) => {
                 self.db.rollback();
                 Err(e)

@@ -118,6 +118,108 @@ pub fn version(db: &mut Db) -> Result<i64, RecordsError> {
     Ok(db.query_value("SELECT value FROM meta WHERE key = 'schema_version'", &[])?.map_or(0, |v| v.int()))
 }
 
+/// The schema version a database says it has, checked against the tables it holds; `None` for a
+/// new, empty database. A version callforge never writes, or tables that do not match it, is
+/// refused as not a callforge database (`shown` names it), before anything is written.
+pub fn stored_version(db: &mut Db, shown: &str) -> Result<Option<i64>, RecordsError> {
+    let not_ours = |detail: String| RecordsError::NotCallforge { path: shown.to_owned(), detail };
+    let tables = db.tables()?;
+    if tables.is_empty() {
+        return Ok(None);
+    }
+    if !tables.iter().any(|t| t == "meta") {
+        return Err(not_ours(format!("it holds other tables: {}", super::open::shorten(&tables.join(", "), 80))));
+    }
+    let read = |db: &mut Db, key: &str| -> Result<Option<String>, RecordsError> {
+        db.query_value("SELECT value FROM meta WHERE key = $1", &[key.into()])
+            .map(|v| v.map(|v| v.text()))
+            .map_err(|e| not_ours(format!("its meta table cannot be read: {e}")))
+    };
+    if read(db, "app")?.as_deref() != Some("callforge") {
+        return Err(not_ours("its meta table does not name callforge".into()));
+    }
+    let Some(text) = read(db, "schema_version")? else {
+        return Err(not_ours("it has no schema version".into()));
+    };
+    match text.trim().parse::<i64>() {
+        Ok(v) if v > CURRENT => Err(RecordsError::Newer { found: v, supported: CURRENT }),
+        Ok(v) if v >= 1 => {
+            check_shape(db, v).map_err(not_ours)?;
+            Ok(Some(v))
+        }
+        _ => Err(not_ours(format!(
+            "its schema version is \"{}\", which no callforge writes",
+            super::open::shorten(&text, 40)
+        ))),
+    }
+}
+
+/// What one migration creates: tables, and columns added to existing tables.
+fn creates(step: &str) -> (Vec<&str>, Vec<(&str, &str)>) {
+    fn name(w: &str) -> &str {
+        w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+    }
+    let words: Vec<&str> = step.split_whitespace().collect();
+    let mut tables = Vec::new();
+    let mut columns = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        match (*w, words.get(i + 1), words.get(i + 2)) {
+            ("CREATE", Some(&"TABLE"), Some(t)) => tables.push(name(t)),
+            ("ALTER", Some(&"TABLE"), Some(t)) if words.get(i + 3..i + 5) == Some(&["ADD", "COLUMN"][..]) => {
+                if let Some(c) = words.get(i + 5) {
+                    columns.push((name(t), name(c)));
+                }
+            }
+            _ => {}
+        }
+    }
+    (tables, columns)
+}
+
+/// Whether the tables and columns a database holds are those of schema version `v`: everything the
+/// first `v` migrations create, and nothing a later one does.
+fn check_shape(db: &mut Db, v: i64) -> Result<(), String> {
+    let tables = db.tables().map_err(|e| e.to_string())?;
+    let has_table = |t: &str| tables.iter().any(|x| x == t);
+    for (i, step) in MIGRATIONS.iter().enumerate() {
+        let n = i as i64 + 1;
+        let (created, added) = creates(step);
+        for t in created {
+            match (n <= v, has_table(t)) {
+                (true, false) => {
+                    return Err(format!(
+                        "its schema version says {v}, but table {t}, which version {n} adds, is missing"
+                    ));
+                }
+                (false, true) => {
+                    return Err(format!("its schema version says {v}, but it holds table {t}, which version {n} adds"));
+                }
+                _ => {}
+            }
+        }
+        for (t, c) in added {
+            if !has_table(t) {
+                continue;
+            }
+            let has = db.columns(t).map_err(|e| e.to_string())?.iter().any(|x| x == c);
+            match (n <= v, has) {
+                (true, false) => {
+                    return Err(format!(
+                        "its schema version says {v}, but column {t}.{c}, which version {n} adds, is missing"
+                    ));
+                }
+                (false, true) => {
+                    return Err(format!(
+                        "its schema version says {v}, but it holds column {t}.{c}, which version {n} adds"
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Creates the meta table of a new database and brings the schema up to `target`, each step in a
 /// transaction of its own. Returns the versions applied.
 pub fn migrate(db: &mut Db, target: i64, now: i64) -> Result<Vec<i64>, RecordsError> {
@@ -141,7 +243,9 @@ pub fn migrate(db: &mut Db, target: i64, now: i64) -> Result<Vec<i64>, RecordsEr
                 )?;
                 db.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '0')", &[])?;
             }
-            let step = MIGRATIONS[have as usize];
+            let step = usize::try_from(have).ok().and_then(|i| MIGRATIONS.get(i)).ok_or_else(|| {
+                RecordsError::NotCallforge { path: "the database".into(), detail: format!("schema version {have}") }
+            })?;
             db.batch(&spell(step, db.engine()))?;
             backfill(db, have + 1)?;
             db.execute(
@@ -178,4 +282,19 @@ fn backfill(db: &mut Db, version: i64) -> Result<(), RecordsError> {
         super::runs::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_migration_says_what_it_creates() {
+        let (tables, columns) = creates(MIGRATIONS[0]);
+        assert_eq!(tables, ["trainees", "scenario_versions", "runs", "exam_results", "managers", "promotions"]);
+        assert!(columns.is_empty());
+        assert_eq!(creates(MIGRATIONS[1]), (vec!["audit"], vec![("runs", "duration_ms")]));
+        assert_eq!(creates(MIGRATIONS[2]).0, ["run_stages"]);
+        assert_eq!(creates(MIGRATIONS[3]), (vec![], vec![("runs", "scorer")]));
+    }
 }

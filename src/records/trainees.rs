@@ -9,18 +9,33 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Which trainee: by id, or by exact name.
+///
+/// Typed text is read by one rule that is never ambiguous (`TraineeRef::parse`): `id:3` is an id,
+/// `name:3` a name, a bare whole number an id — unless a trainee is named exactly that, when it is
+/// refused as ambiguous — and anything else a name. No new name may read as anything but itself.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TraineeRef {
     Id(i64),
     Name(String),
+    /// A bare whole number as a person typed it: the id, unless a trainee has that name.
+    Number {
+        id: i64,
+        text: String,
+    },
 }
 
 impl TraineeRef {
-    /// Reads a trainee as a person types one (a command-line argument, a name field): text that is
-    /// a whole number names an id, anything else a name.
+    /// Reads a trainee as a person types one (a command-line argument, a name field).
     pub fn parse(text: &str) -> TraineeRef {
-        match text.trim().parse::<i64>() {
-            Ok(id) => TraineeRef::Id(id),
+        let t = text.trim();
+        if let Some(id) = t.strip_prefix("id:").and_then(|n| n.trim().parse::<i64>().ok()) {
+            return TraineeRef::Id(id);
+        }
+        if let Some(name) = t.strip_prefix("name:") {
+            return TraineeRef::Name(name.trim().to_owned());
+        }
+        match t.parse::<i64>() {
+            Ok(id) => TraineeRef::Number { id, text: t.to_owned() },
             Err(_) => TraineeRef::Name(text.to_owned()),
         }
     }
@@ -31,7 +46,20 @@ impl fmt::Display for TraineeRef {
         match self {
             TraineeRef::Id(id) => write!(f, "{id}"),
             TraineeRef::Name(name) => f.write_str(name),
+            TraineeRef::Number { text, .. } => f.write_str(text),
         }
+    }
+}
+
+/// Why a new trainee name is refused, if it is: one that typed back would not name itself.
+fn check_new_name(name: &str) -> Result<(), RecordsError> {
+    if name.is_empty() {
+        return Err(RecordsError::EmptyName);
+    }
+    match TraineeRef::parse(name) {
+        TraineeRef::Name(n) if n == name => Ok(()),
+        TraineeRef::Number { .. } => Err(RecordsError::NumericName(name.to_owned())),
+        _ => Err(RecordsError::ReservedName(name.to_owned())),
     }
 }
 
@@ -46,9 +74,7 @@ impl Records {
     /// Adds a trainee at a rung; returns the new id.
     pub fn add_trainee(&mut self, name: &str, role: Role) -> Result<i64, RecordsError> {
         let name = name.trim().to_owned();
-        if name.is_empty() {
-            return Err(RecordsError::EmptyName);
-        }
+        check_new_name(&name)?;
         let now = self.now();
         self.write(|db| {
             if db.query_value("SELECT id FROM trainees WHERE name = $1", &[name.as_str().into()])?.is_some() {
@@ -75,22 +101,30 @@ impl Records {
             .collect())
     }
 
-    /// A trainee by id or by exact name (surrounding spaces ignored).
+    /// A trainee by id or by exact name (surrounding spaces ignored); a bare number that is also a
+    /// trainee's name is refused as ambiguous.
     pub fn trainee(&mut self, who: impl Into<TraineeRef>) -> Result<Trainee, RecordsError> {
         self.find_trainee(&who.into())
     }
 
     /// `trainee`, for a reference the records already hold.
     pub(super) fn find_trainee(&mut self, who: &TraineeRef) -> Result<Trainee, RecordsError> {
-        let rows = match who {
-            TraineeRef::Id(id) => {
-                self.db.query("SELECT id, name, role, created_at FROM trainees WHERE id = $1", &[(*id).into()])?
+        const BY_ID: &str = "SELECT id, name, role, created_at FROM trainees WHERE id = $1";
+        const BY_NAME: &str = "SELECT id, name, role, created_at FROM trainees WHERE name = $1";
+        let found = match who {
+            TraineeRef::Id(id) => self.db.query(BY_ID, &[(*id).into()])?.first().map(|r| trainee_row(r)),
+            TraineeRef::Name(name) => self.db.query(BY_NAME, &[name.trim().into()])?.first().map(|r| trainee_row(r)),
+            TraineeRef::Number { id, text } => {
+                let by_id = self.db.query(BY_ID, &[(*id).into()])?.first().map(|r| trainee_row(r));
+                let by_name = self.db.query(BY_NAME, &[text.as_str().into()])?.first().map(|r| trainee_row(r));
+                match (by_id, by_name) {
+                    (Some(a), Some(b)) if a.id == b.id => Some(a),
+                    (_, Some(_)) => return Err(RecordsError::AmbiguousTrainee(text.clone())),
+                    (a, None) => a,
+                }
             }
-            TraineeRef::Name(name) => self
-                .db
-                .query("SELECT id, name, role, created_at FROM trainees WHERE name = $1", &[name.trim().into()])?,
         };
-        rows.first().map(|r| trainee_row(r)).ok_or_else(|| RecordsError::TraineeNotFound(who.to_string()))
+        found.ok_or_else(|| RecordsError::TraineeNotFound(who.to_string()))
     }
 
     /// A trainee; one named but not there yet is created at the first rung.
@@ -154,12 +188,26 @@ mod tests {
 
     #[test]
     fn typed_text_names_an_id_only_when_it_is_a_whole_number() {
-        assert_eq!(TraineeRef::parse("42"), TraineeRef::Id(42));
-        assert_eq!(TraineeRef::parse(" 7 "), TraineeRef::Id(7));
+        assert_eq!(TraineeRef::parse("42"), TraineeRef::Number { id: 42, text: "42".into() });
+        assert_eq!(TraineeRef::parse(" 7 "), TraineeRef::Number { id: 7, text: "7".into() });
+        assert_eq!(TraineeRef::parse("id:7"), TraineeRef::Id(7));
+        assert_eq!(TraineeRef::parse("name:7"), TraineeRef::Name("7".into()));
+        assert_eq!(TraineeRef::parse("id:x"), TraineeRef::Name("id:x".into()));
         assert_eq!(TraineeRef::parse("Olga"), TraineeRef::Name("Olga".into()));
         assert_eq!(TraineeRef::parse("4a"), TraineeRef::Name("4a".into()));
         assert_eq!(TraineeRef::from("42"), TraineeRef::Name("42".into()), "a &str is always a name");
         assert_eq!(TraineeRef::parse("Ольга").to_string(), "Ольга");
         assert_eq!(TraineeRef::Id(3).to_string(), "3");
+    }
+
+    #[test]
+    fn a_new_name_must_read_back_as_itself() {
+        assert!(check_new_name("Olga").is_ok());
+        assert!(check_new_name("Agent 007").is_ok());
+        assert!(matches!(check_new_name("2"), Err(RecordsError::NumericName(_))));
+        assert!(matches!(check_new_name("-3"), Err(RecordsError::NumericName(_))));
+        assert!(matches!(check_new_name("id:4"), Err(RecordsError::ReservedName(_))));
+        assert!(matches!(check_new_name("name:Bob"), Err(RecordsError::ReservedName(_))));
+        assert!(matches!(check_new_name(""), Err(RecordsError::EmptyName)));
     }
 }

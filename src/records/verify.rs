@@ -122,7 +122,7 @@ impl Records {
             snapshots.insert(run.scenario_hash.clone(), p);
         }
         let Some(playable) = snapshots.get(&run.scenario_hash).and_then(Option::as_ref) else {
-            let short = &run.scenario_hash[..12.min(run.scenario_hash.len())];
+            let short: String = run.scenario_hash.chars().take(12).collect();
             problems
                 .push(run.problem(format!("the scenario text it was scored against ({short}) is missing or altered")));
             return Ok(());

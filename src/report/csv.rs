@@ -16,9 +16,7 @@ fn write(path: &Path, header: &[&str], rows: Vec<Vec<String>>) -> std::io::Resul
     let body = w.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
     let mut bytes = BOM.to_vec();
     bytes.extend(body);
-    let tmp = path.with_extension("csv.tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
+    super::write_atomic(path, &bytes)
 }
 
 /// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a

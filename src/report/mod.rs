@@ -156,6 +156,26 @@ pub fn team(
     Ok(TeamReport { generated_at: now, since, role, trainees, stages, heat, promotions, calibration })
 }
 
+/// Writes a file whole or not at all: the bytes go to a temporary file beside it that is then
+/// renamed into place. On any failure the temporary file is removed and an older file at the path
+/// stays as it was.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = std::path::PathBuf::from(tmp);
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// Parses a `--since` date: `YYYY-MM-DD` (midnight UTC) or a full RFC 3339 time.
 pub fn parse_since(s: &str) -> Option<i64> {
     if let Some(t) = crate::domain::time::parse_time(s) {

@@ -107,13 +107,38 @@ pub fn statements(
         .collect())
 }
 
-/// Why statements could not be sent to an LRS.
+/// How many times one request is sent before giving up: a network failure, no answer in time, or
+/// an LRS error (HTTP 5xx, 429) is tried again after a pause.
+pub const TRIES: u32 = 3;
+
+/// Why statements could not be sent to an LRS. Each says how many statements the LRS had accepted
+/// before: sending again never duplicates those (statement ids are stable).
 #[derive(Debug, thiserror::Error)]
 pub enum LrsError {
-    #[error("cannot reach {url}: {source}")]
-    Unreachable { url: String, source: Box<ureq::Error> },
+    #[error("cannot reach the LRS at {url} ({tries} tries): {source}; {}", sent(*.accepted))]
+    Unreachable { url: String, tries: u32, accepted: usize, source: Box<ureq::Error> },
+    #[error(
+        "the LRS at {url} did not answer within {} s ({tries} tries); {}",
+        waited.as_secs_f64(),
+        sent(*.accepted)
+    )]
+    NoAnswer { url: String, waited: std::time::Duration, tries: u32, accepted: usize },
+    #[error("the LRS at {url} failed with HTTP {status} ({tries} tries): {body}; {}", sent(*.accepted))]
+    Failed { url: String, status: u16, body: String, tries: u32, accepted: usize },
     #[error("the LRS refused the credentials (HTTP {status}): {body}")]
     Credentials { status: u16, body: String },
+}
+
+/// What was sent before a failure, and what to do.
+fn sent(accepted: usize) -> String {
+    if accepted == 0 {
+        "no statement was accepted; export again later".to_owned()
+    } else {
+        format!(
+            "the LRS had accepted {accepted} statement(s) before; export again later (the LRS will not count \
+             those twice)"
+        )
+    }
 }
 
 /// What an LRS said to a batch of statements.
@@ -125,8 +150,130 @@ pub struct Posted {
     pub rejected: Vec<String>,
 }
 
+/// The warning for an LRS password that would cross the network unencrypted: an `http://` endpoint
+/// on another machine. Plain http to this machine (a local LRS, or a tunnel that encrypts on its
+/// way out) stays on this machine and is not warned about; https never is.
+pub fn plain_http_warning(endpoint: &str) -> Option<String> {
+    let scheme_end = endpoint.find("://")?;
+    if !endpoint[..scheme_end].eq_ignore_ascii_case("http") {
+        return None;
+    }
+    let rest = &endpoint[scheme_end + 3..];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| {
+        format!(
+            "warning: the LRS password goes to {} over plain http: anyone on the network path can read it; use \
+             the LRS's https:// address",
+            crate::records::redact(endpoint)
+        )
+    })
+}
+
+/// One LRS endpoint and how to talk to it: time limits on every step, retries with pauses.
+struct Lrs {
+    agent: ureq::Agent,
+    url: String,
+    /// The URL for messages (without a password).
+    shown: String,
+    auth: String,
+    limit: std::time::Duration,
+}
+
+/// An answer worth trying again: none, a server error, or "too many requests".
+enum Attempt {
+    Answer(u16, String),
+    Retry { status: Option<u16>, body: String, after: Option<std::time::Duration>, error: Option<ureq::Error> },
+}
+
+impl Lrs {
+    fn new(endpoint: &str, user: &str, password: &str) -> Lrs {
+        use base64::Engine;
+        let url = if endpoint.trim_end_matches('/').ends_with("/statements") {
+            endpoint.trim_end_matches('/').to_owned()
+        } else {
+            format!("{}/statements", endpoint.trim_end_matches('/'))
+        };
+        let auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")));
+        let limit = crate::records::net_timeout();
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(limit))
+            .timeout_send_request(Some(limit))
+            .timeout_send_body(Some(limit))
+            .timeout_recv_response(Some(limit))
+            .timeout_recv_body(Some(limit))
+            .build();
+        let shown = crate::records::redact(&url);
+        Lrs { agent: ureq::Agent::new_with_config(config), url, shown, auth, limit }
+    }
+
+    fn attempt(&self, body: &str) -> Attempt {
+        let sent = self
+            .agent
+            .post(&self.url)
+            .header("X-Experience-API-Version", "1.0.3")
+            .header("Authorization", &self.auth)
+            .header("Content-Type", "application/json")
+            .send(body);
+        match sent {
+            Err(e) => Attempt::Retry { status: None, body: String::new(), after: None, error: Some(e) },
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let after = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(std::time::Duration::from_secs);
+                let text: String = resp.into_body().read_to_string().unwrap_or_default().chars().take(200).collect();
+                if status >= 500 || status == 429 {
+                    Attempt::Retry { status: Some(status), body: text, after, error: None }
+                } else {
+                    Attempt::Answer(status, text)
+                }
+            }
+        }
+    }
+
+    /// Posts one body, trying again after a pause (doubling from half a second, or what the LRS
+    /// asks with Retry-After; never longer than the network time limit) up to `TRIES` times.
+    fn send(&self, body: &str, accepted: usize) -> Result<(u16, String), LrsError> {
+        let mut pause = std::time::Duration::from_millis(500).min(self.limit);
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let (status, text, after, error) = match self.attempt(body) {
+                Attempt::Answer(status, text) => return Ok((status, text)),
+                Attempt::Retry { status, body, after, error } => (status, body, after, error),
+            };
+            if tries >= TRIES {
+                let url = self.shown.clone();
+                return Err(match (status, error) {
+                    (Some(status), _) => LrsError::Failed { url, status, body: text, tries, accepted },
+                    (None, Some(ureq::Error::Timeout(_))) => {
+                        LrsError::NoAnswer { url, waited: self.limit, tries, accepted }
+                    }
+                    (None, Some(e)) => LrsError::Unreachable { url, tries, accepted, source: Box::new(e) },
+                    (None, None) => LrsError::Failed { url, status: 0, body: text, tries, accepted },
+                });
+            }
+            std::thread::sleep(after.unwrap_or(pause).min(self.limit));
+            pause = (pause * 2).min(self.limit);
+        }
+    }
+}
+
 /// Posts statements to an LRS (`…/xAPI/statements` or the endpoint itself), in batches, with
-/// basic authentication. Statements the LRS already holds are counted, not sent twice.
+/// basic authentication. Statements the LRS already holds are counted, not sent twice. Every
+/// request runs under the network time limit (`crate::records::net_timeout`) and is tried again
+/// on a failure that may pass; only statements the LRS confirmed count as accepted.
 pub fn post(
     endpoint: &str,
     user: &str,
@@ -134,52 +281,27 @@ pub fn post(
     statements: &[Value],
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Posted, LrsError> {
-    use base64::Engine;
-    let url = if endpoint.trim_end_matches('/').ends_with("/statements") {
-        endpoint.trim_end_matches('/').to_owned()
-    } else {
-        format!("{}/statements", endpoint.trim_end_matches('/'))
-    };
-    let auth = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")));
-    let agent = ureq::Agent::new_with_config(ureq::Agent::config_builder().http_status_as_error(false).build());
+    let lrs = Lrs::new(endpoint, user, password);
     let mut out = Posted { accepted: 0, already_there: 0, rejected: Vec::new() };
     for (i, chunk) in statements.chunks(200).enumerate() {
-        let resp = agent
-            .post(&url)
-            .header("X-Experience-API-Version", "1.0.3")
-            .header("Authorization", &auth)
-            .header("Content-Type", "application/json")
-            .send(serde_json::to_string(chunk).unwrap_or_default())
-            .map_err(|source| LrsError::Unreachable { url: url.clone(), source: Box::new(source) })?;
-        let status = resp.status().as_u16();
-        let body = resp.into_body().read_to_string().unwrap_or_default();
+        let (status, body) = lrs.send(&serde_json::to_string(chunk).unwrap_or_default(), out.accepted)?;
         match status {
             200 | 204 => out.accepted += chunk.len(),
             409 => {
                 // Some ids exist already: send one by one, counting the ones it has.
                 for st in chunk {
-                    let r = agent
-                        .post(&url)
-                        .header("X-Experience-API-Version", "1.0.3")
-                        .header("Authorization", &auth)
-                        .header("Content-Type", "application/json")
-                        .send(serde_json::to_string(std::slice::from_ref(st)).unwrap_or_default())
-                        .map_err(|source| LrsError::Unreachable { url: url.clone(), source: Box::new(source) })?;
-                    match r.status().as_u16() {
+                    let one = serde_json::to_string(std::slice::from_ref(st)).unwrap_or_default();
+                    match lrs.send(&one, out.accepted)?.0 {
                         200 | 204 => out.accepted += 1,
                         409 => out.already_there += 1,
                         s => out.rejected.push(format!("{}: HTTP {s}", st["id"].as_str().unwrap_or("?"))),
                     }
                 }
             }
-            401 | 403 => return Err(LrsError::Credentials { status, body: body.chars().take(200).collect() }),
-            _ => out.rejected.extend(chunk.iter().map(|st| {
-                format!(
-                    "{}: HTTP {status} {}",
-                    st["id"].as_str().unwrap_or("?"),
-                    body.chars().take(200).collect::<String>()
-                )
-            })),
+            401 | 403 => return Err(LrsError::Credentials { status, body }),
+            _ => out
+                .rejected
+                .extend(chunk.iter().map(|st| format!("{}: HTTP {status} {body}", st["id"].as_str().unwrap_or("?")))),
         }
         progress(((i + 1) * 200).min(statements.len()), statements.len());
     }
@@ -196,5 +318,18 @@ mod tests {
         assert_eq!(iso_duration(120_000), "PT120S");
         assert_eq!(iso_duration(1_250), "PT1.25S");
         assert_eq!(iso_duration(0), "PT0S");
+    }
+
+    #[test]
+    fn a_password_over_plain_http_to_another_machine_is_warned_about() {
+        let w = plain_http_warning("http://lrs.example/xAPI").expect("warned");
+        assert!(w.contains("goes to http://lrs.example/xAPI over plain http"), "{w}");
+        assert!(plain_http_warning("HTTP://10.1.2.3:8100/xAPI").is_some());
+        assert!(plain_http_warning("http://user:pw@[::1]:8100/xAPI").is_none());
+        assert!(plain_http_warning("http://127.0.0.1:8100/xAPI").is_none());
+        assert!(plain_http_warning("http://localhost/xAPI").is_none());
+        assert!(plain_http_warning("https://lrs.example/xAPI").is_none());
+        let w = plain_http_warning("http://key:secret@lrs.example/xAPI").expect("warned");
+        assert!(!w.contains("secret"), "{w}");
     }
 }

@@ -77,7 +77,11 @@ fn build_rows(
             let id = e.id.clone().unwrap_or_else(|| e.path.clone());
             let p = e.playable.as_ref();
             PickRow {
-                title: e.title.clone().unwrap_or_else(|| e.path.clone()),
+                title: match (&e.title, e.stale) {
+                    (Some(t), true) => format!("{t} ({})", s.picker_stale),
+                    (Some(t), false) => t.clone(),
+                    (None, _) => e.path.clone(),
+                },
                 customer: p
                     .map(|p| {
                         format!(
@@ -89,7 +93,7 @@ fn build_rows(
                 difficulty: p.map(|p| s.difficulty(p.scenario.difficulty).to_owned()).unwrap_or_default(),
                 language: e.language.clone().unwrap_or_default(),
                 best: best.get(&id).copied(),
-                broken: e.first_error.as_ref().map(|d| d.to_string()),
+                broken: e.playable.is_none().then(|| e.first_error.as_ref().map(|d| d.to_string())).flatten(),
                 locked_until: standing
                     .as_ref()
                     .filter(|_| session.mode == Mode::Exam)
