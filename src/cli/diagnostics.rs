@@ -3,6 +3,7 @@
 //! The first line is the `file:line:col:` form that editors and CI logs turn into links; the
 //! snippet under it follows rustc's layout.
 
+use crate::domain::source::clip;
 use crate::domain::{Diagnostic, Severity};
 use std::fmt::Write;
 
@@ -59,13 +60,14 @@ fn help(out: &mut String, pad: &str, text: &str) {
 }
 
 /// A text from a file as the terminal should print it: control characters (an escape sequence in
-/// a name, say) shown as `\u{…}` instead of run.
+/// a name, say) shown as `\u{…}` instead of run, and elided again if that made it too long.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return text.into();
     }
-    text.chars()
+    let escaped = text
+        .chars()
         .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
-        .collect::<String>()
-        .into()
+        .collect::<String>();
+    clip(escaped).into()
 }
