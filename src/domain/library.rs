@@ -251,7 +251,8 @@ impl Library {
     }
 
     /// Each scenario's `partner` is a playable scenario of the same role in another language that
-    /// names it back.
+    /// names it back, or names no partner at all: a file that cannot change (the DESIGN.md example)
+    /// is paired by its partner naming it (see [`Library::partner_of`]).
     fn check_partners(&mut self) {
         use super::reporter::DiagnosticExt;
         let playable: Vec<Arc<Playable>> = self.playable().cloned().collect();
@@ -283,14 +284,46 @@ impl Library {
                     )
                     .help("a partner is the same situation in the other language");
                 }
-                Some(q) if q.scenario.partner.as_deref() != Some(p.id()) => {
-                    r.warning(&at, format!("\"{partner_id}\" does not name this scenario as its partner"))
-                        .help(format!("add `partner: \"{}\"` to {}", p.id(), q.path));
+                Some(q) if q.scenario.partner.as_deref().is_some_and(|back| back != p.id()) => {
+                    r.warning(
+                        &at,
+                        format!(
+                            "\"{partner_id}\" names another scenario as its partner (\"{}\")",
+                            q.scenario.partner.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .help(format!(
+                        "a situation has one partner: make {} name \"{}\", or pick another",
+                        q.path,
+                        p.id()
+                    ));
+                }
+                Some(q)
+                    if q.scenario.partner.is_none()
+                        && playable
+                            .iter()
+                            .any(|o| o.id() != p.id() && o.scenario.partner.as_deref() == Some(q.id())) =>
+                {
+                    r.warning(&at, format!("\"{partner_id}\" is named as the partner of more than one scenario"))
+                        .help(format!("add `partner: \"{}\"` to {}, or pair the others elsewhere", p.id(), q.path));
                 }
                 Some(_) => {}
             }
             self.diagnostics.extend(r.finish());
         }
+    }
+
+    /// A scenario's partner (the same situation in the other language): the one its `partner`
+    /// names, or, when it names none, the only scenario that names it — so a file that cannot
+    /// change is paired from the other side.
+    pub fn partner_of(&self, id: &str) -> Option<&Arc<Playable>> {
+        let p = self.scenario(id)?;
+        if let Some(named) = p.scenario.partner.as_deref() {
+            return self.scenario(named);
+        }
+        let mut naming = self.playable().filter(|q| q.scenario.partner.as_deref() == Some(id));
+        let first = naming.next()?;
+        naming.next().is_none().then_some(first)
     }
 
     /// A scenario in a language: itself when it is in that language, else its partner when the
@@ -300,7 +333,7 @@ impl Library {
         if p.scenario.language == lang {
             return Some(p);
         }
-        let partner = self.scenario(p.scenario.partner.as_deref()?)?;
+        let partner = self.partner_of(id)?;
         (partner.scenario.language == lang).then_some(partner)
     }
 
