@@ -164,7 +164,7 @@ fn report(label: &str, location: &str, lib: &Library) {
     let dir = std::env::temp_dir().join(format!("callforge-bench-csv-{}", std::process::id()));
     let t0 = Instant::now();
     let data = callforge::report::team(&mut r, lib, None, None).expect("report");
-    callforge::report::csv::write_all(&data, &dir).expect("csv");
+    callforge::report::csv::write_all(&data, &dir, callforge::domain::feedback::Lang::En).expect("csv");
     println!("{label}: CSV tables, same data: {:.0} ms", ms(t0.elapsed()));
     let _ = std::fs::remove_dir_all(&dir);
 }

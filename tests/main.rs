@@ -10,6 +10,7 @@ mod department;
 mod diagnostics;
 mod faults;
 mod golden;
+mod ladder;
 mod properties;
 mod records;
 mod reliability;

@@ -170,9 +170,9 @@ impl Library {
 
         // Scripts first: scenarios refer to them.
         lib.load_scripts(&scripts);
-        let roles = lib.load_scenarios(&scenarios);
+        lib.load_scenarios(&scenarios);
         lib.check_partners();
-        lib.load_ladders(&ladders, &roles);
+        lib.load_ladders(&ladders);
         lib.load_calibrations(&calibrations);
         lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         lib
@@ -202,10 +202,9 @@ impl Library {
         }
     }
 
-    /// Reads, checks and compiles the scenarios; returns the role of each playable one, by id.
-    fn load_scenarios(&mut self, scenarios: &[&Arc<SourceFile>]) -> BTreeMap<String, Role> {
+    /// Reads, checks and compiles the scenarios.
+    fn load_scenarios(&mut self, scenarios: &[&Arc<SourceFile>]) {
         let mut scenario_files: BTreeMap<String, String> = BTreeMap::new();
-        let mut roles: BTreeMap<String, Role> = BTreeMap::new();
         for src in scenarios {
             let mut r = Reporter::new(src);
             let mut entry = ScenarioEntry {
@@ -224,7 +223,7 @@ impl Library {
                     entry.title = Some(scenario.title.clone());
                     entry.role = Some(scenario.role);
                     entry.language = Some(scenario.language.clone());
-                    let (id, role) = (scenario.id.clone(), scenario.role);
+                    let id = scenario.id.clone();
                     let playable = validate::check_scenario(scenario, src, &self.scripts, &mut r);
                     if let Some(first) = scenario_files.get(&id) {
                         r.error(&[field("id")], format!("duplicate scenario id \"{id}\"")).help =
@@ -232,7 +231,6 @@ impl Library {
                     } else {
                         scenario_files.insert(id.clone(), src.path.clone());
                         if let Some(p) = playable.filter(|_| !r.has_errors()) {
-                            roles.insert(id, role);
                             entry.playable = Some(Arc::new(p));
                         }
                     }
@@ -246,8 +244,6 @@ impl Library {
             self.diagnostics.extend(r.finish());
             self.scenarios.push(entry);
         }
-
-        roles
     }
 
     /// Each scenario's `partner` is a playable scenario of the same role in another language that
@@ -339,13 +335,13 @@ impl Library {
 
     /// Reads the ladder and checks it against the playable scenarios; only one ladder is used, and
     /// only when it has no errors (a broken ladder would promote by rules nobody wrote).
-    fn load_ladders(&mut self, ladders: &[&Arc<SourceFile>], roles: &BTreeMap<String, Role>) {
+    fn load_ladders(&mut self, ladders: &[&Arc<SourceFile>]) {
         let mut first: Option<String> = None;
         for src in ladders {
             let mut r = Reporter::new(src);
             match parse::read_capped::<Ladder>(src, FileKind::Ladder) {
                 Ok(ladder) => {
-                    validate::check_ladder(&ladder, roles, &mut r);
+                    validate::check_ladder(&ladder, self, &mut r);
                     if let Some(first) = &first {
                         r.error(&[], "a second ladder: only one ladder.ron is used").help =
                             Some(format!("{first} is the ladder in use"));

@@ -3,6 +3,7 @@
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A rung of the sales ladder, in promotion order.
@@ -329,7 +330,15 @@ pub struct Rung {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exam {
+    /// The exam's scenarios, one per place in the exam. A trainee of another language takes each
+    /// one's `partner` in their language instead (see `languages`).
     pub scenarios: Vec<String>,
+    /// The exam in a language, named outright: `{"ru": ["closer/a-ru", "closer/b-ru"]}`, one
+    /// scenario for each of `scenarios`, in the same order and equally hard. A language without a
+    /// list here takes the partners of `scenarios` in that language. A pass of any of them counts
+    /// for its place, whatever the trainee's language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, Vec<String>>,
     pub mode: Mode,
     pub min_score: u32,
     pub practice_runs: u32,

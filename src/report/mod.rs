@@ -56,7 +56,9 @@ pub struct TraineeSummary {
     pub average: Option<f64>,
     pub best: Option<u32>,
     pub last_activity: Option<i64>,
-    /// Progress toward the next rung, over all their runs.
+    /// The language their exams are listed in: their own, else that of their latest run, else English.
+    pub language: String,
+    /// Progress toward the next rung, over all their runs, with the exams in `language`.
     pub eligibility: Option<Eligibility>,
     /// The latest runs with their turn-by-turn breakdown.
     pub transcripts: Vec<(RunRow, crate::domain::Score)>,
@@ -88,10 +90,9 @@ pub fn team(
             continue;
         }
         let everything = by_trainee.remove(&t.id).unwrap_or_default();
-        let eligibility = lib.ladder.as_ref().map(|l| {
-            let facts: Vec<RunFact> = everything.iter().map(RunRow::fact).collect();
-            ladder::eligibility(l, lib, t.role, &facts, now)
-        });
+        let facts: Vec<RunFact> = everything.iter().map(RunRow::fact).collect();
+        let language = ladder::trainee_language(&t.language, &facts, lib);
+        let eligibility = lib.ladder.as_ref().map(|l| ladder::eligibility(l, lib, t.role, &language, &facts, now));
         let runs: Vec<RunRow> = everything.into_iter().filter(|r| since.is_none_or(|s| r.played_at >= s)).collect();
         let scores: Vec<u32> = runs.iter().map(|r| r.score).collect();
         let mut transcripts = Vec::new();
@@ -105,6 +106,7 @@ pub fn team(
                 .then(|| scores.iter().map(|&s| f64::from(s)).sum::<f64>() / scores.len() as f64),
             best: scores.iter().copied().max(),
             last_activity: runs.iter().map(|r| r.played_at).max(),
+            language,
             eligibility,
             transcripts,
             runs,

@@ -28,7 +28,14 @@ pub(crate) fn standing(records: &RecordsRes, scenarios: &Scenarios, session: &Se
     let ladder = scenarios.lib.ladder.as_ref()?;
     let facts = t.id.and_then(|id| records.with(|r| r.run_facts(id).unwrap_or_default())).unwrap_or_default();
     let now = records.with(|r| r.now()).unwrap_or(0);
-    Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &facts, now))
+    // The exams in the trainee's language (the one set in the records, else that of their latest
+    // run); without records, the window's.
+    let set = t.id.and_then(|id| records.with(|r| r.trainee(crate::records::TraineeRef::Id(id)).ok())).flatten();
+    let language = set.map_or_else(
+        || crate::domain::ladder::trainee_language(session.lang.code(), &facts, &scenarios.lib),
+        |t| crate::domain::ladder::trainee_language(&t.language, &facts, &scenarios.lib),
+    );
+    Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &language, &facts, now))
 }
 
 fn spawn(
