@@ -19,4 +19,5 @@ mod robustness;
 mod runtime;
 mod scorer_versions;
 mod scoring;
+mod script_sheet;
 mod support;

@@ -27,6 +27,7 @@ mod records_args;
 mod report;
 mod report_text;
 mod score;
+mod script;
 mod trainee;
 mod validate;
 mod verify;
@@ -73,6 +74,7 @@ pub enum Tool {
     List(list::Args),
     Play(play::Args),
     Score(score::Args),
+    Script(script::Args),
     Trainee(trainee::Args),
     Record(record::Args),
     Manager(manager::Args),
@@ -105,6 +107,7 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::List(a) => list::run(a),
         Tool::Play(a) => play::run(a),
         Tool::Score(a) => score::run(a),
+        Tool::Script(a) => script::run(a),
         Tool::Trainee(a) => trainee::run(a),
         Tool::Record(a) => record::run(a),
         Tool::Manager(a) => manager::run(a),

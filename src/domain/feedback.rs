@@ -200,3 +200,13 @@ impl Lang {
         }
     }
 }
+
+/// How a script sheet shows `{trainee}`: where the trainee says their own name.
+impl Lang {
+    pub fn trainee_placeholder(self) -> &'static str {
+        match self {
+            Lang::En => "[your name]",
+            Lang::Ru => "[ваше имя]",
+        }
+    }
+}

@@ -20,6 +20,7 @@ pub mod runtime;
 pub mod score;
 pub mod scorer;
 pub mod seed;
+pub mod sheet;
 pub mod source;
 pub mod stats;
 pub mod syntax;

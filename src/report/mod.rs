@@ -1,10 +1,12 @@
 //! Reports for managers: the team's progress gathered from the records, written as a printable
-//! HTML page with inline SVG charts, as CSV tables, or as xAPI statements for an LMS.
+//! HTML page with inline SVG charts, as CSV tables, or as xAPI statements for an LMS; and the
+//! printable script sheet a trainee learns the script from (`script.rs`).
 //!
 //! Data flows one way: records → `TeamReport` → HTML / CSV / xAPI. Nothing here writes records.
 
 pub mod csv;
 pub mod html;
+pub mod script;
 pub mod xapi;
 
 use crate::domain::Library;

@@ -1,4 +1,4 @@
-//! The home screen: the trainee's rung, progress toward the next one, and the three ways to train.
+//! The home screen: the trainee's rung, progress toward the next one, the three ways to train and the script to study.
 
 use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
@@ -21,6 +21,10 @@ pub(super) fn plugin(app: &mut App) {
 
 #[derive(Component, Debug, Clone, Copy)]
 struct ModeButton(Mode);
+
+/// Opens the script screen.
+#[derive(Component, Debug, Clone, Copy)]
+struct ScriptButton;
 
 /// The trainee's current standing, as the records and the ladder say.
 pub(crate) fn standing(records: &RecordsRes, scenarios: &Scenarios, session: &Session) -> Option<Eligibility> {
@@ -131,6 +135,7 @@ fn spawn(
             {
                 row.spawn(widgets::button(&fonts, format!("{}  {}\n{hint}", i + 1, s.mode(mode)), ModeButton(mode)));
             }
+            row.spawn(widgets::button(&fonts, format!("S  {}\n{}", s.home_script, s.home_script_hint), ScriptButton));
         });
         p.spawn(widgets::label(&fonts, s.home_keys, 15.0, palette::TEXT_DIM));
     });
@@ -157,6 +162,7 @@ fn keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<Session>, mut next:
         Some(0) => choose(Mode::Practice, &mut session, &mut next),
         Some(1) => choose(Mode::Exam, &mut session, &mut next),
         Some(2) => choose(Mode::Recall, &mut session, &mut next),
+        _ if keys.just_pressed(KeyCode::KeyS) => next.set(Screen::Script),
         _ if keys.just_pressed(KeyCode::Escape) => next.set(Screen::Start),
         _ => {}
     }
@@ -164,6 +170,7 @@ fn keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<Session>, mut next:
 
 fn buttons(
     q: Query<(&Interaction, &ModeButton), Changed<Interaction>>,
+    script: Query<&Interaction, (Changed<Interaction>, With<ScriptButton>)>,
     mut session: ResMut<Session>,
     mut next: ResMut<NextState<Screen>>,
 ) {
@@ -171,5 +178,8 @@ fn buttons(
         if *interaction == Interaction::Pressed {
             choose(button.0, &mut session, &mut next);
         }
+    }
+    if script.iter().any(|i| *i == Interaction::Pressed) {
+        next.set(Screen::Script);
     }
 }
