@@ -46,6 +46,7 @@ impl Runs {
             trainee: trainee.into(),
             scorer: Some(callforge::domain::scorer::LATEST),
             inputs: vec![Input::Choose(0); 4],
+            drill: None,
             times_ms: vec![],
             played_at: None,
         };

@@ -281,6 +281,7 @@ fn run_of(lib: &Library, trainee: &str, scenario: &str, mode: Mode, picks: &[usi
         trainee: trainee.to_owned(),
         scorer: None,
         inputs: picks.iter().map(|&i| Input::Choose(i)).collect(),
+        drill: None,
         times_ms: Vec::new(),
         played_at: None,
     }

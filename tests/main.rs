@@ -8,6 +8,7 @@ mod cli;
 mod content;
 mod department;
 mod diagnostics;
+mod drills;
 mod faults;
 mod golden;
 mod ladder;

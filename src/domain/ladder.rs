@@ -259,7 +259,8 @@ pub fn eligibility(
     runs: &[RunFact],
     now: i64,
 ) -> Eligibility {
-    let practice_runs = runs.iter().filter(|r| r.role == role && r.finished).count() as u32;
+    // A drill is one line, not a call: it trains a stage but is no practice run.
+    let practice_runs = runs.iter().filter(|r| r.role == role && r.finished && r.mode != Mode::Drill).count() as u32;
     let position = ladder.rungs.iter().position(|r| r.role == role);
     let next = position.and_then(|p| ladder.rungs.get(p + 1));
     let Some(next) = next else {

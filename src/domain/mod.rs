@@ -7,6 +7,7 @@
 pub mod calibrate;
 mod compile;
 pub mod digest;
+pub mod drill;
 pub mod feedback;
 pub mod finish;
 pub mod ladder;
@@ -17,6 +18,7 @@ pub mod parse;
 pub mod playable;
 mod reporter;
 pub mod runtime;
+pub mod schedule;
 pub mod score;
 pub mod scorer;
 pub mod seed;

@@ -63,16 +63,20 @@ pub enum Mode {
     Exam,
     /// No choices: the trainee types the script line from memory.
     Recall,
+    /// One customer line that expects a stage, answered by typing, scored by the Recall rules: a
+    /// short exercise aimed at one stage (`Run::drill` names the line). Never an exam.
+    Drill,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Practice, Mode::Exam, Mode::Recall];
+    pub const ALL: [Mode; 4] = [Mode::Practice, Mode::Exam, Mode::Recall, Mode::Drill];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Practice => "Practice",
             Mode::Exam => "Exam",
             Mode::Recall => "Recall",
+            Mode::Drill => "Drill",
         }
     }
 }
@@ -374,6 +378,10 @@ pub struct Run {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scorer: Option<u32>,
     pub inputs: Vec<Input>,
+    /// In Drill mode, the id of the `Line` node the exercise is (the customer line the trainee
+    /// answers); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<String>,
     /// Milliseconds from the start of the call to each input.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub times_ms: Vec<u64>,

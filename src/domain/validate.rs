@@ -608,6 +608,10 @@ pub(crate) fn check_ladder(ladder: &Ladder, lib: &Library, r: &mut Reporter) {
             r.error(&exam_at("mode"), "an exam cannot be in Practice mode: it would show the script")
                 .help("use Exam (choices, no hints) or Recall (typed from memory)");
         }
+        if exam.mode == Mode::Drill {
+            r.error(&exam_at("mode"), "an exam cannot be in Drill mode: a drill is one line, not a call")
+                .help("use Exam (choices, no hints) or Recall (typed from memory)");
+        }
         if exam.min_score > 100 {
             r.error(&exam_at("min_score"), format!("min_score is {}, but scores go from 0 to 100", exam.min_score));
         }

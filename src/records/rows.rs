@@ -205,6 +205,7 @@ pub(super) fn mode_of(s: &str) -> Mode {
     match s {
         "Exam" => Mode::Exam,
         "Recall" => Mode::Recall,
+        "Drill" => Mode::Drill,
         _ => Mode::Practice,
     }
 }

@@ -95,7 +95,12 @@ pub fn team(
         let facts: Vec<RunFact> = everything.iter().map(RunRow::fact).collect();
         let language = ladder::trainee_language(&t.language, &facts, lib);
         let eligibility = lib.ladder.as_ref().map(|l| ladder::eligibility(l, lib, t.role, &language, &facts, now));
-        let runs: Vec<RunRow> = everything.into_iter().filter(|r| since.is_none_or(|s| r.played_at >= s)).collect();
+        // The calls: a drill is one line, so it is left out of the call statistics (its stage
+        // still counts in the stage strengths below).
+        let runs: Vec<RunRow> = everything
+            .into_iter()
+            .filter(|r| r.mode != crate::domain::model::Mode::Drill && since.is_none_or(|s| r.played_at >= s))
+            .collect();
         let scores: Vec<u32> = runs.iter().map(|r| r.score).collect();
         let mut transcripts = Vec::new();
         for r in runs.iter().rev().take(TRANSCRIPTS_PER_TRAINEE) {
