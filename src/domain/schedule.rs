@@ -27,15 +27,22 @@ const WEIGHTS: [f64; 19] = [
     2.2042, 0.2407, 2.9466, 0.5034, 0.6567,
 ];
 
-/// One stage of one run: when the records received it, the role and stage, how well it went.
+/// How a stage went in one run, or in one day's runs: when the records received it, the role and
+/// stage, how well it went, and whether it was typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Review {
     pub at: i64,
     pub role: Role,
     pub stage: String,
-    /// 0–1, as the run's breakdown says.
+    /// 0–1, as the run's breakdown says (a day's mean, for a day's runs).
     pub quality: f64,
-    pub mode: Mode,
+    /// Typed from memory (Recall, Drill), not picked among replies.
+    pub typed: bool,
+}
+
+/// Whether a mode's answers are typed from memory.
+pub fn typed(mode: Mode) -> bool {
+    matches!(mode, Mode::Recall | Mode::Drill)
 }
 
 /// How a day's answers of a stage went, in three of FSRS's four grades. FSRS's Easy says a recall
@@ -48,13 +55,12 @@ pub enum Grade {
 }
 
 impl Grade {
-    /// The grade of a stage answered with mean quality `q` in `mode`: a miss (or a line capped for
+    /// The grade of a stage answered with mean quality `q`, `typed` or picked: a miss (or a line capped for
     /// a missing must-mention phrase) is Again, a line close to the script Good, one in between
     /// Hard. Picked replies (Practice, Exam) are right or wrong, so a day with some of each is
     /// Hard. Recognising the line among others is easier than recalling it, but a pick is still the
     /// script's line, so a right one is Good too; a typed line is what drills and Recall ask for.
-    pub fn of(q: f64, mode: Mode) -> Grade {
-        let typed = matches!(mode, Mode::Recall | Mode::Drill);
+    pub fn of(q: f64, typed: bool) -> Grade {
         match (typed, q) {
             (_, q) if q < 0.5 => Grade::Again,
             (true, q) if q < 0.85 => Grade::Hard,
@@ -132,26 +138,23 @@ pub fn day_of(at: i64) -> i64 {
 }
 
 /// Each stage's memory after every review in `reviews` (any order): one FSRS review per stage and
-/// day, graded from the day's mean quality (in the mode of its last answer that day). Sorted by
+/// day, graded from the day's mean quality, as typed when any answer that day was. Sorted by
 /// stage.
 pub fn memories(reviews: &[Review]) -> Vec<Memory> {
-    // (stage, day) → (sum of quality, count, mode of the latest answer, its time)
-    let mut days: BTreeMap<(&StageKey, i64), (f64, u32, Mode, i64)> = BTreeMap::new();
+    // (stage, day) → (sum of quality, count, any typed)
+    let mut days: BTreeMap<(&StageKey, i64), (f64, u32, bool)> = BTreeMap::new();
     let keys: Vec<StageKey> = reviews.iter().map(|r| StageKey { role: r.role, stage: r.stage.clone() }).collect();
     for (r, key) in reviews.iter().zip(&keys) {
-        let e = days.entry((key, day_of(r.at))).or_insert((0.0, 0, r.mode, r.at));
+        let e = days.entry((key, day_of(r.at))).or_insert((0.0, 0, false));
         e.0 += r.quality.clamp(0.0, 1.0);
         e.1 += 1;
-        if r.at >= e.3 {
-            e.2 = r.mode;
-            e.3 = r.at;
-        }
+        e.2 |= r.typed;
     }
     let fsrs = scheduler();
     let mut out: Vec<Memory> = Vec::new();
     let mut card: Option<(Card, Memory)> = None;
-    for ((key, day), (sum, n, mode, _)) in days {
-        let grade = Grade::of(sum / f64::from(n), mode);
+    for ((key, day), (sum, n, typed)) in days {
+        let grade = Grade::of(sum / f64::from(n), typed);
         let (prev, mut memory) = match card.take() {
             Some((c, m)) if m.key == *key => (c, m),
             other => {
@@ -225,7 +228,7 @@ mod tests {
     use super::*;
 
     fn review(day: i64, stage: &str, q: f64, mode: Mode) -> Review {
-        Review { at: day * DAY + 3600, role: Role::Generator, stage: stage.to_owned(), quality: q, mode }
+        Review { at: day * DAY + 3600, role: Role::Generator, stage: stage.to_owned(), quality: q, typed: typed(mode) }
     }
 
     #[test]
@@ -235,13 +238,14 @@ mod tests {
 
     #[test]
     fn grades_follow_quality_and_how_it_was_answered() {
-        assert_eq!(Grade::of(0.2, Mode::Recall), Grade::Again);
-        assert_eq!(Grade::of(0.6, Mode::Drill), Grade::Hard);
-        assert_eq!(Grade::of(0.9, Mode::Recall), Grade::Good);
-        assert_eq!(Grade::of(1.0, Mode::Drill), Grade::Good);
-        assert_eq!(Grade::of(1.0, Mode::Practice), Grade::Good);
-        assert_eq!(Grade::of(0.5, Mode::Exam), Grade::Hard, "one pick of two right");
-        assert_eq!(Grade::of(0.0, Mode::Exam), Grade::Again);
+        assert_eq!(Grade::of(0.2, true), Grade::Again);
+        assert_eq!(Grade::of(0.6, true), Grade::Hard);
+        assert_eq!(Grade::of(0.9, true), Grade::Good);
+        assert_eq!(Grade::of(1.0, true), Grade::Good);
+        assert_eq!(Grade::of(1.0, false), Grade::Good);
+        assert_eq!(Grade::of(0.5, false), Grade::Hard, "one pick of two right");
+        assert_eq!(Grade::of(0.0, false), Grade::Again);
+        assert!(typed(Mode::Drill) && typed(Mode::Recall) && !typed(Mode::Practice) && !typed(Mode::Exam));
     }
 
     #[test]

@@ -188,15 +188,19 @@ impl Records {
             .collect())
     }
 
-    /// Every script stage every run of one trainee reached, as spaced-repetition reviews (see
-    /// `domain::schedule`): when the records received the run, its role, the stage, how well it
-    /// went and the run's mode. Oldest first.
+    /// How each script stage went for one trainee, a review per stage and day (UTC) for
+    /// `domain::schedule`: the day's latest time the records received a run, the role, the stage,
+    /// the day's mean quality, and whether any answer that day was typed. Grouped by the database,
+    /// so 10,000 runs come back as a few thousand rows.
     pub fn stage_reviews(&mut self, trainee_id: i64) -> Result<Vec<Review>, RecordsError> {
         Ok(self
             .db
             .query(
-                "SELECT r.recorded_at, s.role, s.stage, s.quality, r.mode
-                 FROM run_stages s JOIN runs r ON r.id = s.run_id WHERE r.trainee_id = $1 ORDER BY r.id",
+                "SELECT MAX(r.recorded_at), s.role, s.stage, AVG(s.quality),
+                    MAX(CASE WHEN r.mode IN ('Recall', 'Drill') THEN 1 ELSE 0 END)
+                 FROM run_stages s JOIN runs r ON r.id = s.run_id
+                 WHERE s.trainee_id = $1 AND r.trainee_id = $1
+                 GROUP BY s.role, s.stage, r.recorded_at / 86400",
                 &[trainee_id.into()],
             )?
             .into_iter()
@@ -205,7 +209,7 @@ impl Records {
                 role: role_of(&r[1].text()),
                 stage: r[2].text(),
                 quality: r[3].real(),
-                mode: mode_of(&r[4].text()),
+                typed: r[4].int() != 0,
             })
             .collect())
     }

@@ -1,0 +1,104 @@
+//! Drill planning speed: a trainee's due list (FSRS over every stage of every run) with 10,000 runs.
+//!
+//! `cargo bench --no-default-features --bench drills` (SQLite in a temporary folder). The trainee's
+//! 10,000 runs (perfect calls and Recall calls, alternately) are spread over 200 days, 50 a day.
+//! Measured: the whole plan (the records query, FSRS over one review per stage and day, the due
+//! list and the best next call), and the query and FSRS parts alone.
+
+use callforge::clock::Clock;
+use callforge::domain::drill;
+use callforge::domain::model::{Input, Mode, Role, Run};
+use callforge::domain::schedule::{self, DAY};
+use callforge::domain::{Library, scorer};
+use callforge::records::{Records, TraineeRef};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn p95(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[(v.len() * 95 / 100).min(v.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Perfect calls and Recall calls of the contract scenario, each with its own seed.
+fn runs(lib: &Library, n: usize) -> Vec<Run> {
+    let p = lib.scenario("generator/busy-office-manager").expect("scenario");
+    let perfect = Run {
+        scenario: p.id().into(),
+        version: Some(p.scenario.version),
+        hash: Some(p.hash().to_owned()),
+        seed: 0,
+        mode: Mode::Practice,
+        trainee: "Bench".into(),
+        scorer: Some(scorer::LATEST),
+        inputs: vec![Input::Choose(0); 4],
+        drill: None,
+        times_ms: vec![],
+        played_at: None,
+    };
+    let recall = Run {
+        mode: Mode::Recall,
+        inputs: vec![
+            Input::Type("Good afternoon, my name is Bench, calling from Northwind Office Supply.".into()),
+            Input::Type("we help offices cut stationery costs with next-day delivery".into()),
+            Input::Type("I understand; a free trial lets you compare".into()),
+            Input::Type("could we meet tuesday at eleven or wednesday at three".into()),
+        ],
+        ..perfect.clone()
+    };
+    (0..n).map(|i| Run { seed: i as u64 + 1, ..if i % 2 == 0 { perfect.clone() } else { recall.clone() } }).collect()
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let lib = Library::load(&[root]);
+    let dir = std::env::temp_dir().join(format!("callforge-bench-drills-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut r = Records::open(&dir.join("drills.db").display().to_string()).expect("open");
+    let t0 = 1_800_000_000 - 1_800_000_000 % DAY + 9 * 3600;
+    r.set_clock(Clock::Fixed(t0));
+    let id = r.add_trainee("Bench", Role::Generator).expect("trainee");
+    let all = runs(&lib, 10_000);
+    for (day, chunk) in all.chunks(50).enumerate() {
+        r.set_clock(Clock::Fixed(t0 + day as i64 * DAY));
+        let batch: Vec<(TraineeRef, &Run)> = chunk.iter().map(|run| (TraineeRef::Id(id), run)).collect();
+        r.store_runs(&batch, &lib).expect("batch");
+    }
+    let now = t0 + 200 * DAY;
+    r.set_clock(Clock::Fixed(now));
+    let trainee = r.trainee(TraineeRef::Id(id)).expect("trainee");
+    let stages = drill::stages(&lib, Role::Generator, "en");
+    let reviews = r.stage_reviews(id).expect("reviews");
+    println!("{} runs, {} reviews (stage × day), {} stages of the role", all.len(), reviews.len(), stages.len());
+
+    let (mut plan, mut query, mut compute) = (Vec::new(), Vec::new(), Vec::new());
+    let mut due = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let rv = r.stage_reviews(trainee.id).expect("reviews");
+        let q = t.elapsed();
+        let m = schedule::memories(&rv);
+        let d = schedule::due(&m, &stages, now, 3);
+        let best = drill::best_call(&lib, Role::Generator, "en", &m, now);
+        plan.push(t.elapsed());
+        query.push(q);
+        compute.push(t.elapsed() - q);
+        due = d.len() + usize::from(best.is_some());
+    }
+    println!(
+        "due list and best call ({due} items): median {:.2} ms, p95 {:.2} ms",
+        ms(median(plan.clone())),
+        ms(p95(plan))
+    );
+    println!("  of which the records query: median {:.2} ms", ms(median(query)));
+    println!("  of which FSRS, one review per stage and day: median {:.2} ms", ms(median(compute)));
+    let _ = std::fs::remove_dir_all(&dir);
+}
