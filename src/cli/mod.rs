@@ -27,6 +27,7 @@ mod score;
 mod trainee;
 mod validate;
 mod verify;
+pub mod voice;
 #[cfg(feature = "gui")]
 pub mod window;
 mod words;
@@ -81,6 +82,7 @@ pub enum Tool {
     Verify(verify::Args),
     Report(report::Args),
     Export(export::Args),
+    Voice(voice::Args),
 }
 
 /// Where the scenario library lives, shared by the commands that read it.
@@ -108,6 +110,7 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Verify(a) => verify::run(a),
         Tool::Report(a) => report::run(a),
         Tool::Export(a) => export::run(a),
+        Tool::Voice(a) => voice::run(a),
     };
     match result {
         Ok(code) => code,
