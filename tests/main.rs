@@ -17,3 +17,4 @@ mod runtime;
 mod scorer_versions;
 mod scoring;
 mod support;
+mod voice;

@@ -101,6 +101,17 @@ pub struct Strings {
     pub manager_promoted: &'static str,
     /// Easy, Medium, Hard.
     pub difficulties: [&'static str; 3],
+    /// After the customer's name while their line plays.
+    pub call_speaking: &'static str,
+    pub call_skip_hint: &'static str,
+    pub call_skip: &'static str,
+    pub sound_effect: &'static str,
+    pub sound_on: &'static str,
+    pub sound_off: &'static str,
+    pub sound_muted: &'static str,
+    pub sound_keys: &'static str,
+    /// On the results screen: the digit keys and ▶ buttons play a customer line again.
+    pub results_listen: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -190,6 +201,15 @@ pub const EN: Strings = Strings {
     manager_not_eligible: "Not eligible yet: see what is missing above.",
     manager_promoted: "Promoted",
     difficulties: ["easy", "medium", "hard"],
+    call_speaking: "is speaking",
+    call_skip_hint: "Space: skip to your reply",
+    call_skip: "Skip ▸",
+    sound_effect: "telephone sound",
+    sound_on: "on",
+    sound_off: "off",
+    sound_muted: "Sound off",
+    sound_keys: "F3/F4 volume · F5 mute · F6 telephone sound",
+    results_listen: "▶ or 1–9: hear the customer's line again",
 };
 
 pub const RU: Strings = Strings {
@@ -279,6 +299,15 @@ pub const RU: Strings = Strings {
     manager_not_eligible: "Пока нельзя: чего не хватает — см. выше.",
     manager_promoted: "Повышен(а)",
     difficulties: ["легко", "средне", "сложно"],
+    call_speaking: "говорит",
+    call_skip_hint: "Пробел: сразу к ответу",
+    call_skip: "Пропустить ▸",
+    sound_effect: "телефонный звук",
+    sound_on: "вкл",
+    sound_off: "выкл",
+    sound_muted: "Звук выключен",
+    sound_keys: "F3/F4 громкость · F5 без звука · F6 телефонный звук",
+    results_listen: "▶ или 1–9: прослушать реплику клиента",
 };
 
 /// The strings of a language.

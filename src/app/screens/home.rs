@@ -126,6 +126,7 @@ fn spawn(
             }
         });
         p.spawn(widgets::label(&fonts, s.home_keys, 15.0, palette::TEXT_DIM));
+        p.spawn(super::super::sound::sound_line(&fonts, &session));
     });
 }
 
