@@ -530,6 +530,7 @@ fn the_customer_speaks_each_line_and_space_skips_to_the_reply() {
         .position(|e| e.id.as_deref() == Some("generator/busy-office-manager"))
         .expect("listed");
     press(&mut app, digit(index));
+    app.update();
     assert_eq!(screen(&app), Screen::Call);
 
     // The phone rings, the customer picks up and speaks.
