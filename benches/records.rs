@@ -24,45 +24,67 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn runs() -> Vec<Run> {
-    // A perfect call and a Recall call with typed lines, alternately, so scoring does real work;
-    // scored by the newest scorer, as every new call is.
-    let perfect = Run {
-        scenario: "generator/busy-office-manager".into(),
-        version: None,
-        hash: None,
-        seed: 7,
-        mode: Mode::Practice,
-        trainee: "Bench".into(),
-        scorer: Some(callforge::domain::scorer::LATEST),
-        inputs: vec![Input::Choose(0); 4],
-        times_ms: vec![],
-        played_at: None,
-    };
-    let recall = Run {
-        mode: Mode::Recall,
-        inputs: vec![
-            Input::Type("Good afternoon, my name is Bench, calling from Northwind Office Supply.".into()),
-            Input::Choose(0),
-            Input::Type("I understand, many clients had a supplier; a free trial lets you compare".into()),
-            Input::Type("could we meet tuesday at eleven or wednesday at three".into()),
-        ],
-        ..perfect.clone()
-    };
-    vec![perfect, recall]
+/// Runs of one trainee, each of its own seed (a run is stored once): a perfect call and a Recall
+/// call with typed lines, alternately, so scoring does real work; scored by the newest scorer, as
+/// every new call is. The busy office manager's random objection takes the same replies, so every
+/// seed fits.
+struct Runs {
+    perfect: Run,
+    recall: Run,
+    next: u64,
+}
+
+impl Runs {
+    fn new(lib: &Library, trainee: &str) -> Runs {
+        let p = lib.scenario("generator/busy-office-manager").expect("scenario");
+        let perfect = Run {
+            scenario: p.id().into(),
+            version: Some(p.scenario.version),
+            hash: Some(p.hash().to_owned()),
+            seed: 0,
+            mode: Mode::Practice,
+            trainee: trainee.into(),
+            scorer: Some(callforge::domain::scorer::LATEST),
+            inputs: vec![Input::Choose(0); 4],
+            times_ms: vec![],
+            played_at: None,
+        };
+        let recall = Run {
+            mode: Mode::Recall,
+            inputs: vec![
+                Input::Type(format!("Good afternoon, my name is {trainee}, calling from Northwind Office Supply.")),
+                Input::Type("we help offices cut stationery costs by a fifth with next-day delivery".into()),
+                Input::Type("I understand, many clients had a supplier; a free trial lets you compare".into()),
+                Input::Type("could we meet tuesday at eleven or wednesday at three".into()),
+            ],
+            ..perfect.clone()
+        };
+        Runs { perfect, recall, next: 0 }
+    }
+
+    fn take(&mut self, n: usize) -> Vec<Run> {
+        (0..n)
+            .map(|i| {
+                self.next += 1;
+                let base = if i % 2 == 0 { &self.perfect } else { &self.recall };
+                Run { seed: self.next, ..base.clone() }
+            })
+            .collect()
+    }
 }
 
 fn bench(label: &str, location: &str, lib: &Library) {
     let mut r = Records::open(location).expect("open");
     r.add_trainee("Bench", callforge::domain::Role::Generator).expect("trainee");
     r.add_trainee("Other", callforge::domain::Role::Generator).expect("trainee");
-    let runs = runs();
+    let mut bench_runs = Runs::new(lib, "Bench");
+    let mut other_runs = Runs::new(lib, "Other");
 
     // One run per call, each its own durable transaction.
     let mut single = Vec::new();
-    for i in 0..500 {
+    for run in bench_runs.take(500) {
         let t0 = Instant::now();
-        r.store_run("Bench", lib, &runs[i % 2]).expect("store");
+        r.store_run("Bench", lib, &run).expect("store");
         single.push(t0.elapsed());
     }
     println!(
@@ -75,7 +97,8 @@ fn bench(label: &str, location: &str, lib: &Library) {
     let t0 = Instant::now();
     let mut stored = 500;
     while stored < 10_000 {
-        let batch: Vec<(TraineeRef, &Run)> = (0..500).map(|i| ("Bench".into(), &runs[i % 2])).collect();
+        let runs = bench_runs.take(500);
+        let batch: Vec<(TraineeRef, &Run)> = runs.iter().map(|run| ("Bench".into(), run)).collect();
         r.store_runs(&batch, lib).expect("batch");
         stored += 500;
     }
@@ -97,7 +120,8 @@ fn bench(label: &str, location: &str, lib: &Library) {
 
     // Up to 100,000 runs in all.
     while stored < 100_000 {
-        let batch: Vec<(TraineeRef, &Run)> = (0..1000).map(|i| ("Other".into(), &runs[i % 2])).collect();
+        let runs = other_runs.take(1000);
+        let batch: Vec<(TraineeRef, &Run)> = runs.iter().map(|run| ("Other".into(), run)).collect();
         r.store_runs(&batch, lib).expect("batch");
         stored += 1000;
     }
@@ -112,13 +136,13 @@ fn bench(label: &str, location: &str, lib: &Library) {
 /// The HTML (and CSV) report over 100 trainees with 1,000 runs each.
 fn report(label: &str, location: &str, lib: &Library) {
     let mut r = Records::open(location).expect("open");
-    let runs = runs();
     let names: Vec<String> = (0..100).map(|i| format!("Trainee {i:03}")).collect();
     for n in &names {
         r.add_trainee(n, callforge::domain::Role::Generator).expect("trainee");
     }
     for n in &names {
-        let batch: Vec<(TraineeRef, &Run)> = (0..1000).map(|i| (n.as_str().into(), &runs[i % 2])).collect();
+        let runs = Runs::new(lib, n).take(1000);
+        let batch: Vec<(TraineeRef, &Run)> = runs.iter().map(|run| (n.as_str().into(), run)).collect();
         r.store_runs(&batch, lib).expect("batch");
     }
     let mut times = Vec::new();

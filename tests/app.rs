@@ -8,7 +8,7 @@ use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use callforge::app::screens::call::ActiveCall;
-use callforge::app::screens::manager::Working;
+use callforge::app::screens::work::Working;
 use callforge::app::{LastResult, RecordsRes, RunsDir, Scenarios, Screen, Seeds, Session, core_plugin};
 use callforge::domain::model::{Mode, Node, Role};
 use std::time::Duration;
@@ -292,6 +292,7 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         "04-call-practice.png",
         "05-call-recall.png",
         "06-results.png",
+        "10-exam-proctor.png",
     ];
     for name in names {
         let path = dir.join(name);
@@ -324,21 +325,15 @@ fn a_manager_approves_a_promotion_from_the_keyboard() {
         let mut r = callforge::records::Records::open(&db).expect("records");
         r.add_trainee("Olga", Role::Generator).expect("trainee");
         r.add_manager("boss", "correct horse", None, None).expect("manager");
-        let golden = |id: &str| -> callforge::domain::Run {
-            let text = std::fs::read_to_string(format!("{}/tests/golden/{id}.ron", env!("CARGO_MANIFEST_DIR")))
-                .expect("golden");
-            let start = text.find("run: Run(").expect("a run") + 5;
-            let end = text[start..].find("),\n").expect("end") + start + 1;
-            callforge::domain::parse::ron_options().from_str(&text[start..end]).expect("run")
-        };
-        let practice = golden("generator/busy-office-manager");
-        for _ in 0..10 {
-            r.store_run("Olga", &lib, &practice).expect("practice");
+        r.add_manager("proctor", "proctor's password", None, Some(("boss", "correct horse"))).expect("proctor");
+        for seed in 0..10 {
+            let run = crate::support::perfect_run(&lib, "generator/busy-office-manager", seed, Mode::Practice, "Olga");
+            r.store_run("Olga", &lib, &run).expect("practice");
         }
         for id in ["closer/warm-lead-price", "closer/warm-lead-competitor"] {
-            let mut exam = golden(id);
-            exam.mode = Mode::Exam;
-            let stored = r.store_run("Olga", &lib, &exam).expect("exam");
+            let t = r.issue_ticket("Olga", id, Mode::Exam, "proctor", "proctor's password", &lib).expect("ticket");
+            let exam = crate::support::perfect_run(&lib, id, t.seed, Mode::Exam, "Olga");
+            let stored = r.store_run_with_ticket("Olga", &lib, &exam, t.id).expect("exam");
             assert!(stored.score.passed);
         }
     }
@@ -371,6 +366,95 @@ fn a_manager_approves_a_promotion_from_the_keyboard() {
     assert_eq!(r.trainee("Olga").expect("olga").role, Role::Closer);
     let p = r.promotions(None).expect("promotions");
     assert_eq!((p.len(), p[0].manager.as_str()), (1, "boss"));
+}
+
+/// A trainee picks an exam; it starts only when a proctor signs in, on the ticket's seed, and the
+/// call is stored with the ticket, so it counts. A wrong password starts nothing.
+#[test]
+fn an_exam_starts_with_a_proctors_ticket_and_is_stored_with_it() {
+    let db = tmp("proctor.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    {
+        let mut r = callforge::records::Records::open(&db).expect("records");
+        r.add_trainee("Olga", Role::Generator).expect("trainee");
+        r.add_manager("boss", "correct horse", None, None).expect("manager");
+        r.add_manager("proctor", "proctor's password", None, Some(("boss", "correct horse"))).expect("proctor");
+    }
+    let mut app = headless(&db);
+    // Profiles: Olga, the new-profile field (selected), the manager's entry.
+    press(&mut app, KeyCode::ArrowUp);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::Home);
+    press(&mut app, KeyCode::Digit2);
+    app.update();
+    assert_eq!(screen(&app), Screen::Picker);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::Proctor, "an exam asks for a proctor first");
+    let texts = |app: &mut App| -> String {
+        app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect::<Vec<_>>().join("\n")
+    };
+
+    // A wrong password: refused, no ticket, still here.
+    type_text(&mut app, "proctor");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "not the password");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Proctor);
+    assert!(texts(&mut app).contains("wrong user name or password"), "{}", texts(&mut app));
+    let mut r = callforge::records::Records::open(&db).expect("records");
+    assert!(r.tickets(None).expect("tickets").is_empty());
+    drop(r);
+
+    // The right one: the call starts on the ticket's seed and mode.
+    type_text(&mut app, "proctor's password");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Call, "{}", texts(&mut app));
+    let mut r = callforge::records::Records::open(&db).expect("records");
+    let tickets = r.tickets(None).expect("tickets");
+    assert_eq!(tickets.len(), 1);
+    let ticket = tickets[0].clone();
+    drop(r);
+    {
+        let call = app.world().resource::<ActiveCall>();
+        assert_eq!((call.dialogue.seed(), call.dialogue.mode()), (ticket.seed, ticket.mode));
+        assert_eq!(call.dialogue.playable().id(), ticket.scenario);
+    }
+
+    // Answer with the script's choice, wherever the exam's shuffle put it.
+    let mut turns = 0;
+    while until_awaiting(&mut app) {
+        let shown = {
+            let d = &app.world().resource::<ActiveCall>().dialogue;
+            let right = match d.playable().node(d.node()) {
+                Node::Line { choices, expect, .. } => {
+                    choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
+                }
+                _ => 0,
+            };
+            d.choice_order().iter().position(|&i| i == right).unwrap_or(0)
+        };
+        press(&mut app, digit(shown));
+        turns += 1;
+        assert!(turns < 40);
+    }
+    for _ in 0..40 {
+        if screen(&app) == Screen::Results {
+            break;
+        }
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Results);
+    let result = app.world().resource::<LastResult>().clone();
+    assert_eq!(result.ticket, Some(ticket.id));
+    let stored = result.stored.clone().expect("stored");
+    let mut r = callforge::records::Records::open(&db).expect("records");
+    let used = r.ticket(ticket.id).expect("the ticket");
+    assert_eq!(used.run, Some(stored), "the run used the ticket");
+    assert!(!texts(&mut app).contains("no proctor"), "a proctored exam is not called practice");
 }
 
 /// A small deterministic generator for the abuse test.

@@ -164,6 +164,8 @@ fn every_command_has_a_help_that_teaches() {
         "score",
         "record",
         "verify",
+        "audit",
+        "checkpoint",
         "report",
         "promote",
         "trainee",

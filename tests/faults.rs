@@ -12,7 +12,32 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const RUN: &str = r#"Run(scenario: "generator/busy-office-manager", seed: 7, mode: Practice, trainee: "Bob", inputs: [Choose(0), Choose(0), Choose(0), Choose(0)])"#;
+/// A run file of `trainee`'s on the busy office manager (every seed fits its four picks), as
+/// callforge writes one: with the scenario's version and content hash.
+pub fn run_text(trainee: &str, seed: u64) -> String {
+    let lib = crate::support::bundled();
+    let p = lib.scenario("generator/busy-office-manager").expect("scenario");
+    let run = callforge::domain::Run {
+        scenario: p.id().to_owned(),
+        version: Some(p.scenario.version),
+        hash: Some(p.hash().to_owned()),
+        seed,
+        mode: callforge::domain::Mode::Practice,
+        trainee: trainee.to_owned(),
+        scorer: None,
+        inputs: vec![callforge::domain::model::Input::Choose(0); 4],
+        times_ms: Vec::new(),
+        played_at: None,
+    };
+    callforge::domain::model::run_to_ron(&run).expect("run file")
+}
+
+/// Writes a run file of `trainee`'s with `seed` beside the test's files; returns its path.
+fn write_run_file(name: &str, trainee: &str, seed: u64) -> String {
+    let path = tmp(&format!("faults-{name}-run-{seed}.ron")).display().to_string();
+    std::fs::write(&path, run_text(trainee, seed)).expect("write run");
+    path
+}
 
 /// The command, run from the repository with `CALLFORGE_DB` unset and extra environment.
 fn cmd(args: &[&str], env: &[(&str, &str)]) -> Command {
@@ -46,8 +71,7 @@ fn setup(name: &str) -> (String, String) {
     for f in [db.clone(), format!("{db}-wal"), format!("{db}-shm")] {
         let _ = std::fs::remove_file(f);
     }
-    let run_file = tmp(&format!("faults-{name}-run.ron")).display().to_string();
-    std::fs::write(&run_file, RUN).expect("write run");
+    let run_file = write_run_file(name, "Bob", 7);
     ok(&run(&["trainee", "add", "Bob", "--db", &db], &[]));
     (db, run_file)
 }
@@ -223,10 +247,11 @@ cp "$MNT"/records.db* "$OUT/"
 
 #[test]
 fn names_and_texts_from_users_never_reach_the_terminal_raw() {
-    let (db, run_file) = setup("escapes");
+    let (db, _) = setup("escapes");
     let evil = "\u{1b}[2JEve\u{7}";
     ok(&run(&["trainee", "add", evil, "--db", &db], &[]));
-    ok(&run(&["record", &run_file, "--trainee", &format!("name:{evil}"), "--db", &db], &[]));
+    let evil_run = write_run_file("escapes-evil", evil, 7);
+    ok(&run(&["record", &evil_run, "--trainee", &format!("name:{evil}"), "--db", &db], &[]));
     ok(&run_stdin(&["manager", "add", "an\u{1b}]0;x\u{7}na", "--password-stdin", "--db", &db], &[], "correct horse\n"));
     let outputs = [
         run(&["trainee", "list", "--db", &db], &[]),
@@ -269,7 +294,9 @@ fn a_trainee_named_as_a_number_is_refused_or_ambiguous_on_the_command_line() {
     let err = text(&out.stderr);
     assert!(err.contains("ambiguous") && err.contains("id:2 or name:2"), "{err}");
     assert!(ids_in(&db).is_empty(), "nothing was stored for either trainee");
-    ok(&run(&["record", &run_file, "--trainee", "name:2", "--db", &db], &[]));
+    let wrong = run(&["record", &run_file, "--trainee", "name:2", "--db", &db], &[]);
+    assert!(text(&wrong.stderr).contains("is Bob's, not 2's"), "{}", text(&wrong.stderr));
+    ok(&run(&["record", &write_run_file("numbers-2", "2", 7), "--trainee", "name:2", "--db", &db], &[]));
     let show = ok(&run(&["trainee", "show", "id:2", "--json", "--db", &db], &[]));
     assert!(show.contains("\"Ivan\""), "{show}");
     let help = ok(&run(&["record", "--help"], &[]));
@@ -566,8 +593,7 @@ fn postgres_killed_mid_batch_keeps_all_or_nothing_and_says_to_retry() {
     let mut admin = postgres::Client::connect(&server.admin, postgres::NoTls).expect("admin");
     admin.batch_execute("CREATE DATABASE faults").expect("create");
     let db = format!("{}/faults", server.admin.rsplit_once('/').expect("url").0);
-    let run_file = tmp("faults-pg-run.ron").display().to_string();
-    std::fs::write(&run_file, RUN).expect("run");
+    let files: Vec<String> = (0..300).map(|i| write_run_file("pg-batch", "Bob", 7 + i)).collect();
     ok(&run(&["trainee", "add", "Bob", "--db", &db], &[]));
     // Every stored run takes a while, so the batch is surely under way when the server dies.
     let mut c = postgres::Client::connect(&db, postgres::NoTls).expect("connect");
@@ -577,7 +603,7 @@ fn postgres_killed_mid_batch_keeps_all_or_nothing_and_says_to_retry() {
     )
     .expect("slow trigger");
     drop(c);
-    let batch: Vec<&str> = std::iter::repeat_n(run_file.as_str(), 300).collect();
+    let batch: Vec<&str> = files.iter().map(String::as_str).collect();
     let mut args = vec!["record"];
     args.extend(&batch);
     args.extend(["--trainee", "Bob", "--db", &db]);
@@ -678,14 +704,25 @@ fn other_users_in_a_shared_folder_never_lock_the_owner_out() {
         .expect("cp");
     assert!(copied.success(), "copy the scenario library");
     Command::new("chmod").args(["-R", "a+rX"]).arg(shared.join("scenarios")).status().expect("chmod");
-    let run_file = shared.join("run.ron");
-    std::fs::write(&run_file, RUN).expect("run");
-    std::fs::set_permissions(&run_file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let paths: Vec<String> = (7..10)
+        .map(|seed| {
+            let f = shared.join(format!("run-{seed}.ron"));
+            std::fs::write(&f, run_text("Bob", seed)).expect("run");
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+            f.display().to_string()
+        })
+        .collect();
     let db = shared.join("records.db").display().to_string();
-    let run_path = run_file.display().to_string();
+    let run_path = paths[0].clone();
     let (owner, reader) = (4101, 4102);
     let okay = |out: Option<Output>| ok(&out.expect("setpriv"));
     okay(as_user(owner, &bin, &["trainee", "add", "Bob", "--db", &db]));
+    let mode = std::fs::metadata(&db).expect("records").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a new database is its owner's alone: {mode:o}");
+    let denied = as_user(reader, &bin, &["trainee", "list", "--db", &db]).expect("setpriv");
+    assert!(text(&denied.stderr).contains("Permission denied"), "{}", text(&denied.stderr));
+    // The owner shares it for reading on purpose.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     okay(as_user(owner, &bin, &["record", &run_path, "--trainee", "Bob", "--db", &db]));
     // Another user reads: no -wal or -shm file of theirs is left behind.
     let listed = okay(as_user(reader, &bin, &["trainee", "list", "--db", &db]));
@@ -696,7 +733,7 @@ fn other_users_in_a_shared_folder_never_lock_the_owner_out() {
     for f in [format!("{db}-wal"), format!("{db}-shm")] {
         assert!(!Path::new(&f).exists(), "the reader left {f}");
     }
-    okay(as_user(owner, &bin, &["record", &run_path, "--trainee", "Bob", "--db", &db]));
+    okay(as_user(owner, &bin, &["record", &paths[1], "--trainee", "Bob", "--db", &db]));
     // Files an older reader (or sqlite3) left: named, with what to do.
     for (f, size) in [(format!("{db}-wal"), 0usize), (format!("{db}-shm"), 32768)] {
         std::fs::write(&f, vec![0u8; size]).expect("stale file");
@@ -710,7 +747,7 @@ fn other_users_in_a_shared_folder_never_lock_the_owner_out() {
     for f in [format!("{db}-wal"), format!("{db}-shm")] {
         std::fs::remove_file(f).expect("remove");
     }
-    okay(as_user(owner, &bin, &["record", &run_path, "--trainee", "Bob", "--db", &db]));
+    okay(as_user(owner, &bin, &["record", &paths[2], "--trainee", "Bob", "--db", &db]));
     // A read-only folder: the owner reads; a write is refused as such, not as damage.
     std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o555)).expect("chmod");
     let listed = as_user(owner, &bin, &["trainee", "list", "--db", &db]).expect("setpriv");
@@ -725,11 +762,12 @@ fn other_users_in_a_shared_folder_never_lock_the_owner_out() {
 
 #[test]
 fn names_a_spreadsheet_would_run_are_written_to_csv_as_text() {
-    let (db, run_file) = setup("formulas");
+    let (db, _) = setup("formulas");
     let names = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(A1)", "-2+3", "@cmd", "Plain Olga"];
-    for name in names {
+    for (i, name) in names.iter().enumerate() {
         ok(&run(&["trainee", "add", "--db", &db, "--", name], &[]));
-        ok(&run(&["record", &run_file, "--trainee", &format!("name:{name}"), "--db", &db], &[]));
+        let file = write_run_file(&format!("formulas-{i}"), name, 7);
+        ok(&run(&["record", &file, "--trainee", &format!("name:{name}"), "--db", &db], &[]));
     }
     let dir = tmp("formula-csv");
     let _ = std::fs::remove_dir_all(&dir);

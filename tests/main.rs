@@ -3,8 +3,10 @@
 #[cfg(feature = "gui")]
 mod app;
 mod architecture;
+mod attacks;
 mod cli;
 mod content;
+mod department;
 mod diagnostics;
 mod faults;
 mod golden;

@@ -66,19 +66,54 @@ pub fn lib() -> Library {
     lib_v(1)
 }
 
+/// A run of Olga's (see [`run_for`]).
 pub fn run_of(scenario: &str, mode: Mode, picks: &[usize]) -> Run {
+    run_for("Olga", scenario, mode, picks)
+}
+
+/// A run file as callforge writes one: the scenario's version and content hash in the small
+/// library (version 1), and a seed of its own, so no two runs are the same run stored twice (the
+/// small library's scenarios draw nothing at random, so any seed fits the same picks).
+pub fn run_for(trainee: &str, scenario: &str, mode: Mode, picks: &[usize]) -> Run {
+    let lib = lib();
+    let playable = lib.scenario(scenario);
     Run {
         scenario: scenario.to_owned(),
-        version: None,
-        hash: None,
-        seed: 1,
+        version: playable.map(|p| p.scenario.version),
+        hash: playable.map(|p| p.hash().to_owned()),
+        seed: u64::from(SEEDS.fetch_add(1, Ordering::SeqCst)),
         mode,
-        trainee: "Olga".to_owned(),
+        trainee: trainee.to_owned(),
         scorer: None,
         inputs: picks.iter().map(|&i| Input::Choose(i)).collect(),
         times_ms: Vec::new(),
         played_at: None,
     }
+}
+
+static SEEDS: AtomicU32 = AtomicU32::new(1);
+
+/// The proctor the tests' exams are sat with.
+pub const PROCTOR: (&str, &str) = ("proctor", "proctor's password");
+
+/// Adds the proctor as the department's first manager.
+pub fn add_proctor(r: &mut Records) {
+    r.add_manager(PROCTOR.0, PROCTOR.1, None, None).expect("the proctor");
+}
+
+/// Sits an exam as a proctor opens one: a ticket, then the run on the ticket's seed.
+pub fn sit_exam(
+    r: &mut Records,
+    lib: &Library,
+    who: &str,
+    scenario: &str,
+    mode: Mode,
+    picks: &[usize],
+) -> Result<callforge::records::StoredRun, RecordsError> {
+    let t = r.trainee(TraineeRef::parse(who))?;
+    let ticket = r.issue_ticket(TraineeRef::Id(t.id), scenario, mode, PROCTOR.0, PROCTOR.1, lib)?;
+    let run = Run { seed: ticket.seed, ..run_for(&t.name, scenario, mode, picks) };
+    r.store_run_with_ticket(TraineeRef::Id(t.id), lib, &run, ticket.id)
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -114,6 +149,7 @@ pub fn fresh(backend: &str) -> Option<String> {
 }
 
 /// Runs a test body against SQLite and against PostgreSQL.
+#[macro_export]
 macro_rules! both {
     ($name:ident, $body:expr) => {
         mod $name {
@@ -135,7 +171,7 @@ macro_rules! both {
     };
 }
 
-fn open(loc: &str) -> Records {
+pub fn open(loc: &str) -> Records {
     let mut r = Records::open(loc).unwrap_or_else(|e| panic!("open {loc}: {e}"));
     r.set_clock(Clock::Fixed(1_800_000_000));
     r
@@ -144,13 +180,17 @@ fn open(loc: &str) -> Records {
 both!(trainees_are_added_listed_and_unique, |loc| {
     let mut r = open(loc);
     let a = r.add_trainee("Olga", Role::Generator).expect("add");
-    let b = r.add_trainee("  Ivan ", Role::Closer).expect("add");
+    let e = r.add_trainee("Ivan", Role::Closer).expect_err("a higher start needs a manager");
+    assert!(matches!(e, RecordsError::StartAboveFirstRung { .. }), "{e}");
+    add_proctor(&mut r);
+    let b = r.enrol_trainee("  Ivan ", Role::Closer, PROCTOR.0, PROCTOR.1).expect("enrolled by a manager");
     assert_ne!(a, b);
     let all = r.trainees().expect("list");
     assert_eq!(
         all.iter().map(|t| (t.name.as_str(), t.role)).collect::<Vec<_>>(),
         [("Olga", Role::Generator), ("Ivan", Role::Closer)]
     );
+    assert_eq!(r.promotions(Some(b)).expect("history")[0].kind, "enrol");
     assert!(matches!(r.add_trainee("Olga", Role::Generator), Err(RecordsError::DuplicateTrainee(_))));
     assert!(matches!(r.add_trainee("  ", Role::Generator), Err(RecordsError::EmptyName)));
     assert_eq!(r.trainee("Ivan").expect("by name").id, b);
@@ -192,6 +232,7 @@ both!(eligibility_needs_practice_and_every_exam_in_its_mode, |loc| {
     let lib = lib();
     let mut r = open(loc);
     r.add_trainee("Olga", Role::Generator).expect("add");
+    add_proctor(&mut r);
     let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
     assert_eq!((e.next, e.eligible, e.practice_runs, e.practice_needed), (Some(Role::Closer), false, 0, 2));
     assert_eq!(e.missing.len(), 3, "{:?}", e.missing);
@@ -201,43 +242,58 @@ both!(eligibility_needs_practice_and_every_exam_in_its_mode, |loc| {
     // An exam scenario played in Practice is not an attempt.
     let s = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Practice, &[0, 0])).expect("store");
     assert!(s.exam.is_none());
+    // Without a proctor's ticket an exam run counts as practice.
     let s = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    assert!(s.exam.as_ref().is_some_and(|x| x.passed && !x.counted && x.note.contains("no proctor ticket")));
+    let s = sit_exam(&mut r, &lib, "Olga", "closer/x", Mode::Exam, &[0, 0]).expect("store");
     assert!(s.exam.as_ref().is_some_and(|x| x.passed && x.counted), "{:?}", s.exam);
     let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
     assert_eq!(e.practice_runs, 2);
     assert!(e.exams[0].passed && !e.exams[1].passed);
+    assert_eq!(e.exams[0].history.len(), 2);
+    assert!(!e.exams[0].history[0].counted && e.exams[0].history[0].why.contains("no proctor ticket"));
     assert_eq!(e.missing, vec!["pass the exam closer/y (Exam mode, score ≥ 85, no critical error)".to_owned()]);
-    r.store_run("Olga", &lib, &run_of("closer/y", Mode::Exam, &[0, 0])).expect("store");
+    sit_exam(&mut r, &lib, "Olga", "closer/y", Mode::Exam, &[0, 0]).expect("store");
     assert!(r.report("Olga", &lib).expect("report").eligibility.expect("ladder").eligible);
 });
 
 both!(a_failed_exam_starts_a_cooldown, |loc| {
     let lib = lib();
     let mut r = open(loc);
-    r.add_trainee("Olga", Role::Generator).expect("add");
+    let olga = r.add_trainee("Olga", Role::Generator).expect("add");
+    add_proctor(&mut r);
     let t0 = 1_800_000_000;
-    let failed = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 1])).expect("store");
+    // Two tickets at once: the second is used after the first attempt failed.
+    let second =
+        r.issue_ticket(TraineeRef::Id(olga), "closer/x", Mode::Exam, PROCTOR.0, PROCTOR.1, &lib).expect("ticket");
+    let failed = sit_exam(&mut r, &lib, "Olga", "closer/x", Mode::Exam, &[0, 1]).expect("store");
     assert!(failed.exam.as_ref().is_some_and(|x| !x.passed && x.counted));
     let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
     assert_eq!(e.exams[0].locked_until, Some(t0 + 24 * 3600));
-    // A pass during the cooldown does not count.
+    // No ticket is issued during the cooldown.
     r.set_clock(Clock::Fixed(t0 + 3600));
-    let during = r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    let e = sit_exam(&mut r, &lib, "Olga", "closer/x", Mode::Exam, &[0, 0]).expect_err("locked");
+    assert!(matches!(e, RecordsError::ExamLocked { .. }), "{e}");
+    // A pass during the cooldown, on a ticket issued before it, does not count.
+    let run = Run { seed: second.seed, ..run_of("closer/x", Mode::Exam, &[0, 0]) };
+    let during = r.store_run_with_ticket(TraineeRef::Id(olga), &lib, &run, second.id).expect("store");
     assert!(during.exam.as_ref().is_some_and(|x| x.passed && !x.counted), "{:?}", during.exam);
     let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
     assert!(!e.exams[0].passed);
     assert_eq!(e.exams[0].not_counted.len(), 1);
     // After the cooldown it does.
     r.set_clock(Clock::Fixed(t0 + 25 * 3600));
-    r.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    sit_exam(&mut r, &lib, "Olga", "closer/x", Mode::Exam, &[0, 0]).expect("store");
     let e = r.report("Olga", &lib).expect("report").eligibility.expect("ladder");
     assert!(e.exams[0].passed && e.exams[0].locked_until.is_none());
+    assert!(r.verify(&mut |_, _| {}).expect("verify").problems.is_empty());
 });
 
 both!(exam_runs_of_a_changed_scenario_stop_counting, |loc| {
     let mut r = open(loc);
     r.add_trainee("Olga", Role::Generator).expect("add");
-    r.store_run("Olga", &lib(), &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
+    add_proctor(&mut r);
+    sit_exam(&mut r, &lib(), "Olga", "closer/x", Mode::Exam, &[0, 0]).expect("store");
     assert!(r.report("Olga", &lib()).expect("report").eligibility.expect("ladder").exams[0].passed);
     let changed = lib_v(2);
     let e = r.report("Olga", &changed).expect("report").eligibility.expect("ladder");
@@ -249,16 +305,16 @@ both!(only_a_manager_promotes_and_never_themself, |loc| {
     let lib = lib();
     let mut r = open(loc);
     let olga = TraineeRef::Id(r.add_trainee("Olga", Role::Generator).expect("add"));
-    r.add_trainee("Boss", Role::Closer).expect("add");
     assert!(matches!(r.add_manager("anna", "short", None, None), Err(RecordsError::WeakPassword)));
     r.add_manager("anna", "correct horse", None, None).expect("first manager");
+    r.enrol_trainee("Boss", Role::Closer, "anna", "correct horse").expect("enrolled");
     assert!(matches!(
         r.add_manager("boss", "battery staple", Some("Boss".into()), None),
         Err(RecordsError::ApprovalNeeded)
     ));
     assert!(matches!(
         r.add_manager("boss", "battery staple", Some("Boss".into()), Some(("anna", "wrong pw!"))),
-        Err(RecordsError::BadPassword(_))
+        Err(RecordsError::SignInFailed)
     ));
     r.add_manager("boss", "battery staple", Some("Boss".into()), Some(("anna", "correct horse"))).expect("approved");
 
@@ -269,15 +325,18 @@ both!(only_a_manager_promotes_and_never_themself, |loc| {
     for _ in 0..2 {
         r.store_run(olga.clone(), &lib, &run_of("generator/b", Mode::Practice, &[0, 0])).expect("store");
     }
-    r.store_run(olga.clone(), &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
-    r.store_run(olga.clone(), &lib, &run_of("closer/y", Mode::Exam, &[0, 0])).expect("store");
+    for exam in ["closer/x", "closer/y"] {
+        let t = r.issue_ticket(olga.clone(), exam, Mode::Exam, "anna", "correct horse", &lib).expect("ticket");
+        let run = Run { seed: t.seed, ..run_of(exam, Mode::Exam, &[0, 0]) };
+        r.store_run_with_ticket(olga.clone(), &lib, &run, t.id).expect("store");
+    }
     assert!(matches!(
         r.change_rung(RungChange::Promote, olga.clone(), "anna", "not it at all", &lib),
-        Err(RecordsError::BadPassword(_))
+        Err(RecordsError::SignInFailed)
     ));
     assert!(matches!(
         r.change_rung(RungChange::Promote, olga.clone(), "nobody", "correct horse", &lib),
-        Err(RecordsError::ManagerNotFound(_))
+        Err(RecordsError::SignInFailed)
     ));
     let p = r.change_rung(RungChange::Promote, olga.clone(), "anna", "correct horse", &lib).expect("promoted");
     assert_eq!((p.from_role, p.to_role, p.manager.as_str()), (Role::Generator, Role::Closer, "anna"));
@@ -296,15 +355,19 @@ both!(only_a_manager_promotes_and_never_themself, |loc| {
     r.change_rung(RungChange::Reset, olga.clone(), "boss", "battery staple", &lib).expect("reset");
     assert_eq!(r.trainee(olga.clone()).expect("olga").role, Role::Generator);
     let history = r.promotions(None).expect("promotions");
-    assert_eq!(history.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(), ["promote", "demote", "reset"]);
+    assert_eq!(history.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>(), ["enrol", "promote", "demote", "reset"]);
     let audit = r.audit_trail().expect("audit");
-    assert!(audit.iter().any(|(_, actor, action, _)| actor == "anna" && action == "manager.login-failed"));
+    assert!(audit.iter().any(|(_, actor, action, _)| actor == "anna" && action == "manager.sign-in-failed"));
+    assert!(audit.iter().any(|(_, actor, action, _)| actor == "nobody" && action == "manager.sign-in-failed"));
     assert!(audit.iter().any(|(_, actor, action, _)| actor == "boss" && action == "promotion.refused"));
-    assert!(r.verify(&mut |_, _| {}).expect("verify").problems.is_empty());
+    let report = r.verify(&mut |_, _| {}).expect("verify");
+    assert!(report.problems.is_empty() && report.warnings.is_empty(), "{:?}", report);
+    assert_eq!(report.promotions, 4);
+    assert!(report.checkpoints >= 6, "every manager action signs a checkpoint: {}", report.checkpoints);
 });
 
 /// Edits a database behind callforge's back.
-fn tamper(loc: &str, sql: &str) {
+pub fn tamper(loc: &str, sql: &str) {
     if loc.starts_with("postgres") {
         postgres::Client::connect(loc, postgres::NoTls).expect("connect").batch_execute(sql).expect("tamper");
     } else {
@@ -509,7 +572,8 @@ both!(values_of_an_unexpected_type_are_errors_not_panics, |loc| {
         let e = r.runs(None).expect_err("a JSONB label");
         assert!(matches!(e, RecordsError::UnexpectedValue { .. }), "{e}");
         assert!(e.to_string().contains("altered outside callforge"), "{e}");
-        assert!(r.verify(&mut |_, _| {}).is_ok(), "verify does not read the label");
+        let e = r.verify(&mut |_, _| {}).expect_err("verify reads every column, the label too");
+        assert!(matches!(e, RecordsError::UnexpectedValue { .. }), "{e}");
         drop(r);
         tamper(loc, "ALTER TABLE meta ALTER COLUMN value TYPE BYTEA USING convert_to(value, 'UTF8')");
     } else {
@@ -599,10 +663,10 @@ fn a_database_file_deleted_or_replaced_while_open_is_never_written_blindly() {
     assert!(matches!(Records::open_existing(&loc), Err(RecordsError::Missing { .. })));
 
     let other = fresh("sqlite").expect("sqlite");
-    open(&other).add_trainee("Somebody else", Role::Closer).expect("add");
+    open(&other).add_trainee("Somebody else", Role::Generator).expect("add");
     let mut r = open(&other);
     let replacement = fresh("sqlite").expect("sqlite");
-    open(&replacement).add_trainee("Replacement", Role::Closer).expect("add");
+    open(&replacement).add_trainee("Replacement", Role::Generator).expect("add");
     std::fs::rename(&replacement, &other).expect("replace the file under callforge");
     let e = r.add_trainee("Ivan", Role::Generator).expect_err("replaced");
     assert!(matches!(e, RecordsError::FileReplaced { .. }), "{e}");

@@ -1,6 +1,6 @@
 //! Managers' reports: the HTML page, the CSV tables, xAPI statements, a real LRS and a real browser.
 
-use crate::records::{fresh, lib, run_of};
+use crate::records::{PROCTOR, add_proctor, fresh, lib, run_for, sit_exam};
 use callforge::clock::Clock;
 use callforge::domain::model::{Mode, Role};
 use callforge::records::Records;
@@ -14,16 +14,19 @@ fn team() -> (Records, callforge::domain::Library) {
     r.set_clock(Clock::Fixed(1_800_000_000));
     r.add_trainee("Ольга Петрова", Role::Generator).expect("add");
     r.add_trainee("<b>Ivan</b> & co", Role::Generator).expect("add");
-    r.add_trainee("Anna", Role::Closer).expect("add");
+    add_proctor(&mut r);
+    r.enrol_trainee("Anna", Role::Closer, PROCTOR.0, PROCTOR.1).expect("add");
+    let olga = "Ольга Петрова";
     for _ in 0..2 {
-        r.store_run("Ольга Петрова", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect("store");
+        r.store_run(olga, &lib, &run_for(olga, "generator/a", Mode::Practice, &[0, 0])).expect("store");
     }
-    r.store_run("Ольга Петрова", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("store");
-    r.store_run("Ольга Петрова", &lib, &run_of("closer/y", Mode::Exam, &[0, 0])).expect("store");
-    r.store_run("<b>Ivan</b> & co", &lib, &run_of("generator/b", Mode::Practice, &[1, 0])).expect("store");
-    r.store_run("<b>Ivan</b> & co", &lib, &run_of("generator/b", Mode::Practice, &[1, 1])).expect("store");
+    sit_exam(&mut r, &lib, olga, "closer/x", Mode::Exam, &[0, 0]).expect("store");
+    sit_exam(&mut r, &lib, olga, "closer/y", Mode::Exam, &[0, 0]).expect("store");
+    let ivan = "<b>Ivan</b> & co";
+    r.store_run(ivan, &lib, &run_for(ivan, "generator/b", Mode::Practice, &[1, 0])).expect("store");
+    r.store_run(ivan, &lib, &run_for(ivan, "generator/b", Mode::Practice, &[1, 1])).expect("store");
     r.set_clock(Clock::Fixed(1_800_000_000 + 30 * 86_400));
-    r.store_run("Anna", &lib, &run_of("closer/x", Mode::Practice, &[0, 1])).expect("store");
+    r.store_run("Anna", &lib, &run_for("Anna", "closer/x", Mode::Practice, &[0, 1])).expect("store");
     (r, lib)
 }
 

@@ -96,3 +96,27 @@ pub fn rendered_voices() -> Option<std::path::PathBuf> {
     assert!(out.status.success(), "callforge voice: {}", String::from_utf8_lossy(&out.stderr));
     Some(cache)
 }
+
+/// A perfect call of a scenario on any seed, as a run file callforge would write: at each line
+/// the reply of the expected stage (typed word for word in Recall mode), else the first reply.
+pub fn perfect_run(lib: &Library, id: &str, seed: u64, mode: Mode, trainee: &str) -> Run {
+    use callforge::domain::model::Node;
+    let p = lib.scenario(id).unwrap_or_else(|| panic!("no scenario {id}"));
+    let mut d = Dialogue::new(std::sync::Arc::clone(p), seed, mode, trainee);
+    while !d.is_over() {
+        let want = d.expected_stage().map(|s| (s.id.clone(), s.line.clone()));
+        if d.expects_typing() {
+            let line = want.map(|(_, line)| d.text(&line).into_owned()).unwrap_or_default();
+            d.type_reply(&line).expect("typed");
+            continue;
+        }
+        let pick = match (p.node(d.node()), &want) {
+            (Node::Line { choices, .. }, Some((stage, _))) => {
+                choices.iter().position(|c| c.stage.as_deref() == Some(stage.as_str())).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        d.choose(pick).expect("a choice");
+    }
+    d.to_run()
+}

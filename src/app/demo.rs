@@ -113,6 +113,7 @@ fn on(screen: Screen) -> fn(&mut World) -> bool {
         Screen::Picker => |w| in_screen(w, Screen::Picker),
         Screen::Call => |w| in_screen(w, Screen::Call),
         Screen::Results => |w| in_screen(w, Screen::Results),
+        Screen::Proctor => |w| in_screen(w, Screen::Proctor),
         Screen::ManagerLogin => |w| in_screen(w, Screen::ManagerLogin),
         // The manager screen once the team's data is in.
         Screen::Manager => |w| w.get_resource::<State<ManagerView>>().is_some_and(|v| *v.get() != ManagerView::Loading),
@@ -202,6 +203,17 @@ fn tour_steps() -> Vec<Step> {
         Shot("06-results.png"),
         Press(KeyCode::Escape),
         Until("home after the results", on(Screen::Home)),
+        Press(KeyCode::Digit2),
+        Until("exam picker", on(Screen::Picker)),
+        Frames(3),
+        Press(KeyCode::Enter),
+        Until("proctor sign-in", on(Screen::Proctor)),
+        Frames(15),
+        Shot("10-exam-proctor.png"),
+        Press(KeyCode::Escape),
+        Until("exam picker again", on(Screen::Picker)),
+        Press(KeyCode::Escape),
+        Until("home before the manager", on(Screen::Home)),
         Press(KeyCode::Escape),
         Until("start again", on(Screen::Start)),
         Frames(3),
@@ -233,7 +245,7 @@ fn tour_steps() -> Vec<Step> {
 }
 
 /// The manager account the tour logs in with (created only in the tour's in-memory records).
-pub const DEMO_MANAGER: (&str, &str) = ("demo", "demo pass 1");
+pub const DEMO_MANAGER: (&str, &str) = ("demo", "demo password 1");
 
 fn bench_steps() -> Vec<Step> {
     use Step::*;

@@ -41,6 +41,8 @@ pub enum Screen {
     Call,
     /// The score of the call just made.
     Results,
+    /// A proctor signs in to start an exam.
+    Proctor,
     /// A manager logs in.
     ManagerLogin,
     /// The team, trainee pages and promotion approval.
@@ -143,6 +145,8 @@ pub struct CallRequest {
     pub scenario: String,
     pub mode: Mode,
     pub seed: u64,
+    /// The proctor's exam ticket the call is sat with (its seed is `seed`); `None` for practice.
+    pub ticket: Option<i64>,
 }
 
 /// The outcome of the last call, for the results screen.
@@ -154,6 +158,8 @@ pub struct LastResult {
     pub stored: Result<i64, String>,
     /// Where the run file was written, or why not.
     pub run_file: Result<PathBuf, String>,
+    /// The exam ticket it was stored with, if any.
+    pub ticket: Option<i64>,
 }
 
 /// Systems that react to the keyboard run after the text field has taken its keys.

@@ -99,6 +99,19 @@ pub struct Strings {
     pub manager_approve_keys: &'static str,
     pub manager_not_eligible: &'static str,
     pub manager_promoted: &'static str,
+    /// The proctor's sign-in before an exam.
+    pub proctor_title: &'static str,
+    /// Says why a proctor signs in, before the trainee's name and the scenario.
+    pub proctor_explain: &'static str,
+    pub proctor_user: &'static str,
+    pub proctor_keys: &'static str,
+    pub proctor_refused: &'static str,
+    /// While the ticket is issued.
+    pub proctor_checking: &'static str,
+    /// Without records (or a profile in them), no ticket can be issued.
+    pub proctor_no_records: &'static str,
+    /// On the results of an exam-mode call stored without a ticket.
+    pub results_practice_only: &'static str,
     /// Easy, Medium, Hard.
     pub difficulties: [&'static str; 3],
     /// After the customer's name while their line plays.
@@ -200,6 +213,14 @@ pub const EN: Strings = Strings {
     manager_approve_keys: "Type your password · Enter approve · Esc cancel",
     manager_not_eligible: "Not eligible yet: see what is missing above.",
     manager_promoted: "Promoted",
+    proctor_title: "Proctored exam",
+    proctor_explain: "An exam counts only when a proctor (a manager) signs in to start it. Proctor: check who is at the keyboard, then sign in. The call starts at once, with a seed drawn for this exam.",
+    proctor_user: "Proctor's user name",
+    proctor_keys: "Tab switches field · Enter start the exam · Esc back",
+    proctor_refused: "The exam cannot start",
+    proctor_checking: "Signing the exam ticket…",
+    proctor_no_records: "Exams are recorded in the trainee records, which are not open: this call cannot count as an exam.",
+    results_practice_only: "Counted as practice: no proctor's ticket",
     difficulties: ["easy", "medium", "hard"],
     call_speaking: "is speaking",
     call_skip_hint: "Space: skip to your reply",
@@ -298,6 +319,14 @@ pub const RU: Strings = Strings {
     manager_approve_keys: "Введите свой пароль · Enter утвердить · Esc отмена",
     manager_not_eligible: "Пока нельзя: чего не хватает — см. выше.",
     manager_promoted: "Повышен(а)",
+    proctor_title: "Экзамен под наблюдением",
+    proctor_explain: "Экзамен засчитывается, только если его начинает наблюдатель (руководитель). Наблюдатель: убедитесь, кто сидит за клавиатурой, и войдите. Звонок начнётся сразу, со случайным вариантом для этого экзамена.",
+    proctor_user: "Имя пользователя наблюдателя",
+    proctor_keys: "Tab — другое поле · Enter начать экзамен · Esc назад",
+    proctor_refused: "Экзамен не может начаться",
+    proctor_checking: "Подписываем допуск к экзамену…",
+    proctor_no_records: "Экзамены записываются в журнал стажёров, а он не открыт: этот звонок не будет засчитан как экзамен.",
+    results_practice_only: "Засчитано как тренировка: нет допуска наблюдателя",
     difficulties: ["легко", "средне", "сложно"],
     call_speaking: "говорит",
     call_skip_hint: "Пробел: сразу к ответу",

@@ -3,6 +3,7 @@
 //! The first line is the `file:line:col:` form that editors and CI logs turn into links; the
 //! snippet under it follows rustc's layout.
 
+use crate::domain::source::clip;
 use crate::domain::{Diagnostic, Severity};
 use std::fmt::Write;
 
@@ -26,22 +27,47 @@ pub fn render(d: &Diagnostic, color: bool) -> String {
         let label = d.label.as_deref().map(|l| format!(" {}", printable(l))).unwrap_or_default();
         let _ = writeln!(out, "{pad} | {}{on}{}{label}{off}", " ".repeat(excerpt.caret), "^".repeat(excerpt.width));
         if let Some(h) = &d.help {
-            let _ = writeln!(out, "{pad} = help: {}", printable(h));
+            help(&mut out, &pad, h);
         }
     } else if let Some(h) = &d.help {
-        let _ = writeln!(out, "  = help: {}", printable(h));
+        help(&mut out, " ", h);
     }
     out
 }
 
+/// How wide a help line may grow before it wraps.
+const HELP_WIDTH: usize = 100;
+
+/// The help line, wrapped at word boundaries so a long list of names stays readable.
+fn help(out: &mut String, pad: &str, text: &str) {
+    let text = printable(text);
+    let mut line = String::new();
+    let mut first = true;
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > HELP_WIDTH {
+            let lead = if first { " = help:" } else { "        " };
+            let _ = writeln!(out, "{pad}{lead} {line}");
+            first = false;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    let lead = if first { " = help:" } else { "        " };
+    let _ = writeln!(out, "{pad}{lead} {line}");
+}
+
 /// A text from a file as the terminal should print it: control characters (an escape sequence in
-/// a name, say) shown as `\u{…}` instead of run.
+/// a name, say) shown as `\u{…}` instead of run, and elided again if that made it too long.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(char::is_control) {
         return text.into();
     }
-    text.chars()
+    let escaped = text
+        .chars()
         .map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() })
-        .collect::<String>()
-        .into()
+        .collect::<String>();
+    clip(escaped).into()
 }

@@ -41,7 +41,8 @@ struct XapiArgs {
     /// Write the statements (a JSON array) here.
     #[arg(long, value_name = "FILE.json")]
     out: Option<PathBuf>,
-    /// Post the statements to this LRS endpoint (…/xAPI or …/xAPI/statements).
+    /// Post the statements to this LRS endpoint (…/xAPI or …/xAPI/statements). An http:// address
+    /// on another machine gets a warning: the password would cross the network unencrypted.
     #[arg(long, value_name = "URL", requires = "user")]
     lrs: Option<String>,
     /// The LRS user (basic authentication).
@@ -81,6 +82,9 @@ pub fn run(args: Args) -> CliResult {
         outln!("wrote {} statements to {}", statements.len(), out.display());
     }
     if let (Some(url), Some(user)) = (&a.lrs, &a.user) {
+        if let Some(warning) = xapi::plain_http_warning(url) {
+            eprintln!("{}", super::safe(&warning));
+        }
         let password = Passwords::new(a.password_stdin)?.read(&format!("LRS password for {user}: "))?;
         let mut progress = |done: usize, total: usize| eprintln!("posted {done}/{total}");
         let posted = xapi::post(url, user, &password, &statements, &mut progress)?;

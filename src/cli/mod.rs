@@ -12,7 +12,10 @@ macro_rules! out {
     ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*), false) };
 }
 
+mod audit;
 mod calibrate;
+mod checkpoint;
+mod db;
 mod diagnostics;
 mod export;
 mod list;
@@ -79,10 +82,13 @@ pub enum Tool {
     Demote(promote::Args),
     /// Put a trainee back on the first rung, with a manager's approval (see `promote --help`).
     Reset(promote::Args),
+    Checkpoint(checkpoint::Args),
     Verify(verify::Args),
+    Audit(audit::Args),
     Report(report::Args),
     Export(export::Args),
     Voice(voice::Args),
+    Db(db::Args),
 }
 
 /// Where the scenario library lives, shared by the commands that read it.
@@ -107,10 +113,13 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Promote(a) => promote::run(crate::records::RungChange::Promote, a),
         Tool::Demote(a) => promote::run(crate::records::RungChange::Demote, a),
         Tool::Reset(a) => promote::run(crate::records::RungChange::Reset, a),
+        Tool::Checkpoint(a) => checkpoint::run(a),
         Tool::Verify(a) => verify::run(a),
+        Tool::Audit(a) => audit::run(a),
         Tool::Report(a) => report::run(a),
         Tool::Export(a) => export::run(a),
         Tool::Voice(a) => voice::run(a),
+        Tool::Db(a) => db::run(a),
     };
     match result {
         Ok(code) => code,

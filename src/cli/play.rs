@@ -1,12 +1,15 @@
 //! `callforge play`: a whole call in the terminal, answered by number or by typing.
 
+use super::records_args::Passwords;
 use super::words::{Words, fill, terminal_lang, words};
 use super::{CliError, CliResult, ScenarioDir, load_library, report_text, safe};
 use crate::domain::finish::run_file_name;
 use crate::domain::limits::MAX_TYPED_CHARS;
 use crate::domain::model::Mode;
 use crate::domain::seed::fresh_seed;
+use crate::domain::time::format_time;
 use crate::domain::{Dialogue, FinishedCall, Library, Playable, finish_call};
+use crate::records::{Records, Ticket, Trainee, TraineeRef};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,11 +31,20 @@ use std::sync::Arc;
 ///   exam      choices, no hints (certification)
 ///   recall    type each line from memory (certification)
 ///
+/// An exam counts toward a promotion only when a proctor (a manager) opens it: with --proctor the
+/// proctor types their password before the call, which signs an exam ticket for this trainee,
+/// scenario and mode, with a seed drawn by the ticket (good for one attempt, within 2 hours). The
+/// call is then stored with its ticket. Without a proctor, an exam or recall call counts as
+/// practice. With --password-stdin the proctor's password is the first line of stdin, before
+/// the answers.
+///
 /// Examples:
 ///   callforge play
 ///   callforge play --scenario generator/busy-office-manager --mode recall --trainee Olga
 ///   printf '1\n1\n1\n1\n' | callforge play --scenario generator/busy-office-manager --seed 7
-///   callforge play --scenario closer/warm-lead-price --mode exam --record run.ron
+///   callforge play --scenario closer/warm-lead-price --mode exam --trainee Olga --proctor anna
+///   printf '%s\n1\n1\n1\n1\n' "$ANNA" | callforge play --scenario closer/warm-lead-price \
+///       --mode exam --trainee Olga --proctor anna --password-stdin
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
@@ -43,9 +55,17 @@ pub struct Args {
     #[arg(long, value_name = "MODE", default_value = "practice", value_parser = parse_mode)]
     mode: Mode,
     /// The seed for the customer's random lines and objections; the same seed replays the same call.
-    /// Without it a fresh seed is drawn and shown.
-    #[arg(long, value_name = "N")]
+    /// Without it a fresh seed is drawn and shown. A proctored exam takes its ticket's seed.
+    #[arg(long, value_name = "N", conflicts_with = "proctor")]
     seed: Option<u64>,
+    /// The proctor (a manager) who opens an exam or recall attempt that counts: they sign a ticket
+    /// with their password before the call.
+    #[arg(long, value_name = "USER", conflicts_with = "no_store")]
+    proctor: Option<String>,
+    /// Read the proctor's password from the first line of stdin (before the answers) instead of
+    /// asking.
+    #[arg(long, requires = "proctor")]
+    password_stdin: bool,
     /// Your name, as the script says it (`{trainee}`). Without it, the name given last time is used;
     /// the first time, you are asked for it (at a terminal) and it is remembered beside the records.
     #[arg(long, value_name = "NAME")]
@@ -93,17 +113,60 @@ fn is_hang_up(s: &str) -> bool {
 }
 
 pub fn run(args: Args) -> CliResult {
+    let proctor = match &args.proctor {
+        Some(_) if args.mode == Mode::Practice => {
+            return Err(CliError::msg("a proctor opens an exam: use --mode exam or --mode recall with --proctor"));
+        }
+        Some(user) => {
+            Some((user.clone(), Passwords::new(args.password_stdin)?.read(&format!("password for proctor {user}: "))?))
+        }
+        None => None,
+    };
     let lib = load_library(&args.scenarios)?;
     let mut answers = Answers { lines: std::io::stdin().lock().lines(), echo: !std::io::stdin().is_terminal() };
     let Some(playable) = pick_scenario(&args, &lib, &mut answers)? else { return Ok(ExitCode::SUCCESS) };
     let lang = playable.lang();
     let w = words(lang);
-    let trainee = trainee_name(&args, &mut answers, w);
-    let seed = args.seed.unwrap_or_else(fresh_seed);
+    let typed_name = trainee_name(&args, &mut answers, w);
+    // The trainee's records are found (or their profile made) before the call, so the call greets
+    // them by their name in the records, and a proctor's ticket names them.
+    let mut records = if args.no_store {
+        None
+    } else {
+        let opened =
+            args.db.open().and_then(|mut r| Ok(r.trainee_or_new(TraineeRef::parse(&typed_name)).map(|t| (r, t))?));
+        match opened {
+            Ok(pair) => Some(Ok(pair)),
+            Err(e) if proctor.is_some() => return Err(e),
+            Err(e) => Some(Err(e)),
+        }
+    };
+    let trainee = match &records {
+        Some(Ok((_, t))) => t.name.clone(),
+        _ => typed_name,
+    };
+    let ticket = match (&proctor, &mut records) {
+        (Some((user, password)), Some(Ok((r, t)))) => {
+            Some(r.issue_ticket(TraineeRef::Id(t.id), playable.id(), args.mode, user, password, &lib)?)
+        }
+        _ => None,
+    };
+    let seed = ticket.as_ref().map(|t| t.seed).or(args.seed).unwrap_or_else(fresh_seed);
     let look = Look { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() };
     let sc = &playable.scenario;
     outln!("{}", look.bold(&format!("{} — {} {}", safe(&sc.title), lang.mode_name(args.mode), w.mode)));
     outln!("{}", look.dim(&fill(w.scenario_seed, &[("id", &sc.id), ("version", &sc.version), ("seed", &seed)])));
+    match &ticket {
+        Some(t) => outln!(
+            "{}",
+            look.dim(&fill(
+                w.ticket,
+                &[("ticket", &t.id), ("proctor", &safe(&t.proctor)), ("until", &format_time(t.expires_at))]
+            ))
+        ),
+        None if args.mode != Mode::Practice && !args.no_store => outln!("{}", look.dim(w.unproctored)),
+        None => {}
+    }
     outln!("{}: {}", w.brief, safe(&sc.brief));
     outln!("{}: {}, {}, {}", w.customer, safe(&sc.persona.name), safe(&sc.persona.position), safe(&sc.persona.company));
     outln!("{}\n", if args.mode == Mode::Recall { w.answer_hint_recall } else { w.answer_hint });
@@ -120,8 +183,8 @@ pub fn run(args: Args) -> CliResult {
         write_run(path, &run)?;
         outln!("\n{} {}", w.run_written, path.display());
     }
-    if !args.no_store {
-        store(&args, &lib, &run, played_at, &trainee, w)?;
+    if let Some(records) = records {
+        store(records, &lib, &run, ticket.as_ref(), played_at, w)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -301,20 +364,26 @@ fn answer(d: &mut Dialogue, answers: &mut Answers, w: &Words) -> Result<(), CliE
     }
 }
 
-/// Stores the finished call in the trainee's records (creating the profile by name); when that
-/// fails, the run is saved to a file in the current folder, so nothing is lost.
+/// Stores the finished call in the trainee's records (with its ticket, for a proctored exam); when
+/// that fails, the run is saved to a file in the current folder, so nothing is lost.
 fn store(
-    args: &Args,
+    records: Result<(Records, Trainee), CliError>,
     lib: &Library,
     run: &crate::domain::Run,
+    ticket: Option<&Ticket>,
     played_at: i64,
-    trainee: &str,
     w: &Words,
 ) -> Result<(), CliError> {
-    let stored = args.db.open().and_then(|mut r| {
-        let t = r.trainee_or_new(crate::records::TraineeRef::parse(trainee))?;
-        Ok(r.store_run(crate::records::TraineeRef::Id(t.id), lib, run).map(|s| (t, s))?)
-    });
+    let (id, stored) = match records {
+        Ok((mut r, t)) => {
+            let stored = match ticket {
+                Some(tk) => r.store_run_with_ticket(TraineeRef::Id(t.id), lib, run, tk.id),
+                None => r.store_run(TraineeRef::Id(t.id), lib, run),
+            };
+            (Some(t.id), stored.map(|s| (t, s)).map_err(CliError::from))
+        }
+        Err(e) => (None, Err(e)),
+    };
     match stored {
         Ok((t, s)) => outln!("\n{}", fill(w.stored, &[("run", &s.id), ("name", &safe(&t.name)), ("id", &t.id)])),
         Err(e) => {
@@ -322,6 +391,16 @@ fn store(
             write_run(&fallback, run)?;
             eprintln!("{}: {}", w.not_stored, safe(&e.to_string()));
             eprintln!("{}", fill(w.saved_instead, &[("path", &fallback.display())]));
+            if let (Some(tk), Some(id)) = (ticket, id) {
+                let until = format_time(tk.expires_at);
+                eprintln!(
+                    "{}",
+                    fill(
+                        w.ticket_saved,
+                        &[("until", &until), ("path", &fallback.display()), ("id", &id), ("ticket", &tk.id)]
+                    )
+                );
+            }
         }
     }
     Ok(())

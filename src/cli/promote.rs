@@ -12,8 +12,12 @@ use std::process::ExitCode;
 /// scenario passed; see `callforge trainee show`); otherwise it refuses and says what is missing.
 /// demote: one rung down. reset: back to the first rung.
 ///
-/// The manager's password is checked against its argon2 hash. No manager can move their own
-/// record. Each change is stored with who approved it and when, chained for `callforge verify`.
+/// The manager signs in with their password and signs the change with their key; it is stored
+/// with who approved it and when, chained and signed for `callforge verify`, and a checkpoint of
+/// the records is signed with it. No manager can move their own record, nor one whose account was
+/// approved by a manager linked to the trainee. A promotion is refused when one of the trainee's
+/// runs was changed behind callforge's back. After 5 failed sign-ins of one user name, further
+/// tries wait 15 minutes.
 ///
 /// Examples:
 ///   callforge promote 3 --manager anna
@@ -26,7 +30,7 @@ pub struct Args {
     /// The approving manager's user name.
     #[arg(long, value_name = "USER")]
     manager: String,
-    /// Read the manager's password from the first line of stdin instead of prompting.
+    /// Read the manager's password from the first line of stdin instead of asking.
     #[arg(long)]
     password_stdin: bool,
     #[command(flatten)]

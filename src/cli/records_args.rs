@@ -1,7 +1,7 @@
 //! Options shared by the commands that read or write the trainee records.
 
 use super::{CliError, safe};
-use crate::records::{Records, TraineeRef, default_location, redact};
+use crate::records::{Records, RecordsError, TraineeRef, default_location};
 use std::io::{BufRead, IsTerminal};
 
 /// Where the records are.
@@ -10,6 +10,8 @@ pub struct DbArg {
     /// The records database: an SQLite file or a postgres://user@host/db URL. Only the commands
     /// that store create a missing one. Default: callforge.db in your data directory. A server
     /// that does not answer within 30 s is given up on (CALLFORGE_NET_TIMEOUT_MS sets the limit).
+    /// TLS as libpq: ?sslmode=verify-full&sslrootcert=CA.pem (or PGSSLMODE, PGSSLROOTCERT). The
+    /// database password from PGPASSWORD, a password file (PGPASSFILE, ~/.pgpass) or a prompt.
     #[arg(long = "db", value_name = "PATH|URL", env = "CALLFORGE_DB", global = true)]
     pub db: Option<String>,
 }
@@ -22,10 +24,9 @@ impl DbArg {
     /// Opens the records for a command that stores, creating them if missing (and saying so on
     /// stderr, so a mistyped path shows).
     pub fn open(&self) -> Result<Records, CliError> {
-        let records = Records::open(&self.location())?;
+        let records = self.connect(true)?;
         if records.was_created() {
-            let what = redact(records.location());
-            eprintln!("note: started a new, empty records database at {}", safe(&what));
+            eprintln!("note: started a new, empty records database at {}", safe(records.location()));
         }
         Ok(records)
     }
@@ -33,7 +34,37 @@ impl DbArg {
     /// Opens records that must exist, for a command that only reads: a missing database is an
     /// error, never a new, empty one.
     pub fn open_existing(&self) -> Result<Records, CliError> {
-        Ok(Records::open_existing(&self.location())?)
+        self.connect(false)
+    }
+
+    /// Opens the records; when a PostgreSQL server asks for a password that neither PGPASSWORD nor a
+    /// password file gave, asks for it at the terminal (never on the command line). Says the
+    /// records' warnings (no TLS, a password in the URL…) on stderr, each once per command.
+    fn connect(&self, create: bool) -> Result<Records, CliError> {
+        let location = self.location();
+        let first = if create { Records::open(&location) } else { Records::open_existing(&location) };
+        let records = match first {
+            Err(RecordsError::PasswordNeeded { location: shown, .. }) if std::io::stdin().is_terminal() => {
+                let password = rpassword::prompt_password(format!("Database password for {}: ", safe(&shown)))
+                    .map_err(|e| CliError::Io { context: "cannot read the password".into(), source: e })?;
+                Records::open_with_password(&location, &password, create)?
+            }
+            other => other?,
+        };
+        say_once(records.warnings());
+        Ok(records)
+    }
+}
+
+/// Prints warnings on stderr, each at most once in this process (one command).
+pub fn say_once(warnings: &[String]) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let Ok(mut said) = SAID.lock() else { return };
+    for w in warnings {
+        if !said.contains(w) {
+            eprintln!("{}", safe(w));
+            said.push(w.clone());
+        }
     }
 }
 

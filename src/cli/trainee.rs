@@ -1,6 +1,6 @@
 //! `callforge trainee`: add, list and show trainees.
 
-use super::records_args::{DbArg, TRAINEE_HELP, trainee_arg};
+use super::records_args::{DbArg, Passwords, TRAINEE_HELP, trainee_arg};
 use super::{CliResult, ScenarioDir, load_library, safe};
 use crate::domain::Role;
 use crate::domain::time::format_time;
@@ -13,8 +13,14 @@ use std::process::ExitCode;
 /// id; it is refused as ambiguous if a trainee is also named that number, and no new name may be
 /// only digits (nor begin with id: or name:). Only `add` creates a missing database.
 ///
+/// A trainee starts as Generator; starting higher needs a manager, who signs the enrolment
+/// (--role closer --manager USER). `show` says, for every exam attempt, why it counted or not
+/// (for instance "no proctor ticket": an exam sat without a proctor counts as practice), and lists
+/// the proctors' tickets issued for the trainee.
+///
 /// Examples:
 ///   callforge trainee add "Olga Petrova"
+///   callforge trainee add "Ivan Sokolov" --role closer --manager anna
 ///   callforge trainee list
 ///   callforge trainee show 3
 ///   callforge trainee show "Olga Petrova" --json
@@ -33,9 +39,15 @@ enum Sub {
     Add {
         /// The trainee's name, as they will be greeted in the scripts (not only digits).
         name: String,
-        /// The starting rung: generator, closer or account.
+        /// The starting rung: generator, closer or account (above generator, a manager enrols them).
         #[arg(long, value_name = "ROLE", default_value = "generator", value_parser = super::list::parse_role)]
         role: Role,
+        /// The manager who enrols a trainee above the first rung.
+        #[arg(long, value_name = "USER")]
+        manager: Option<String>,
+        /// Read the manager's password from the first line of stdin instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// List every trainee with their rung and number of runs.
     List {
@@ -61,8 +73,14 @@ pub fn run(args: Args) -> CliResult {
         _ => args.db.open_existing()?,
     };
     match args.command {
-        Sub::Add { name, role } => {
-            let id = records.add_trainee(&name, role)?;
+        Sub::Add { name, role, manager, password_stdin } => {
+            let id = match manager {
+                Some(m) => {
+                    let password = Passwords::new(password_stdin)?.read(&format!("password for {m}: "))?;
+                    records.enrol_trainee(&name, role, &m, &password)?
+                }
+                None => records.add_trainee(&name, role)?,
+            };
             outln!("{id}");
         }
         Sub::List { json } => {
@@ -158,8 +176,15 @@ fn render(r: &TraineeReport) -> String {
                         x.mode,
                         x.min_score
                     );
-                    for n in &x.not_counted {
-                        let _ = writeln!(o, "      not counted: {}", safe(n));
+                    for a in &x.history {
+                        let counted = if a.counted { "counted" } else { "not counted" };
+                        let _ = writeln!(
+                            o,
+                            "      {} score {:>3}: {counted} — {}",
+                            format_time(a.at),
+                            a.score,
+                            safe(&a.why)
+                        );
                     }
                 }
                 if e.eligible {
@@ -177,17 +202,39 @@ fn render(r: &TraineeReport) -> String {
             }
         },
     }
+    if !r.tickets.is_empty() {
+        let _ = writeln!(o, "\nExam tickets");
+        for t in &r.tickets {
+            let used = match t.run {
+                Some(run) => format!("used by run {run}"),
+                None => format!("not used (good until {})", format_time(t.expires_at)),
+            };
+            let _ = writeln!(
+                o,
+                "  {} ticket {}: {} in {} mode, proctor {}, {used}",
+                format_time(t.issued_at),
+                t.id,
+                safe(&t.scenario),
+                t.mode,
+                safe(&t.proctor)
+            );
+        }
+    }
     if !r.promotions.is_empty() {
         let _ = writeln!(o, "\nHistory");
         for p in &r.promotions {
             let _ = writeln!(
                 o,
-                "  {} {}: {} → {}, approved by {}",
+                "  {} {}: {} → {}, {}",
                 format_time(p.at),
                 p.kind,
                 p.from_role,
                 p.to_role,
-                safe(&p.manager)
+                if p.manager.is_empty() {
+                    "before signatures".to_owned()
+                } else {
+                    format!("approved by {}", safe(&p.manager))
+                }
             );
         }
     }

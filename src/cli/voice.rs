@@ -461,9 +461,9 @@ fn render_batch(jobs: &[Job], cache: &Path, work: &Path, probes: &Probes, tally:
             fail(job, format!("no engine could speak “{}”: {}", job.text, errors.join("; ")));
             continue;
         };
-        let preferred = ways.first().map(Way::fingerprint).unwrap_or_default();
+        let made = Made { wav: &wav, way, preferred: ways.first().map(Way::fingerprint).unwrap_or_default(), reason };
         for (effect, key) in &job.todo {
-            match store_clip(job, &wav, *effect, key, way, &preferred, reason, cache, work) {
+            match store_clip(job, &made, *effect, key, cache, work) {
                 Ok(()) => {
                     tally.made.fetch_add(1, Ordering::Relaxed);
                     if let Ok(mut e) = tally.engines.lock() {
@@ -480,27 +480,26 @@ fn render_batch(jobs: &[Job], cache: &Path, work: &Path, probes: &Probes, tally:
     }
 }
 
+/// A line's synthesised sound, before it is given its effect: the WAV, the engine that made it,
+/// the one the voice prefers and, when they differ, why.
+struct Made<'a> {
+    wav: &'a Path,
+    way: &'a Way,
+    preferred: String,
+    reason: Option<&'static str>,
+}
+
 /// Gives a synthesised line its sound and stores the clip and what is known of it in the cache
 /// (each written beside and renamed into place, so a reader never sees half a clip).
-fn store_clip(
-    job: &Job,
-    wav: &Path,
-    effect: Effect,
-    key: &str,
-    way: &Way,
-    preferred: &str,
-    reason: Option<&str>,
-    cache: &Path,
-    work: &Path,
-) -> Result<(), String> {
+fn store_clip(job: &Job, made: &Made, effect: Effect, key: &str, cache: &Path, work: &Path) -> Result<(), String> {
     let ogg = work.join(format!("{key}.ogg"));
-    apply_sound(wav, &ogg, effect, way.pitch_cents(), job.rate).map_err(|e| format!("sox: {e}"))?;
+    apply_sound(made.wav, &ogg, effect, made.way.pitch_cents(), job.rate).map_err(|e| format!("sox: {e}"))?;
     let info = ClipInfo {
         voice: job.voice.clone(),
         effect: effect.as_str().to_owned(),
-        engine: way.fingerprint(),
-        preferred: preferred.to_owned(),
-        fallback: reason.map(str::to_owned),
+        engine: made.way.fingerprint(),
+        preferred: made.preferred.clone(),
+        fallback: made.reason.map(str::to_owned),
         duration_ms: duration_ms(&ogg)?,
         text: job.text.clone(),
     };

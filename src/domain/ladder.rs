@@ -20,8 +20,32 @@ pub struct RunFact {
     pub finished: bool,
     pub version: u32,
     pub hash: String,
-    /// Seconds since the Unix epoch.
-    pub played_at: i64,
+    /// When the records received the run, in seconds since the Unix epoch (never the time a run
+    /// file claims: cooldowns run on this).
+    pub at: i64,
+    /// How an attempt was sat: only a proctored one is an exam attempt.
+    pub sitting: Sitting,
+}
+
+/// How a run was sat, for the exam rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Sitting {
+    /// With a proctor's valid ticket.
+    Ticket,
+    /// Recorded before proctor tickets existed: it counts as it did then.
+    BeforeTickets,
+    /// Without a ticket: whatever its mode, it counts as practice.
+    NoTicket,
+}
+
+/// One exam attempt of a scenario, and why it counts or not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attempt {
+    /// When the records received it.
+    pub at: i64,
+    pub score: u32,
+    pub counted: bool,
+    pub why: String,
 }
 
 /// Where a trainee stands on one exam scenario.
@@ -39,6 +63,8 @@ pub struct ExamStatus {
     pub not_counted: Vec<String>,
     /// While a failed attempt locks the exam: until when (seconds since the epoch).
     pub locked_until: Option<i64>,
+    /// Every run of the scenario in the exam's mode, oldest first, with why it counts or not.
+    pub history: Vec<Attempt>,
 }
 
 /// A trainee's progress toward the next rung.
@@ -90,7 +116,7 @@ pub fn eligibility(ladder: &Ladder, lib: &Library, role: Role, runs: &[RunFact],
     }
     if let Some(exam) = &next.exam {
         let mut ordered: Vec<&RunFact> = runs.iter().collect();
-        ordered.sort_by_key(|r| r.played_at);
+        ordered.sort_by_key(|r| r.at);
         for id in &exam.scenarios {
             let current = lib.scenario(id);
             let mut status = ExamStatus {
@@ -102,28 +128,46 @@ pub fn eligibility(ladder: &Ladder, lib: &Library, role: Role, runs: &[RunFact],
                 attempts: 0,
                 not_counted: Vec::new(),
                 locked_until: None,
+                history: Vec::new(),
             };
             let mut locked_until: Option<i64> = None;
             for r in ordered.iter().filter(|r| &r.scenario == id) {
                 if r.mode != exam.mode {
                     continue; // a practice of the exam scenario: not an attempt
                 }
-                let up_to_date = current.is_some_and(|p| p.scenario.version == r.version && p.hash() == r.hash);
-                if !up_to_date {
-                    status.not_counted.push(format!("a run of an older version of {id} (score {})", r.score));
+                let skip = |why: String, status: &mut ExamStatus| {
+                    status.not_counted.push(format!("{why} (score {})", r.score));
+                    status.history.push(Attempt { at: r.at, score: r.score, counted: false, why });
+                };
+                if r.sitting == Sitting::NoTicket {
+                    skip("no proctor ticket: it counts as practice".into(), &mut status);
                     continue;
                 }
-                if let Some(until) = locked_until.filter(|u| r.played_at < *u) {
-                    status.not_counted.push(format!("a run during the cooldown before {until} (score {})", r.score));
+                let up_to_date = current.is_some_and(|p| p.scenario.version == r.version && p.hash() == r.hash);
+                if !up_to_date {
+                    skip(format!("a run of an older version of {id}"), &mut status);
+                    continue;
+                }
+                if let Some(until) = locked_until.filter(|u| r.at < *u) {
+                    skip(format!("a run during the cooldown before {}", format_time(until)), &mut status);
                     continue;
                 }
                 status.attempts += 1;
                 status.best = Some(status.best.map_or(r.score, |b| b.max(r.score)));
-                if r.score >= exam.min_score && !r.critical {
+                let proctored = match r.sitting {
+                    Sitting::BeforeTickets => "recorded before proctor tickets",
+                    _ => "proctored",
+                };
+                let why = if r.score >= exam.min_score && !r.critical {
                     status.passed = true;
-                } else if !status.passed {
-                    locked_until = Some(r.played_at + i64::from(exam.cooldown_hours) * 3600);
-                }
+                    format!("passed ({proctored}): {} ≥ {} with no critical error", r.score, exam.min_score)
+                } else {
+                    if !status.passed {
+                        locked_until = Some(r.at + i64::from(exam.cooldown_hours) * 3600);
+                    }
+                    format!("failed ({proctored}): locks this exam for {} hours", exam.cooldown_hours)
+                };
+                status.history.push(Attempt { at: r.at, score: r.score, counted: true, why });
             }
             if !status.passed {
                 status.locked_until = locked_until.filter(|u| *u > now);
@@ -178,18 +222,19 @@ pub struct ExamNote {
     pub note: String,
 }
 
-/// Whether a run of `playable` in `mode`, scored `score` and played at `played_at` by a trainee at
-/// `role`, is an exam attempt, and whether it counts given the trainee's `earlier` runs. `None`
-/// when the library has no ladder, the scenario is no exam, or the run is not in the exam's mode.
+/// Whether a run of `playable` (`fact`: its mode, when the records received it and how it was
+/// sat), scored `score` by a trainee at `role`, is an exam attempt, and whether it counts given
+/// the trainee's `earlier` runs. `None` when the library has no ladder, the scenario is no exam,
+/// or the run is not in the exam's mode.
 pub fn exam_note(
     lib: &Library,
     role: Role,
     playable: &Playable,
-    mode: Mode,
     score: &Score,
-    played_at: i64,
+    fact: &RunFact,
     earlier: &[RunFact],
 ) -> Option<ExamNote> {
+    let (mode, at) = (fact.mode, fact.at);
     let ladder = lib.ladder.as_ref()?;
     let rung = ladder
         .rungs
@@ -200,10 +245,13 @@ pub fn exam_note(
         return None;
     }
     let passed = score.score >= exam.min_score && score.critical.is_empty();
-    let before = eligibility(ladder, lib, role, earlier, played_at);
+    let before = eligibility(ladder, lib, role, earlier, at);
     let locked = before.exams.iter().find(|x| x.scenario == playable.id()).and_then(|x| x.locked_until);
     let for_next = next_role(ladder, role) == Some(rung.role);
     let (counted, note) = match locked {
+        _ if fact.sitting == Sitting::NoTicket => {
+            (false, "no proctor ticket: it counts as practice (a proctor opens an exam with a ticket)".to_owned())
+        }
         Some(until) if for_next => (false, format!("played during the cooldown, before {}", format_time(until))),
         _ if !for_next => (false, format!("an exam for {}, not the trainee's next rung", rung.role)),
         _ if passed => (true, format!("passed: {} ≥ {} with no critical error", score.score, exam.min_score)),

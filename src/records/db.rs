@@ -137,6 +137,14 @@ impl Db {
         }
     }
 
+    /// What the user should hear about how the connection was made (PostgreSQL only).
+    pub fn warnings(&self) -> &[String] {
+        match self {
+            Db::Sqlite(_) => &[],
+            Db::Postgres(c) => c.warnings(),
+        }
+    }
+
     /// Runs several statements with no parameters (DDL, PRAGMA, BEGIN, …).
     pub fn batch(&mut self, sql: &str) -> Result<(), RecordsError> {
         match self {

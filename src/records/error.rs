@@ -64,6 +64,44 @@ pub enum RecordsError {
         #[source]
         source: tokio_postgres::Error,
     },
+    #[error("cannot connect to {location}: {detail}")]
+    PgSetting { location: String, detail: String },
+    #[error(
+        "PostgreSQL at {location} asks for a password: set PGPASSWORD, or put a line for it in a password \
+         file (PGPASSFILE, by default ~/.pgpass, mode 0600), or run the command at a terminal to type it{}",
+        .ignored.as_ref().map(|f| format!(
+            " (the password file {} was ignored: others may read it; chmod 0600 {})", f.display(), f.display()
+        )).unwrap_or_default()
+    )]
+    PasswordNeeded { location: String, ignored: Option<std::path::PathBuf> },
+    #[error("cannot connect to {location} over TLS (sslmode={mode}): {detail}")]
+    Tls {
+        location: String,
+        mode: &'static str,
+        detail: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "PostgreSQL at {location} refused: {}. This login may not do that: a trainee's login may add runs and \
+         read, a manager's may also approve (see `callforge db roles --help`); after an upgrade of callforge \
+         an administrator runs `callforge db roles --apply` again", postgres_message(.source)
+    )]
+    NotAllowed {
+        location: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    #[error(
+        "\"{0}\" cannot be a role name: use lower-case letters, digits and _ (at most 63), starting with a \
+         letter or _"
+    )]
+    RoleName(String),
+    #[error(
+        "roles are for a department's PostgreSQL server (--db postgres://…); an SQLite file is guarded by its \
+         file permissions (callforge creates it readable by its owner only)"
+    )]
+    RolesNeedPostgres,
     #[error(
         "PostgreSQL at {location} did not answer within {} s; check that the server is up and reachable \
          (CALLFORGE_NET_TIMEOUT_MS sets how long to wait)", secs(*.waited)
@@ -137,20 +175,81 @@ pub enum RecordsError {
         "a trainee name cannot begin with \"id:\" or \"name:\" (typed, those say how to read what follows): \"{0}\""
     )]
     ReservedName(String),
-    #[error("no manager \"{0}\"")]
-    ManagerNotFound(String),
     #[error("a manager \"{0}\" already exists")]
     DuplicateManager(String),
-    #[error("wrong password for manager \"{0}\"")]
-    BadPassword(String),
-    #[error("a password needs at least 8 characters")]
+    /// The same words for an unknown user name and a wrong password, so nobody learns which names
+    /// exist.
+    #[error("wrong user name or password")]
+    SignInFailed,
+    #[error(
+        "too many failed sign-ins with this user name: the next try is possible at {until} \
+         ({minutes} minutes after the last failure)"
+    )]
+    SignInLocked { until: String, minutes: i64 },
+    #[error(
+        "a password needs at least {min} characters (spaces at either end do not count) and at least \
+         {distinct} different ones",
+        min = super::managers::MIN_PASSWORD_CHARS,
+        distinct = super::managers::MIN_PASSWORD_DISTINCT
+    )]
     WeakPassword,
     #[error("cannot hash the password: {0}")]
     PasswordHash(#[source] argon2::password_hash::Error),
     #[error("managers already exist: adding another needs an existing manager's approval (--by USER)")]
     ApprovalNeeded,
-    #[error("manager \"{manager}\" is trainee {trainee} and cannot change their own rung")]
+    #[error(
+        "the department's first manager approves every later account, so it cannot be linked to a \
+         trainee; add it without --trainee, then add the trainee's own account with its approval"
+    )]
+    FirstManagerLinked,
+    #[error(
+        "manager \"{approver}\" is linked to trainee {trainee}, so they cannot approve another account \
+         linked to the same trainee: a different manager must approve it"
+    )]
+    SameTraineeApproval { approver: String, trainee: String },
+    #[error("manager \"{manager}\" is trainee {trainee} and cannot act on their own record")]
     SelfPromotion { manager: String, trainee: String },
+    #[error(
+        "manager \"{manager}\" cannot act on {trainee}'s record: their account was approved (directly or \
+         through other accounts) by \"{by}\", who is linked to {trainee}"
+    )]
+    CreatedByTrainee { manager: String, by: String, trainee: String },
+    #[error("manager \"{manager}\" cannot sign: {why} (see `callforge verify`)")]
+    UntrustedManager { manager: String, why: String },
+    #[error("manager \"{0}\" is already approved")]
+    AlreadyApproved(String),
+    #[error(
+        "{name} would start above the first rung ({role}); a trainee starts as Generator unless a \
+         manager enrols them higher (`callforge trainee add NAME --role ROLE --manager USER`)"
+    )]
+    StartAboveFirstRung { name: String, role: Role },
+    #[error("{scenario} is no exam scenario in {mode} mode (see ladder.ron)")]
+    NotAnExam { scenario: String, mode: crate::domain::Mode },
+    #[error("{scenario} is an exam for {to}, but {name}'s next rung is {next}")]
+    ExamNotNext { scenario: String, to: Role, name: String, next: String },
+    #[error("{name}'s exam {scenario} is locked by a cooldown after a failed attempt, until {until}")]
+    ExamLocked { name: String, scenario: String, until: String },
+    #[error("no exam ticket {0}")]
+    TicketNotFound(i64),
+    #[error("exam ticket {ticket} cannot be used: {why}")]
+    TicketInvalid { ticket: i64, why: String },
+    #[error(
+        "the run file has no version and content hash of the scenario it was played on, so it cannot \
+         be checked against the text it was played on; it was not recorded (callforge writes both into \
+         every run file)"
+    )]
+    RunUnversioned,
+    #[error("the run file is {run_trainee}'s, not {trainee}'s; it was not recorded")]
+    WrongTrainee { run_trainee: String, trainee: String },
+    #[error("input {turn} of the run file types {chars} characters, more than the {max} a reply may have")]
+    TypedTooLong { turn: usize, chars: usize, max: usize },
+    #[error(
+        "input {turn} of the Recall run picks a reply (Choose) where the script expects a line to be \
+         typed from memory; it was not recorded"
+    )]
+    ChoiceInRecall { turn: usize },
+    #[error("this run was already recorded, as run {run}; a run counts once")]
+    AlreadyStored { run: i64 },
     #[error("{name} is not eligible for promotion to {to}:\n  - {}", missing.join("\n  - "))]
     NotEligible { name: String, to: String, missing: Vec<String> },
     #[error("{name} is already at the top of the ladder ({role})")]

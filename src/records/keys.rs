@@ -31,6 +31,11 @@ fn random<const N: usize>() -> Result<[u8; N], RecordsError> {
     Ok(bytes)
 }
 
+/// A seed for an exam ticket, drawn from the operating system (below 10¹², so people can read it).
+pub(super) fn random_seed() -> Result<u64, RecordsError> {
+    Ok(u64::from_le_bytes(random::<8>()?) % 1_000_000_000_000)
+}
+
 /// A manager's key as stored: the public key, and the secret key sealed by their password.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealedKey {

@@ -3,16 +3,23 @@
 //!
 //! Runs and promotions each form a hash chain: every row's hash covers its content and the previous
 //! row's hash, and `verify` re-scores every run from its inputs against the exact scenario text it
-//! was played on, so an edit behind callforge's back shows.
+//! was played on, so an edit behind callforge's back shows. What only a manager may do is signed by
+//! the manager's key: accounts, promotions, exam tickets, and checkpoints of the chains' heads, so
+//! someone who can write the database but knows no manager's password cannot forge an approval,
+//! nor change a row before the latest checkpoint unseen.
 //!
 //! The map: `error` (what can go wrong), `rows` (what the records hand out), `open` (probing,
-//! opening, migrating), `chain` (the hash chains), `trainees`, `runs`, `managers` (accounts and
-//! moves on the ladder), `verify`; `db` is the SQL surface shared by both engines, `file` the
-//! SQLite file behind it (deleted, replaced, read-only), `pg` the PostgreSQL connection with its
-//! time limits, and `schema` the migrations. Each adds its own `impl Records`; this file holds the
-//! handle and the write transaction and audit every writer shares.
+//! opening, migrating), `chain` (the hash chains), `keys` (managers' signing keys), `trainees`,
+//! `runs`, `managers` (accounts, signing in, the trust that ties accounts to the first manager),
+//! `promotions` (signed moves on the ladder), `tickets` (proctored exams), `checkpoints`,
+//! `verify`; `db` is the SQL surface shared by both engines, `file` the SQLite file behind it
+//! (deleted, replaced, read-only), `pg` the PostgreSQL connection with its time limits, `pg_login`
+//! how it is reached (TLS, the password), `roles` the PostgreSQL roles of a department server, and
+//! `schema` the migrations. Each adds its own `impl Records`; this file holds the handle and the
+//! write transaction and audit every writer shares.
 
 mod chain;
+mod checkpoints;
 pub mod db;
 mod error;
 mod file;
@@ -20,20 +27,28 @@ pub mod keys;
 mod managers;
 mod open;
 mod pg;
+mod pg_login;
+mod promotions;
+pub mod roles;
 mod rows;
 mod runs;
 pub mod schema;
+mod tickets;
 mod trainees;
 mod verify;
 
 pub use crate::domain::ladder::ExamNote;
+pub use checkpoints::Checkpoint;
 pub use error::RecordsError;
-pub use managers::RungChange;
+pub use managers::{LOCK_SECONDS, MAX_FAILURES, MIN_PASSWORD_CHARS, ManagerAdded, ManagerRow};
 pub use open::{default_location, redact};
 pub use pg::net_timeout;
+pub use promotions::RungChange;
 pub use rows::{
-    Problem, PromotionRow, RoleStats, RunRow, ScenarioStats, StageStat, StoredRun, Trainee, TraineeReport, VerifyReport,
+    AuditEntry, Problem, PromotionRow, RoleStats, RunRow, ScenarioStats, StageStat, StoredRun, Trainee, TraineeReport,
+    VerifyReport,
 };
+pub use tickets::{TICKET_SECONDS, Ticket};
 pub use trainees::TraineeRef;
 pub use verify::Rescored;
 
@@ -134,11 +149,25 @@ impl Records {
 
     /// The audit trail, newest last: (at, actor, action, detail).
     pub fn audit_trail(&mut self) -> Result<Vec<(i64, String, String, String)>, RecordsError> {
+        Ok(self.audit_since(None)?.into_iter().map(|e| (e.at, e.actor, e.action, e.detail)).collect())
+    }
+
+    /// The audit trail since a time (seconds since the epoch), oldest first.
+    pub fn audit_since(&mut self, since: Option<i64>) -> Result<Vec<AuditEntry>, RecordsError> {
         Ok(self
             .db
-            .query("SELECT at, actor, action, detail FROM audit ORDER BY id", &[])?
+            .query(
+                "SELECT id, at, actor, action, detail FROM audit WHERE at >= $1 ORDER BY id",
+                &[since.unwrap_or(i64::MIN).into()],
+            )?
             .into_iter()
-            .map(|r| (r[0].int(), r[1].text(), r[2].text(), r[3].text()))
+            .map(|r| AuditEntry {
+                id: r[0].int(),
+                at: r[1].int(),
+                actor: r[2].text(),
+                action: r[3].text(),
+                detail: r[4].text(),
+            })
             .collect())
     }
 }

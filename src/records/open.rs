@@ -15,18 +15,31 @@ pub fn default_location() -> PathBuf {
         .map_or_else(|| PathBuf::from("callforge.db"), |d| d.data_dir().join("callforge.db"))
 }
 
-/// A connection URL without its password, for messages.
+/// A connection URL without its password, for messages: the password in the user information and
+/// any `password=` parameter of the query are left out. Read as the PostgreSQL client reads it (the
+/// user information ends at the first `@`), and as a person might mean it (at the last `@` before
+/// the host), both are hidden. Anything that is not a URL is returned as it is.
 pub fn redact(url: &str) -> String {
     let Some(s) = url.find("://") else { return url.to_owned() };
-    let rest = &url[s + 3..];
-    let authority = rest.split(['/', '?']).next().unwrap_or("");
-    match authority.rfind('@') {
-        Some(at) => {
-            let user = authority[..at].split(':').next().unwrap_or("");
-            format!("{}{}@{}", &url[..s + 3], user, &rest[at + 1..])
+    let (scheme, rest) = (&url[..s + 3], &url[s + 3..]);
+    let shown = match rest.find('@') {
+        Some(first) => {
+            let host_end = rest[first..].find(['/', '?']).map_or(rest.len(), |i| first + i);
+            let last = rest[..host_end].rfind('@').unwrap_or(first);
+            let user = rest[..first].split(':').next().unwrap_or("");
+            format!("{scheme}{user}@{}", &rest[last + 1..])
         }
         None => url.to_owned(),
-    }
+    };
+    let Some(q) = super::pg_login::query_start(&shown) else { return shown };
+    let kept: Vec<&str> = shown[q + 1..]
+        .split('&')
+        .filter(|pair| {
+            let key = super::pg_login::decode(pair.split_once('=').map_or(*pair, |(k, _)| k));
+            key != "password" && key != "sslpassword"
+        })
+        .collect();
+    if kept.is_empty() { shown[..q].to_owned() } else { format!("{}?{}", &shown[..q], kept.join("&")) }
 }
 
 /// Why a database opened read-only.
@@ -73,10 +86,34 @@ impl Records {
         Self::open_with(location, target, true)
     }
 
+    /// Opens the records with the database password typed at a prompt (after an open without it
+    /// failed with [`RecordsError::PasswordNeeded`]); `create` as [`Records::open`] does.
+    pub fn open_with_password(location: &str, password: &str, create: bool) -> Result<Records, RecordsError> {
+        Self::open_as(location, schema::CURRENT, create, Some(password))
+    }
+
+    /// What the user should hear about how the records were reached (a password in the URL, a
+    /// server reached without TLS or without checking its certificate…): a shell says each once.
+    pub fn warnings(&self) -> &[String] {
+        self.db.warnings()
+    }
+
+    /// For a PostgreSQL server, whether the connection is encrypted; `None` for an SQLite file.
+    pub fn encrypted(&self) -> Option<bool> {
+        match &self.db {
+            Db::Postgres(pg) => Some(pg.encrypted()),
+            Db::Sqlite(_) => None,
+        }
+    }
+
     fn open_with(location: &str, target: i64, create: bool) -> Result<Records, RecordsError> {
+        Self::open_as(location, target, create, None)
+    }
+
+    fn open_as(location: &str, target: i64, create: bool, password: Option<&str>) -> Result<Records, RecordsError> {
         let (mut db, read_only, shown) = if is_postgres(location) {
             let shown = redact(location);
-            (open_postgres(location, &shown)?, None, shown)
+            (open_postgres(location, &shown, password)?, None, shown)
         } else {
             let (db, read_only) = open_sqlite(Path::new(location), create)?;
             (db, read_only, location.to_owned())
@@ -88,11 +125,11 @@ impl Records {
         }
         if have.unwrap_or(0) < target {
             if let Some(why) = &read_only {
-                return Err(why.error(&format!("{location} (it needs a schema upgrade)")));
+                return Err(why.error(&format!("{shown} (it needs a schema upgrade)")));
             }
             schema::migrate(&mut db, target, clock.now())?;
         }
-        Ok(Records { db, location: location.to_owned(), read_only, created: have.is_none(), clock })
+        Ok(Records { db, location: shown, read_only, created: have.is_none(), clock })
     }
 }
 
@@ -137,6 +174,7 @@ fn open_sqlite(path: &Path, create: bool) -> Result<(Db, Option<ReadOnly>), Reco
         let folder = file::folder_of(path);
         std::fs::create_dir_all(&folder)
             .map_err(|e| RecordsError::Io { context: format!("cannot create {}", folder.display()), source: e })?;
+        create_private(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         (Connection::open_with_flags(path, flags).map_err(open_error)?, None, false)
     };
@@ -152,6 +190,21 @@ fn open_sqlite(path: &Path, create: bool) -> Result<(Db, Option<ReadOnly>), Reco
         other => other,
     })?;
     Ok((Db::Sqlite(Box::new(Sqlite { conn, file })), read_only))
+}
+
+/// Creates a new, empty database file that only its owner may read or write (mode 0600), before
+/// SQLite opens it: SQLite gives the `-wal` and `-shm` files it makes beside it the same mode. A
+/// file that appeared meanwhile is left as it is.
+fn create_private(path: &Path) -> Result<(), RecordsError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(RecordsError::Io { context: format!("cannot create {}", path.display()), source: e }),
+    }
 }
 
 /// How an existing SQLite file can be opened.
@@ -234,8 +287,8 @@ pub(super) fn shorten(text: &str, n: usize) -> String {
 
 /// Connects to PostgreSQL within the network time limit and refuses a database that holds
 /// tables but is not callforge's.
-fn open_postgres(url: &str, shown: &str) -> Result<Db, RecordsError> {
-    let mut db = Db::Postgres(Box::new(Pg::connect(url, shown, super::net_timeout())?));
+fn open_postgres(url: &str, shown: &str, password: Option<&str>) -> Result<Db, RecordsError> {
+    let mut db = Db::Postgres(Box::new(Pg::connect(url, shown, super::net_timeout(), password)?));
     let tables = db.tables()?;
     if !tables.is_empty() {
         let app = if tables.iter().any(|t| t == "meta") {
@@ -263,6 +316,13 @@ mod tests {
         assert_eq!(redact("postgres://anna:p@ss@db.example/sales"), "postgres://anna@db.example/sales");
         assert_eq!(redact("postgres://db.example/sales?user=a@b"), "postgres://db.example/sales?user=a@b");
         assert_eq!(redact("records.db"), "records.db");
+        assert_eq!(redact("postgres://anna:secret/x@db.example/sales"), "postgres://anna@db.example/sales");
+        assert_eq!(
+            redact("postgres://anna@db.example/sales?sslmode=verify-full&password=s3cret&application_name=cf"),
+            "postgres://anna@db.example/sales?sslmode=verify-full&application_name=cf"
+        );
+        assert_eq!(redact("postgres://db.example/sales?pass%77ord=s3cret"), "postgres://db.example/sales");
+        assert_eq!(redact("https://lrs:key@lrs.example/xAPI"), "https://lrs@lrs.example/xAPI");
     }
 
     #[test]

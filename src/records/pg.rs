@@ -8,7 +8,9 @@
 
 use super::RecordsError;
 use super::db::SqlValue;
+use super::pg_login::{Login, PasswordFrom, PgEnv, SslMode};
 use std::time::Duration;
+use tokio_postgres::config::SslMode as ClientSslMode;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{ToSql, Type};
 
@@ -39,6 +41,10 @@ pub struct Pg {
     limit: Duration,
     /// Set once a call ran out of time: the connection's state is unknown, so it is not used again.
     abandoned: bool,
+    /// Whether the connection is encrypted.
+    encrypted: bool,
+    /// What the user should hear about how this connection was made (password in the URL, no TLS…).
+    warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for Pg {
@@ -48,10 +54,13 @@ impl std::fmt::Debug for Pg {
 }
 
 impl Pg {
-    /// Connects within the network time limit and bounds every later statement by it.
-    pub fn connect(url: &str, location: &str, limit: Duration) -> Result<Pg, RecordsError> {
-        let connect_error = |source| RecordsError::Connect { location: location.to_owned(), source };
-        let mut config: tokio_postgres::Config = url.parse().map_err(connect_error)?;
+    /// Connects within the network time limit, with TLS as `sslmode` says and the password from the
+    /// URL, `typed`, PGPASSWORD or a password file (`pg_login`), and bounds every later statement by
+    /// the limit.
+    pub fn connect(url: &str, location: &str, limit: Duration, typed: Option<&str>) -> Result<Pg, RecordsError> {
+        let login = Login::read(url, location, typed, &PgEnv::from_process())?;
+        let tls = login.connector(location)?;
+        let mut config = login.config.clone();
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(limit);
         }
@@ -61,19 +70,60 @@ impl Pg {
             .build()
             .map_err(|source| RecordsError::Io { context: "cannot start the PostgreSQL client".into(), source })?;
         let wait = answer_wait(limit);
-        let connected = rt.block_on(async { tokio::time::timeout(wait, config.connect(tokio_postgres::NoTls)).await });
+        let attempt = |config: &mut tokio_postgres::Config, mode: ClientSslMode| {
+            config.ssl_mode(mode);
+            rt.block_on(async { tokio::time::timeout(wait, config.connect(tls.clone())).await })
+        };
+        let first = match login.mode {
+            // As libpq: a Unix socket never carries TLS, whatever sslmode says.
+            _ if login.unix_socket => ClientSslMode::Disable,
+            SslMode::Disable | SslMode::Allow => ClientSslMode::Disable,
+            SslMode::Prefer => ClientSslMode::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => ClientSslMode::Require,
+        };
+        let mut connected = attempt(&mut config, first);
+        // allow: without TLS first, then with TLS when the server refused a connection without.
+        if login.mode == SslMode::Allow && matches!(&connected, Ok(Err(e)) if e.as_db_error().is_some()) {
+            connected = attempt(&mut config, ClientSslMode::Require);
+        }
         let (client, connection) = match connected {
             Err(_) => return Err(RecordsError::NoAnswer { location: location.to_owned(), waited: wait }),
-            Ok(Err(source)) => return Err(connect_error(source)),
+            Ok(Err(source)) => return Err(connect_error(source, &login, location)),
             Ok(Ok(pair)) => pair,
         };
         rt.spawn(async move {
             let _ = connection.await;
         });
-        let mut pg = Pg { rt, client, location: location.to_owned(), limit, abandoned: false };
+        let mut pg = Pg {
+            rt,
+            client,
+            location: location.to_owned(),
+            limit,
+            abandoned: false,
+            encrypted: first == ClientSslMode::Require,
+            warnings: login.warnings.clone(),
+        };
         let ms = limit.as_millis();
         pg.batch(&format!("SET statement_timeout = {ms}; SET lock_timeout = {ms}"))?;
+        if matches!(login.mode, SslMode::Prefer | SslMode::Allow) && !login.unix_socket {
+            pg.encrypted = pg
+                .query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])?
+                .first()
+                .and_then(|r| r.first())
+                .is_some_and(|v| v.int() == 1);
+        }
+        pg.warnings.extend(login.transport_warnings(location, pg.encrypted));
         Ok(pg)
+    }
+
+    /// Whether the connection is encrypted.
+    pub fn encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// What the user should hear about how this connection was made, once per command.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     fn usable(&self) -> Result<(), RecordsError> {
@@ -94,6 +144,9 @@ impl Pg {
         }
         if code.as_ref().is_some_and(|c| *c == SqlState::QUERY_CANCELED || *c == SqlState::LOCK_NOT_AVAILABLE) {
             return RecordsError::TooSlow { location, waited: self.limit, source: e };
+        }
+        if code.as_ref().is_some_and(|c| *c == SqlState::INSUFFICIENT_PRIVILEGE) {
+            return RecordsError::NotAllowed { location, source: e };
         }
         RecordsError::Postgres(e)
     }
@@ -139,6 +192,38 @@ impl Pg {
             }
         }
     }
+}
+
+/// What a failed connection means: a password the server asks for and nobody gave, a TLS
+/// handshake that failed (no TLS at the server, a certificate not signed by the root certificate or
+/// not naming the host), or anything else the client or the server said.
+fn connect_error(e: tokio_postgres::Error, login: &Login, location: &str) -> RecordsError {
+    let location = location.to_owned();
+    let cause = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+    if cause == "password missing" && login.password_from == PasswordFrom::Nowhere {
+        return RecordsError::PasswordNeeded { location, ignored: login.ignored_file.clone() };
+    }
+    if e.to_string() == "error performing TLS handshake" {
+        let advice = if cause.contains("does not support TLS") {
+            "the server does not offer TLS; ask its administrator to turn TLS on (ssl = on), or, on this machine \
+             or a network you trust, use sslmode=prefer or disable"
+                .to_owned()
+        } else if login.verifies() {
+            let name = if login.mode == SslMode::VerifyFull {
+                ", and name the host in the URL (verify-full checks it)"
+            } else {
+                ""
+            };
+            format!(
+                "{cause}; the server's certificate must be signed by the authority in sslrootcert (or, with \
+                 sslrootcert=system, one this system trusts){name}"
+            )
+        } else {
+            cause
+        };
+        return RecordsError::Tls { location, mode: login.mode.as_str(), detail: advice, source: e };
+    }
+    RecordsError::Connect { location, source: e }
 }
 
 /// Codes that mean the server went away: connection exceptions and operator intervention.

@@ -38,6 +38,28 @@ pub struct RunRow {
     pub duration_ms: i64,
     /// The scorer version the run was scored by.
     pub scorer: u32,
+    /// The proctor's ticket the run was sat with, if any.
+    pub ticket: Option<i64>,
+    /// 1 for runs stored before signatures (their hash covers less), 2 after.
+    pub hash_version: u32,
+}
+
+impl RunRow {
+    /// What the certification rules need of the run.
+    pub fn fact(&self) -> crate::domain::ladder::RunFact {
+        crate::domain::ladder::RunFact {
+            scenario: self.scenario.clone(),
+            role: self.role,
+            mode: self.mode,
+            score: self.score,
+            critical: self.critical,
+            finished: self.finished,
+            version: self.version,
+            hash: self.scenario_hash.clone(),
+            at: self.recorded_at,
+            sitting: super::runs::sitting(self.ticket.unwrap_or(0), i64::from(self.hash_version)),
+        }
+    }
 }
 
 /// What storing a run did.
@@ -90,6 +112,8 @@ pub struct TraineeReport {
     /// Progress toward the next rung; `None` without a ladder.
     pub eligibility: Option<Eligibility>,
     pub promotions: Vec<PromotionRow>,
+    /// The proctors' exam tickets issued for the trainee, oldest first.
+    pub tickets: Vec<crate::records::Ticket>,
 }
 
 /// A trainee's mean quality on one script stage.
@@ -105,12 +129,36 @@ pub struct StageStat {
     pub runs: u32,
 }
 
-/// One thing `verify` found wrong.
+/// One thing `verify` found wrong (or, among the warnings, worth knowing).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
+    /// The table of the row: runs, promotions, trainees, managers, tickets, checkpoints.
     pub table: &'static str,
+    /// The row's id (0 for the table as a whole).
     pub id: i64,
     pub what: String,
+}
+
+impl Problem {
+    /// The row as people name it: "run 12", "trainee 3", "checkpoint 2".
+    pub fn subject(&self) -> String {
+        let one = match self.table {
+            "runs" => "run",
+            "promotions" => "promotion",
+            "trainees" => "trainee",
+            "managers" => "manager",
+            "tickets" => "ticket",
+            "checkpoints" => "checkpoint",
+            other => other,
+        };
+        if self.id == 0 { self.table.to_owned() } else { format!("{one} {}", self.id) }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.subject(), self.what)
+    }
 }
 
 /// The result of `verify`.
@@ -118,7 +166,29 @@ pub struct Problem {
 pub struct VerifyReport {
     pub runs: u64,
     pub promotions: u64,
+    pub managers: u64,
+    pub tickets: u64,
+    pub checkpoints: u64,
+    /// Tampering: edited, removed or forged rows, broken signatures.
     pub problems: Vec<Problem>,
+    /// What is not tampering but weaker than it could be: rows made before signatures.
+    pub warnings: Vec<Problem>,
+    /// The fingerprint of the department's root key (its first manager's), if there is one.
+    pub root: Option<String>,
+    /// The newest checkpoint: rows before it cannot be changed unseen.
+    pub latest_checkpoint: Option<crate::records::Checkpoint>,
+}
+
+/// One entry of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// Seconds since the epoch.
+    pub at: i64,
+    /// The manager or trainee who acted (for a refused sign-in, the name that was typed).
+    pub actor: String,
+    pub action: String,
+    pub detail: String,
 }
 
 pub(super) fn role_of(s: &str) -> Role {
@@ -147,7 +217,7 @@ pub(super) fn trainee_row(r: &[SqlValue]) -> Trainee {
 
 /// The columns `run_row` reads, in its order.
 pub(super) const RUN_COLUMNS: &str = "id, trainee_id, scenario, role, mode, score, adherence, passed, critical, finished, \
-     outcome, label, version, scenario_hash, played_at, recorded_at, duration_ms, scorer";
+     outcome, label, version, scenario_hash, played_at, recorded_at, duration_ms, scorer, ticket_id, hash_version";
 
 /// A run row from the columns of `RUN_COLUMNS`.
 pub(super) fn run_row(r: &[SqlValue]) -> RunRow {
@@ -170,6 +240,8 @@ pub(super) fn run_row(r: &[SqlValue]) -> RunRow {
         recorded_at: r[15].int(),
         duration_ms: r[16].int(),
         scorer: r[17].int() as u32,
+        ticket: Some(r[18].int()).filter(|&t| t != 0),
+        hash_version: r[19].int() as u32,
     }
 }
 

@@ -100,6 +100,50 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX runs_by_time ON runs (played_at);",
     // 4: the scorer version each run was scored by (every run before this step was version 1).
     "ALTER TABLE runs ADD COLUMN scorer BIGINT NOT NULL DEFAULT 1;",
+    // 5: signatures. Managers' keys (the public half, the secret half sealed by the password) and
+    //    the signature that approved each account; signed promotions; proctors' exam tickets;
+    //    signed checkpoints of the chain heads; failed sign-ins per user name; and, for runs, the
+    //    hash version (2 covers every column), the ticket an exam was sat with and the fingerprint
+    //    that stores one run file once. Rows made before this step keep verifying as they were
+    //    (the `legacy_*` entries of `meta` say where they end).
+    "ALTER TABLE managers ADD COLUMN public_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE managers ADD COLUMN sealed_key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE managers ADD COLUMN approved_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE managers ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+    ALTER TABLE promotions ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+    ALTER TABLE runs ADD COLUMN hash_version BIGINT NOT NULL DEFAULT 1;
+    ALTER TABLE runs ADD COLUMN ticket_id BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE runs ADD COLUMN fingerprint TEXT;
+    CREATE UNIQUE INDEX runs_by_fingerprint ON runs (fingerprint);
+    CREATE UNIQUE INDEX runs_by_ticket ON runs (ticket_id) WHERE ticket_id <> 0;
+    CREATE TABLE tickets (
+        id {id},
+        trainee_id BIGINT NOT NULL REFERENCES trainees(id),
+        scenario TEXT NOT NULL,
+        scenario_hash TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        seed BIGINT NOT NULL,
+        issued_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        proctor TEXT NOT NULL,
+        signature TEXT NOT NULL
+    );
+    CREATE TABLE checkpoints (
+        id {id},
+        at BIGINT NOT NULL,
+        manager TEXT NOT NULL,
+        runs_last BIGINT NOT NULL,
+        runs_head TEXT NOT NULL,
+        promotions_last BIGINT NOT NULL,
+        promotions_head TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        signature TEXT NOT NULL
+    );
+    CREATE TABLE sign_in_failures (
+        username TEXT PRIMARY KEY,
+        failures BIGINT NOT NULL,
+        last_at BIGINT NOT NULL
+    );",
 ];
 
 /// The schema version this callforge writes.
@@ -273,15 +317,72 @@ pub fn migrate(db: &mut Db, target: i64, now: i64) -> Result<Vec<i64>, RecordsEr
 
 /// Data a migration derives from what is already stored.
 fn backfill(db: &mut Db, version: i64) -> Result<(), RecordsError> {
-    if version != 3 {
-        return Ok(());
+    match version {
+        3 => {
+            let rows = db.query("SELECT id, trainee_id, role, breakdown FROM runs ORDER BY id", &[])?;
+            for r in rows {
+                let Ok(score) = serde_json::from_str::<crate::domain::Score>(&r[3].text()) else { continue };
+                super::runs::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score)?;
+            }
+            Ok(())
+        }
+        5 => backfill_signatures(db),
+        _ => Ok(()),
     }
-    let rows = db.query("SELECT id, trainee_id, role, breakdown FROM runs ORDER BY id", &[])?;
-    for r in rows {
-        let Ok(score) = serde_json::from_str::<crate::domain::Score>(&r[3].text()) else { continue };
-        super::runs::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score)?;
+}
+
+/// What schema 5 derives: where the rows made before signatures end, the fingerprint of every run
+/// already stored (the first of two identical runs keeps it), and an unsigned "legacy" promotion
+/// for each trainee whose rung their promotions do not explain, so that every rung is explained
+/// by the promotions' chain from then on.
+fn backfill_signatures(db: &mut Db) -> Result<(), RecordsError> {
+    let mut seen = std::collections::HashSet::new();
+    for r in db.query("SELECT id, run_ron FROM runs ORDER BY id", &[])? {
+        let Ok(run) = crate::domain::parse::ron_options().from_str::<crate::domain::Run>(&r[1].text()) else {
+            continue;
+        };
+        let fingerprint = super::runs::fingerprint(&run);
+        if seen.insert(fingerprint.clone()) {
+            db.execute("UPDATE runs SET fingerprint = $1 WHERE id = $2", &[fingerprint.into(), r[0].int().into()])?;
+        }
+    }
+    let now = version_time(db)?;
+    for t in db.query("SELECT id, role FROM trainees ORDER BY id", &[])? {
+        let (id, role) = (t[0].int(), t[1].text());
+        let last = db.query_value(
+            "SELECT to_role FROM promotions WHERE trainee_id = $1 ORDER BY id DESC LIMIT 1",
+            &[id.into()],
+        )?;
+        let explained = last.map_or_else(|| crate::domain::Role::Generator.as_str().to_owned(), |v| v.text());
+        if explained != role {
+            super::promotions::append_legacy(db, id, &explained, &role, now)?;
+        }
+    }
+    for (key, table) in [(LEGACY_RUNS, "runs"), (LEGACY_PROMOTIONS, "promotions"), (LEGACY_MANAGERS, "managers")] {
+        let last = db.query_value(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"), &[])?.map_or(0, |v| v.int());
+        db.execute("INSERT INTO meta (key, value) VALUES ($1, $2)", &[key.into(), last.to_string().into()])?;
     }
     Ok(())
+}
+
+/// When the database was set up (the time a legacy row is stamped with): `meta.created_at`.
+fn version_time(db: &mut Db) -> Result<i64, RecordsError> {
+    Ok(db.query_value("SELECT value FROM meta WHERE key = 'created_at'", &[])?.map_or(0, |v| v.int()))
+}
+
+/// `meta` keys: the last run, promotion and manager made before signatures (schema 5); later rows
+/// must be signed (promotions, managers) or carry hash version 2 (runs).
+pub const LEGACY_RUNS: &str = "legacy_runs_until";
+pub const LEGACY_PROMOTIONS: &str = "legacy_promotions_until";
+pub const LEGACY_MANAGERS: &str = "legacy_managers_until";
+
+/// Where the rows made before signatures end: (runs, promotions, managers); zeros for a database
+/// made with signatures.
+pub fn legacy_bounds(db: &mut Db) -> Result<(i64, i64, i64), RecordsError> {
+    let mut read = |key: &str| -> Result<i64, RecordsError> {
+        Ok(db.query_value("SELECT value FROM meta WHERE key = $1", &[key.into()])?.map_or(0, |v| v.int()))
+    };
+    Ok((read(LEGACY_RUNS)?, read(LEGACY_PROMOTIONS)?, read(LEGACY_MANAGERS)?))
 }
 
 #[cfg(test)]
@@ -296,5 +397,8 @@ mod tests {
         assert_eq!(creates(MIGRATIONS[1]), (vec!["audit"], vec![("runs", "duration_ms")]));
         assert_eq!(creates(MIGRATIONS[2]).0, ["run_stages"]);
         assert_eq!(creates(MIGRATIONS[3]), (vec![], vec![("runs", "scorer")]));
+        let (tables, columns) = creates(MIGRATIONS[4]);
+        assert_eq!(tables, ["tickets", "checkpoints", "sign_in_failures"]);
+        assert!(columns.contains(&("managers", "public_key")) && columns.contains(&("runs", "fingerprint")));
     }
 }

@@ -71,10 +71,15 @@ impl From<&str> for TraineeRef {
 }
 
 impl Records {
-    /// Adds a trainee at a rung; returns the new id.
+    /// Adds a trainee; returns the new id.
+    /// A trainee starts on the first rung (Generator); a higher start needs a manager
+    /// ([`Records::enrol_trainee`]).
     pub fn add_trainee(&mut self, name: &str, role: Role) -> Result<i64, RecordsError> {
         let name = name.trim().to_owned();
         check_new_name(&name)?;
+        if role != Role::Generator {
+            return Err(RecordsError::StartAboveFirstRung { name, role });
+        }
         let now = self.now();
         self.write(|db| {
             if db.query_value("SELECT id FROM trainees WHERE name = $1", &[name.as_str().into()])?.is_some() {
@@ -151,15 +156,16 @@ impl Records {
                 role: f.role,
                 runs: 0,
                 best: 0,
-                last_played: f.played_at,
+                last_played: f.at,
             });
             e.runs += 1;
             e.best = e.best.max(f.score);
-            e.last_played = e.last_played.max(f.played_at);
+            e.last_played = e.last_played.max(f.at);
         }
         let eligibility = lib.ladder.as_ref().map(|l| ladder::eligibility(l, lib, trainee.role, &facts, self.now()));
         let promotions = self.promotions(Some(trainee.id))?;
-        Ok(TraineeReport { trainee, roles, scenarios: by.into_values().collect(), eligibility, promotions })
+        let tickets = self.tickets(Some(trainee.id))?;
+        Ok(TraineeReport { trainee, roles, scenarios: by.into_values().collect(), eligibility, promotions, tickets })
     }
 }
 

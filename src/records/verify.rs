@@ -1,59 +1,138 @@
-//! `verify`: walks both hash chains and re-scores every stored run against the scenario text it was played on.
+//! `verify`: walks both hash chains, re-scores every stored run against the scenario text it was played on, and checks every signature — accounts, promotions, tickets, checkpoints — and every trainee's rung.
+//!
+//! Each problem says what was changed where it can: a column that differs from the run file it
+//! was derived from, a run given to another trainee, a ticket used by a run it was not issued for,
+//! a rung that the signed promotions do not explain, a checkpoint whose heads no longer match.
+//! Rows made before signatures are warnings, not problems.
 
-use super::chain::{GENESIS, PROMOTIONS_HEAD, PromotionSeal, RUNS_HEAD, RunSeal, chain_head, promotion_hash, run_hash};
+use super::chain::{
+    GENESIS, PROMOTIONS_HEAD, PromotionSeal, RUNS_HEAD, RunSeal, RunSeal2, chain_head, promotion_hash, run_hash,
+    run_hash_2,
+};
+use super::checkpoints::{CHECKPOINT, Checkpoint, link};
 use super::db::SqlValue;
-use super::{Problem, Records, RecordsError, VerifyReport};
-use crate::domain::model::Run;
+use super::managers::{Account, Standing, standings};
+use super::promotions::{LEGACY, PROMOTION, promotion_statement};
+use super::runs::{HASH_VERSION, fingerprint, same_trainee};
+use super::tickets::Ticket;
+use super::{Problem, Records, RecordsError, Trainee, VerifyReport, keys, schema};
+use crate::domain::model::{Role, Run};
+use crate::domain::time::{format_time, parse_time};
 use crate::domain::{Library, Playable, SourceFile, replay, score};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// How many runs are read at a time.
 const PAGE: i64 = 2000;
 
-/// One stored run as the chain and the re-scoring see it.
-struct ChainedRun {
+/// One stored run, every column.
+struct StoredRow {
     id: i64,
     trainee_id: i64,
+    scenario: String,
+    role: String,
+    version: i64,
     scenario_hash: String,
+    mode: String,
     run_ron: String,
-    score: u32,
+    score: i64,
+    adherence: f64,
     passed: bool,
     critical: bool,
+    finished: bool,
+    outcome: String,
+    label: String,
+    breakdown: String,
     played_at: i64,
+    recorded_at: i64,
+    duration_ms: i64,
+    scorer: i64,
+    ticket: i64,
+    fingerprint: String,
+    hash_version: i64,
     prev_hash: String,
     hash: String,
 }
 
-impl ChainedRun {
+impl StoredRow {
     /// The columns `from_row` reads, in its order.
-    const COLUMNS: &str = "id, trainee_id, scenario_hash, run_ron, score, passed, critical, played_at, prev_hash, hash";
+    const COLUMNS: &str = "id, trainee_id, scenario, role, version, scenario_hash, mode, run_ron, score, adherence, \
+         passed, critical, finished, outcome, label, breakdown, played_at, recorded_at, duration_ms, scorer, ticket_id, \
+         fingerprint, hash_version, prev_hash, hash";
 
-    fn from_row(r: &[SqlValue]) -> ChainedRun {
-        ChainedRun {
+    fn from_row(r: &[SqlValue]) -> StoredRow {
+        StoredRow {
             id: r[0].int(),
             trainee_id: r[1].int(),
-            scenario_hash: r[2].text(),
-            run_ron: r[3].text(),
-            score: r[4].int() as u32,
-            passed: r[5].int() != 0,
-            critical: r[6].int() != 0,
-            played_at: r[7].int(),
-            prev_hash: r[8].text(),
-            hash: r[9].text(),
+            scenario: r[2].text(),
+            role: r[3].text(),
+            version: r[4].int(),
+            scenario_hash: r[5].text(),
+            mode: r[6].text(),
+            run_ron: r[7].text(),
+            score: r[8].int(),
+            adherence: r[9].real(),
+            passed: r[10].int() != 0,
+            critical: r[11].int() != 0,
+            finished: r[12].int() != 0,
+            outcome: r[13].text(),
+            label: r[14].text(),
+            breakdown: r[15].text(),
+            played_at: r[16].int(),
+            recorded_at: r[17].int(),
+            duration_ms: r[18].int(),
+            scorer: r[19].int(),
+            ticket: r[20].int(),
+            fingerprint: r[21].text(),
+            hash_version: r[22].int(),
+            prev_hash: r[23].text(),
+            hash: r[24].text(),
         }
     }
 
-    fn seal(&self) -> RunSeal<'_> {
-        RunSeal {
-            trainee_id: self.trainee_id,
-            scenario_hash: &self.scenario_hash,
-            run_ron: &self.run_ron,
-            score: self.score,
-            passed: self.passed,
-            critical: self.critical,
-            played_at: self.played_at,
-        }
+    /// Whether the row matches its own hash (given the hash before it, as the row says).
+    fn matches_hash(&self) -> bool {
+        let expected = match self.hash_version {
+            1 => run_hash(
+                &self.prev_hash,
+                &RunSeal {
+                    trainee_id: self.trainee_id,
+                    scenario_hash: &self.scenario_hash,
+                    run_ron: &self.run_ron,
+                    score: u32::try_from(self.score).unwrap_or(u32::MAX),
+                    passed: self.passed,
+                    critical: self.critical,
+                    played_at: self.played_at,
+                },
+            ),
+            _ => run_hash_2(
+                &self.prev_hash,
+                &RunSeal2 {
+                    trainee_id: self.trainee_id,
+                    scenario: &self.scenario,
+                    role: &self.role,
+                    version: self.version,
+                    scenario_hash: &self.scenario_hash,
+                    mode: &self.mode,
+                    run_ron: &self.run_ron,
+                    score: self.score,
+                    adherence: self.adherence,
+                    passed: self.passed,
+                    critical: self.critical,
+                    finished: self.finished,
+                    outcome: &self.outcome,
+                    label: &self.label,
+                    breakdown: &self.breakdown,
+                    played_at: self.played_at,
+                    recorded_at: self.recorded_at,
+                    duration_ms: self.duration_ms,
+                    scorer: self.scorer,
+                    ticket: self.ticket,
+                    fingerprint: &self.fingerprint,
+                },
+            ),
+        };
+        expected == self.hash
     }
 
     fn problem(&self, what: impl Into<String>) -> Problem {
@@ -64,28 +143,81 @@ impl ChainedRun {
 /// The scenario texts met so far, by content hash (`None`: missing or altered).
 type Snapshots = HashMap<String, Option<Arc<Playable>>>;
 
+/// What checking a run needs beside the run: the trainees, the tickets, where the runs made before
+/// signatures end, and which tickets runs already used.
+struct RunContext {
+    trainees: HashMap<i64, Trainee>,
+    tickets: HashMap<i64, (Ticket, bool)>,
+    legacy_runs: i64,
+    used: HashMap<i64, i64>,
+    snapshots: Snapshots,
+}
+
 impl Records {
-    /// Re-scores every stored run from its inputs against the scenario text it was played on and
-    /// checks both hash chains. `progress(done, total)` is called as runs are checked.
+    /// Re-scores every stored run from its inputs against the scenario text it was played on,
+    /// checks both hash chains, every signature and every trainee's rung. `progress(done, total)`
+    /// is called as runs are checked.
     pub fn verify(&mut self, progress: &mut dyn FnMut(u64, u64)) -> Result<VerifyReport, RecordsError> {
-        let total = self.db.query_value("SELECT COUNT(*) FROM runs", &[])?.map_or(0, |v| v.int()) as u64;
+        self.verify_trusting(None, progress)
+    }
+
+    /// `verify`, and a problem unless the department's root key has the fingerprint `trust` (as
+    /// `manager add` printed it for the first manager): records rebuilt by someone else fail.
+    pub fn verify_trusting(
+        &mut self,
+        trust: Option<&str>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<VerifyReport, RecordsError> {
+        let (legacy_runs, legacy_promotions, legacy_managers) = schema::legacy_bounds(&mut self.db)?;
         let mut problems = Vec::new();
-        let mut snapshots = Snapshots::new();
+        let mut warnings = Vec::new();
+        let accounts = self.accounts()?;
+        let (standing, root) = standings(&accounts, legacy_managers);
+        check_accounts(&accounts, &standing, &mut problems, &mut warnings);
+        let root_fp = root
+            .as_ref()
+            .and_then(|r| accounts.iter().find(|a| &a.username == r))
+            .map(|a| keys::fingerprint(&a.public_key));
+        check_trust(trust, root_fp.as_deref(), &mut problems);
+        let trainees: HashMap<i64, Trainee> = self.trainees()?.into_iter().map(|t| (t.id, t)).collect();
+        let tickets = self.tickets(None)?;
+        let ticket_count = tickets.len() as u64;
+        let checked_tickets = check_tickets(tickets, &accounts, &standing, &trainees, &mut problems);
+        let checkpoints = self.checkpoints()?;
+        let wanted_runs: HashSet<i64> = checkpoints.iter().map(|c| c.runs_last).collect();
+        let wanted_promotions: HashSet<i64> = checkpoints.iter().map(|c| c.promotions_last).collect();
+
+        let mut ctx = RunContext {
+            trainees,
+            tickets: checked_tickets,
+            legacy_runs,
+            used: HashMap::new(),
+            snapshots: Snapshots::new(),
+        };
+        let total = self.db.query_value("SELECT COUNT(*) FROM runs", &[])?.map_or(0, |v| v.int()) as u64;
+        let mut run_heads: HashMap<i64, String> = HashMap::new();
         let mut prev = GENESIS.to_owned();
         let mut last_id = 0i64;
         let mut done = 0u64;
         loop {
             let rows = self.db.query(
-                &format!("SELECT {} FROM runs WHERE id > $1 ORDER BY id LIMIT $2", ChainedRun::COLUMNS),
+                &format!("SELECT {} FROM runs WHERE id > $1 ORDER BY id LIMIT $2", StoredRow::COLUMNS),
                 &[last_id.into(), PAGE.into()],
             )?;
             if rows.is_empty() {
                 break;
             }
-            for r in &rows {
-                let run = ChainedRun::from_row(r);
+            let page: Vec<StoredRow> = rows.iter().map(|r| StoredRow::from_row(r)).collect();
+            let found = self.check_rows(&page, &mut ctx)?;
+            for (run, found) in page.into_iter().zip(found) {
                 last_id = run.id;
-                self.check_run(&run, &prev, &mut snapshots, &mut problems)?;
+                if run.prev_hash != prev {
+                    problems.push(run.problem("the chain is broken before this row: a run was removed or edited"));
+                }
+                problems.extend(found);
+                if wanted_runs.contains(&run.id) {
+                    run_heads.insert(run.id, run.hash.clone());
+                }
                 prev = run.hash;
                 done += 1;
             }
@@ -98,68 +230,184 @@ impl Records {
                 what: "the newest runs were removed (the chain head does not match)".into(),
             });
         }
-        let promotions = self.check_promotions(&mut problems)?;
-        Ok(VerifyReport { runs: done, promotions, problems })
+        let (promotions, promotion_heads) = self.check_promotions(
+            &accounts,
+            &standing,
+            &ctx.trainees,
+            legacy_promotions,
+            &wanted_promotions,
+            &mut problems,
+            &mut warnings,
+        )?;
+        let legacy = (legacy_runs, legacy_promotions, legacy_managers);
+        check_checkpoints(&checkpoints, &accounts, &standing, legacy, &run_heads, &promotion_heads, &mut problems);
+        Ok(VerifyReport {
+            runs: done,
+            promotions,
+            managers: accounts.len() as u64,
+            tickets: ticket_count,
+            checkpoints: checkpoints.len() as u64,
+            problems,
+            warnings,
+            root: root_fp,
+            latest_checkpoint: checkpoints.last().cloned(),
+        })
     }
 
-    /// Checks one run: its place in the chain, its hash, and its score re-computed from its inputs
-    /// against the scenario text it names (`prev`: the hash of the run before it).
-    fn check_run(
-        &mut self,
-        run: &ChainedRun,
-        prev: &str,
-        snapshots: &mut Snapshots,
-        problems: &mut Vec<Problem>,
-    ) -> Result<(), RecordsError> {
-        if run.prev_hash != prev {
-            problems.push(run.problem("the chain is broken before this row: a run was removed or edited"));
-        }
-        if run_hash(&run.prev_hash, &run.seal()) != run.hash {
-            problems.push(run.problem("the row does not match its hash: it was edited"));
-        }
-        if !snapshots.contains_key(&run.scenario_hash) {
-            let p = self.snapshot(&run.scenario_hash)?;
-            snapshots.insert(run.scenario_hash.clone(), p);
-        }
-        let Some(playable) = snapshots.get(&run.scenario_hash).and_then(Option::as_ref) else {
-            let short: String = run.scenario_hash.chars().take(12).collect();
-            problems
-                .push(run.problem(format!("the scenario text it was scored against ({short}) is missing or altered")));
-            return Ok(());
+    /// What `verify` finds wrong with one trainee's runs, the chain links aside (a promotion is
+    /// refused on runs changed behind callforge's back).
+    pub(super) fn trainee_run_problems(&mut self, trainee_id: i64) -> Result<Vec<Problem>, RecordsError> {
+        let legacy_runs = schema::legacy_bounds(&mut self.db)?.0;
+        let accounts = self.accounts()?;
+        let legacy_managers = schema::legacy_bounds(&mut self.db)?.2;
+        let (standing, _) = standings(&accounts, legacy_managers);
+        let trainees: HashMap<i64, Trainee> = self.trainees()?.into_iter().map(|t| (t.id, t)).collect();
+        let tickets = self.tickets(None)?;
+        let mut ignored = Vec::new();
+        let checked_tickets = check_tickets(tickets, &accounts, &standing, &trainees, &mut ignored);
+        let mut ctx = RunContext {
+            trainees,
+            tickets: checked_tickets,
+            legacy_runs,
+            used: HashMap::new(),
+            snapshots: Snapshots::new(),
         };
-        if let Some(what) = rescore(playable, run) {
-            problems.push(run.problem(what));
-        }
-        Ok(())
+        let rows = self.db.query(
+            &format!("SELECT {} FROM runs WHERE trainee_id = $1 ORDER BY id", StoredRow::COLUMNS),
+            &[trainee_id.into()],
+        )?;
+        let page: Vec<StoredRow> = rows.iter().map(|r| StoredRow::from_row(r)).collect();
+        Ok(self.check_rows(&page, &mut ctx)?.into_iter().flatten().collect())
     }
 
-    /// Walks the promotions' chain; returns how many promotions there are.
-    fn check_promotions(&mut self, problems: &mut Vec<Problem>) -> Result<u64, RecordsError> {
+    /// Checks a page of runs (the chain links aside): the scenario texts they name are read first,
+    /// then the runs are checked on every core, then which tickets they use, in order.
+    fn check_rows(&mut self, page: &[StoredRow], ctx: &mut RunContext) -> Result<Vec<Vec<Problem>>, RecordsError> {
+        for run in page {
+            if !ctx.snapshots.contains_key(&run.scenario_hash) {
+                let p = self.snapshot(&run.scenario_hash)?;
+                ctx.snapshots.insert(run.scenario_hash.clone(), p);
+            }
+        }
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let chunk = page.len().div_ceil(workers).max(1);
+        let shared: &RunContext = ctx;
+        let mut found: Vec<Vec<Problem>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = page
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(|run| check_row(run, shared)).collect::<Vec<_>>()))
+                .collect();
+            handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        });
+        if found.len() != page.len() {
+            // A checking thread panicked: check its runs here, where the panic shows.
+            found = page.iter().map(|run| check_row(run, ctx)).collect();
+        }
+        for (run, problems) in page.iter().zip(found.iter_mut()) {
+            if run.hash_version >= HASH_VERSION
+                && run.ticket != 0
+                && let Some(first) = ctx.used.insert(run.ticket, run.id)
+            {
+                problems.push(run.problem(format!(
+                    "its exam ticket {} was already used by run {first}: a ticket is good once",
+                    run.ticket
+                )));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Walks the promotions' chain: links, hashes, signatures and who signed; returns how many
+    /// promotions there are and the hashes of the rows checkpoints name. Then checks each
+    /// trainee's rung against the promotions that hold.
+    #[allow(clippy::too_many_arguments)] // everything verify gathered before, passed along
+    fn check_promotions(
+        &mut self,
+        accounts: &[Account],
+        standing: &HashMap<String, Standing>,
+        trainees: &HashMap<i64, Trainee>,
+        legacy_until: i64,
+        wanted: &HashSet<i64>,
+        problems: &mut Vec<Problem>,
+        warnings: &mut Vec<Problem>,
+    ) -> Result<(u64, HashMap<i64, String>), RecordsError> {
         let mut prev = GENESIS.to_owned();
         let rows = self.db.query(
-            "SELECT id, trainee_id, kind, from_role, to_role, manager, at, prev_hash, hash FROM promotions ORDER BY id",
+            "SELECT id, trainee_id, kind, from_role, to_role, manager, at, prev_hash, hash, signature FROM promotions ORDER BY id",
             &[],
         )?;
+        let mut heads = HashMap::new();
+        let mut rungs: HashMap<i64, String> = HashMap::new();
         for r in &rows {
             let id = r[0].int();
-            let (row_prev, row_hash) = (r[7].text(), r[8].text());
+            let problem = |what: String| Problem { table: "promotions", id, what };
+            let (row_prev, row_hash, signature) = (r[7].text(), r[8].text(), r[9].text());
+            let (trainee_id, kind, from, to, manager, at) =
+                (r[1].int(), r[2].text(), r[3].text(), r[4].text(), r[5].text(), r[6].int());
             if row_prev != prev {
-                problems.push(Problem { table: "promotions", id, what: "the chain is broken before this row".into() });
+                problems.push(problem("the chain is broken before this row: a promotion was removed or edited".into()));
             }
-            let seal = PromotionSeal {
-                trainee_id: r[1].int(),
-                kind: &r[2].text(),
-                from: &r[3].text(),
-                to: &r[4].text(),
-                manager: &r[5].text(),
-                at: r[6].int(),
-            };
+            let seal = PromotionSeal { trainee_id, kind: &kind, from: &from, to: &to, manager: &manager, at };
+            let mut holds = true;
             if promotion_hash(&row_prev, &seal) != row_hash {
-                problems.push(Problem {
-                    table: "promotions",
-                    id,
-                    what: "the row does not match its hash: it was edited".into(),
-                });
+                problems.push(problem("the row was edited: it does not match its hash".into()));
+                holds = false;
+            }
+            let name = trainees.get(&trainee_id).map_or("", |t| t.name.as_str());
+            if signature.is_empty() {
+                if id <= legacy_until {
+                    warnings.push(problem(format!(
+                        "unsigned (made before signatures): {kind} {from} → {to} of trainee {trainee_id}{}",
+                        if kind == LEGACY { ", the rung they had then" } else { "" }
+                    )));
+                } else {
+                    problems.push(problem(format!(
+                        "unsigned: no manager's key approved this {kind} of trainee {trainee_id} ({from} → {to}); it was \
+                         written behind callforge's back"
+                    )));
+                    holds = false;
+                }
+            } else {
+                match (accounts.iter().find(|a| a.username == manager), standing.get(&manager)) {
+                    (None, _) => {
+                        problems.push(problem(format!("signed by \"{manager}\", who is not a manager")));
+                        holds = false;
+                    }
+                    (Some(a), s) => {
+                        let (tid, at_text) = (trainee_id.to_string(), at.to_string());
+                        let statement = promotion_statement(&tid, name, &seal, &at_text, &row_prev);
+                        if !keys::verify(&a.public_key, &signature, PROMOTION, &statement) {
+                            problems.push(problem(
+                                "its signature does not match the row: the row was edited (its trainee, move, manager or \
+                                 time), or the signature was copied from another"
+                                    .into(),
+                            ));
+                            holds = false;
+                        }
+                        match s {
+                            Some(Standing::Trusted(chain)) => {
+                                if let Some((by, _)) = chain.iter().find(|(_, t)| *t == Some(trainee_id)) {
+                                    problems.push(problem(format!(
+                                        "approved by \"{manager}\", whose account was approved by \"{by}\", who is linked to \
+                                         this trainee"
+                                    )));
+                                    holds = false;
+                                }
+                            }
+                            Some(Standing::Legacy(why) | Standing::Untrusted(why)) => {
+                                problems.push(problem(format!("signed by \"{manager}\", whose account {why}")));
+                                holds = false;
+                            }
+                            None => holds = false,
+                        }
+                    }
+                }
+            }
+            if holds {
+                rungs.insert(trainee_id, to.clone());
+            }
+            if wanted.contains(&id) {
+                heads.insert(id, row_hash.clone());
             }
             prev = row_hash;
         }
@@ -170,7 +418,20 @@ impl Records {
                 what: "the newest promotions were removed (the chain head does not match)".into(),
             });
         }
-        Ok(rows.len() as u64)
+        let mut ids: Vec<&i64> = trainees.keys().collect();
+        ids.sort();
+        for id in ids {
+            let t = &trainees[id];
+            let said = rungs.get(id).map_or(Role::Generator.as_str(), String::as_str);
+            if t.role.as_str() != said {
+                problems.push(Problem {
+                    table: "trainees",
+                    id: *id,
+                    what: format!("rung {} but their signed promotions say {said}", t.role),
+                });
+            }
+        }
+        Ok((rows.len() as u64, heads))
     }
 
     /// A stored run scored again from its inputs, against the exact scenario text it was played on
@@ -221,17 +482,323 @@ impl Rescored {
     }
 }
 
-/// Replays a stored run and compares its score with the stored one; says what is wrong, if anything.
-fn rescore(playable: &Arc<Playable>, run: &ChainedRun) -> Option<String> {
-    let file = match crate::domain::parse::ron_options().from_str::<Run>(&run.run_ron) {
-        Ok(file) => file,
-        Err(e) => return Some(format!("the run file no longer parses: {e}")),
-    };
-    let dialogue = match replay(playable, &file, true) {
+/// Checks one run: its hash version, its columns against its run file, its score re-computed from
+/// its inputs against the scenario text it names (already read into `ctx`), its trainee and its
+/// ticket; and, when nothing more telling was found, its hash.
+fn check_row(run: &StoredRow, ctx: &RunContext) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let v2 = run.hash_version >= HASH_VERSION;
+    let hash_ok = run.matches_hash();
+    if run.hash_version < 1 || run.hash_version > HASH_VERSION {
+        problems.push(run.problem(format!("its hash version {} is not one callforge writes", run.hash_version)));
+    } else if !v2 && run.id > ctx.legacy_runs {
+        problems.push(run.problem(
+            "it carries the hash of runs stored before signatures, which covers fewer columns, though it was \
+             stored after: it was written behind callforge's back",
+        ));
+    }
+    let playable = ctx.snapshots.get(&run.scenario_hash).and_then(Option::as_ref);
+    match crate::domain::parse::ron_options().from_str::<Run>(&run.run_ron) {
+        Err(e) => problems.push(run.problem(format!("the run file no longer parses: {e}"))),
+        Ok(file) => {
+            compare_file(run, &file, v2, ctx, &mut problems);
+            match playable {
+                None => {
+                    let short: String = run.scenario_hash.chars().take(12).collect();
+                    problems.push(
+                        run.problem(format!("the scenario text it was scored against ({short}) is missing or altered")),
+                    );
+                }
+                Some(p) => rescore(p, run, &file, v2, !hash_ok, &mut problems),
+            }
+            if v2 && run.ticket != 0 {
+                check_run_ticket(run, &file, ctx, &mut problems);
+            }
+        }
+    }
+    if problems.is_empty() && !hash_ok {
+        problems.push(run.problem("the row was edited: it does not match its hash"));
+    }
+    problems
+}
+
+/// "the mode differs from what was recorded: the row says Exam, its run file Practice".
+fn differs(what: &str, row: impl std::fmt::Display, file: impl std::fmt::Display) -> String {
+    format!("the {what} differs from what was recorded: the row says {row}, its run file {file}")
+}
+
+/// Compares the columns a run file fixes with the row: scenario, its text, mode, and (for rows
+/// of hash version 2) the trainee, the fingerprint and the time played.
+fn compare_file(run: &StoredRow, file: &Run, v2: bool, ctx: &RunContext, problems: &mut Vec<Problem>) {
+    if file.scenario != run.scenario {
+        problems.push(run.problem(differs("scenario", &run.scenario, &file.scenario)));
+    }
+    if file.mode.as_str() != run.mode {
+        problems.push(run.problem(differs("mode", &run.mode, file.mode)));
+    }
+    if file.hash.as_deref().is_some_and(|h| h != run.scenario_hash) {
+        problems.push(run.problem("the scenario text it names differs from the one its run file was played on"));
+    }
+    if !v2 {
+        return;
+    }
+    match ctx.trainees.get(&run.trainee_id) {
+        None => problems.push(run.problem(format!("it belongs to trainee {}, who does not exist", run.trainee_id))),
+        Some(t) if !same_trainee(&file.trainee, &t.name) => problems.push(run.problem(format!(
+            "the run file is {}'s, but the row gives it to trainee {} ({}): the run was moved to another trainee",
+            file.trainee, t.id, t.name
+        ))),
+        Some(_) => {}
+    }
+    if fingerprint(file) != run.fingerprint {
+        problems.push(run.problem("its fingerprint differs from its run file's"));
+    }
+    if let Some(played) = file.played_at.as_deref().and_then(parse_time)
+        && played != run.played_at
+    {
+        problems.push(run.problem(differs("time played", format_time(run.played_at), format_time(played))));
+    }
+    let duration = file.times_ms.last().copied().unwrap_or(0) as i64;
+    if duration != run.duration_ms {
+        problems.push(run.problem(differs(
+            "length of the call",
+            format!("{} ms", run.duration_ms),
+            format!("{duration} ms"),
+        )));
+    }
+}
+
+/// Replays a stored run and compares what it scores with the row; for rows of hash version 2,
+/// every scored column, and when the row does not match its hash (`explain`), the breakdown too
+/// (the hash covers it otherwise: writing it out again for every run would cost more than all the
+/// rest).
+fn rescore(
+    playable: &Arc<Playable>,
+    run: &StoredRow,
+    file: &Run,
+    v2: bool,
+    explain: bool,
+    problems: &mut Vec<Problem>,
+) {
+    if playable.scenario.role.as_str() != run.role {
+        problems.push(run.problem(differs("role", &run.role, playable.scenario.role)));
+    }
+    if i64::from(playable.scenario.version) != run.version {
+        problems.push(run.problem(differs("scenario version", run.version, playable.scenario.version)));
+    }
+    let dialogue = match replay(playable, file, true) {
         Ok(d) => d,
-        Err(e) => return Some(format!("the inputs no longer replay: {e}")),
+        Err(e) => {
+            problems.push(run.problem(format!("the inputs no longer replay: {e}")));
+            return;
+        }
     };
     let s = score(&dialogue);
-    let differs = s.score != run.score || s.passed != run.passed || s.critical.is_empty() == run.critical;
-    differs.then(|| format!("stored score {} but its inputs score {}", run.score, s.score))
+    let differs_score =
+        i64::from(s.score) != run.score || s.passed != run.passed || s.critical.is_empty() == run.critical;
+    if differs_score {
+        problems.push(run.problem(format!(
+            "stored score {} ({}{}) but its inputs score {} ({}{})",
+            run.score,
+            if run.passed { "passed" } else { "failed" },
+            if run.critical { ", critical error" } else { "" },
+            s.score,
+            if s.passed { "passed" } else { "failed" },
+            if s.critical.is_empty() { "" } else { ", critical error" },
+        )));
+    }
+    if !v2 {
+        return;
+    }
+    let finished = matches!(dialogue.ending(), Some(crate::domain::runtime::Ending::End { .. }));
+    if finished != run.finished {
+        problems.push(run.problem(differs("finished mark", run.finished, finished)));
+    }
+    if s.adherence.to_bits() != run.adherence.to_bits() {
+        problems.push(run.problem(differs("adherence", run.adherence, s.adherence)));
+    }
+    if super::rows::outcome_str(s.outcome) != run.outcome || s.label != run.label {
+        problems.push(run.problem(differs("outcome", &run.label, &s.label)));
+    }
+    if i64::from(s.scorer) != run.scorer {
+        problems.push(run.problem(differs("scorer version", run.scorer, s.scorer)));
+    }
+    if explain && !differs_score && serde_json::to_string(&s).is_ok_and(|b| b != run.breakdown) {
+        problems.push(run.problem("the stored score breakdown differs from what its inputs give"));
+    }
+}
+
+/// Checks a run's ticket: valid, issued for this trainee, scenario, text, mode and seed, and used
+/// before it expired (that no other run used it is checked in order, in `check_rows`).
+fn check_run_ticket(run: &StoredRow, file: &Run, ctx: &RunContext, problems: &mut Vec<Problem>) {
+    let id = run.ticket;
+    let Some((ticket, valid)) = ctx.tickets.get(&id) else {
+        problems.push(run.problem(format!("it names exam ticket {id}, which does not exist")));
+        return;
+    };
+    if !valid {
+        problems.push(run.problem(format!("its exam ticket {id} is not valid (see ticket {id})")));
+    }
+    if ticket.trainee_id != run.trainee_id {
+        problems.push(run.problem(format!(
+            "its exam ticket {id} was issued for trainee {}, not trainee {}: the run was moved to another trainee",
+            ticket.trainee_id, run.trainee_id
+        )));
+    }
+    if ticket.scenario != run.scenario || ticket.scenario_hash != run.scenario_hash {
+        problems
+            .push(run.problem(format!("its exam ticket {id} was issued for another scenario ({})", ticket.scenario)));
+    }
+    if ticket.mode.as_str() != run.mode || ticket.seed != file.seed {
+        problems.push(run.problem(format!(
+            "it was not played as its exam ticket {id} says (mode {}, seed {})",
+            ticket.mode, ticket.seed
+        )));
+    }
+    if run.recorded_at < ticket.issued_at || run.recorded_at > ticket.expires_at {
+        problems.push(run.problem(format!(
+            "it was recorded at {}, outside the time its exam ticket {id} was good for ({} to {})",
+            format_time(run.recorded_at),
+            format_time(ticket.issued_at),
+            format_time(ticket.expires_at)
+        )));
+    }
+}
+
+/// Says what is wrong with each account: forged and edited ones are problems, ones made before
+/// signatures warnings.
+fn check_accounts(
+    accounts: &[Account],
+    standing: &HashMap<String, Standing>,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) {
+    for a in accounts {
+        let problem =
+            |why: &str| Problem { table: "managers", id: a.id, what: format!("\"{}\": its account {why}", a.username) };
+        match standing.get(&a.username) {
+            Some(Standing::Untrusted(why)) => problems.push(problem(why)),
+            Some(Standing::Legacy(why)) => warnings.push(problem(why)),
+            _ => {}
+        }
+    }
+}
+
+/// A problem unless the root key's fingerprint is the trusted one (spaces, dashes and case aside).
+fn check_trust(trust: Option<&str>, root: Option<&str>, problems: &mut Vec<Problem>) {
+    let Some(trusted) = trust else { return };
+    let plain = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_lowercase();
+    match root {
+        Some(fp) if plain(fp) == plain(trusted) => {}
+        Some(fp) => problems.push(Problem {
+            table: "managers",
+            id: 0,
+            what: format!(
+                "the department's root key is {fp}, not the trusted {trusted}: these records were not set up by your \
+                 department's first manager, or were rebuilt by someone else"
+            ),
+        }),
+        None => problems.push(Problem {
+            table: "managers",
+            id: 0,
+            what: format!("there is no department root key, so nothing here can be the trusted {trusted}"),
+        }),
+    }
+}
+
+/// Checks every ticket's signature, its proctor and whether the proctor could act on the trainee;
+/// returns each ticket with whether it is valid.
+fn check_tickets(
+    tickets: Vec<Ticket>,
+    accounts: &[Account],
+    standing: &HashMap<String, Standing>,
+    trainees: &HashMap<i64, Trainee>,
+    problems: &mut Vec<Problem>,
+) -> HashMap<i64, (Ticket, bool)> {
+    let mut out = HashMap::new();
+    for t in tickets {
+        let problem = |what: String| Problem { table: "tickets", id: t.id, what };
+        let before = problems.len();
+        match accounts.iter().find(|a| a.username == t.proctor) {
+            None => problems.push(problem(format!("issued by \"{}\", who is not a manager", t.proctor))),
+            Some(a) if !t.signed_by(&a.public_key) => problems.push(problem(
+                "its signature does not match it: its trainee, scenario, mode, seed or times were edited, or the \
+                 signature was copied from another ticket"
+                    .into(),
+            )),
+            Some(_) => match standing.get(&t.proctor) {
+                Some(Standing::Trusted(chain)) => {
+                    let name = trainees.get(&t.trainee_id).map_or("", |x| x.name.as_str());
+                    if chain.iter().any(|(_, link)| *link == Some(t.trainee_id)) || t.proctor.eq_ignore_ascii_case(name)
+                    {
+                        problems.push(problem(format!(
+                            "its proctor \"{}\" may not act on this trainee's record",
+                            t.proctor
+                        )));
+                    }
+                }
+                Some(Standing::Legacy(why) | Standing::Untrusted(why)) => {
+                    problems.push(problem(format!("issued by \"{}\", whose account {why}", t.proctor)));
+                }
+                None => {}
+            },
+        }
+        let valid = problems.len() == before;
+        out.insert(t.id, (t, valid));
+    }
+    out
+}
+
+/// Checks the checkpoints: each links to the one before, is signed by a trusted manager over what
+/// it says, and the rows it names still have the hashes it signed.
+fn check_checkpoints(
+    checkpoints: &[Checkpoint],
+    accounts: &[Account],
+    standing: &HashMap<String, Standing>,
+    legacy: (i64, i64, i64),
+    run_heads: &HashMap<i64, String>,
+    promotion_heads: &HashMap<i64, String>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut prev = GENESIS.to_owned();
+    for c in checkpoints {
+        let problem = |what: String| Problem { table: "checkpoints", id: c.id, what };
+        if c.prev != prev {
+            problems.push(problem("the checkpoint before it was removed or edited".into()));
+        }
+        prev = link(&c.signature);
+        let parts = c.statement(legacy);
+        let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+        match accounts.iter().find(|a| a.username == c.manager) {
+            None => problems.push(problem(format!("signed by \"{}\", who is not a manager", c.manager))),
+            Some(a) if !keys::verify(&a.public_key, &c.signature, CHECKPOINT, &parts) => problems.push(problem(
+                "its signature does not match it: the chain heads it names, or where the rows made before signatures \
+                 end, were edited"
+                    .into(),
+            )),
+            Some(_) => {
+                if let Some(Standing::Legacy(why) | Standing::Untrusted(why)) = standing.get(&c.manager) {
+                    problems.push(problem(format!("signed by \"{}\", whose account {why}", c.manager)));
+                }
+            }
+        }
+        for (table, last, head, heads) in [
+            ("runs", c.runs_last, &c.runs_head, run_heads),
+            ("promotions", c.promotions_last, &c.promotions_head, promotion_heads),
+        ] {
+            let found = if last == 0 { Some(GENESIS) } else { heads.get(&last).map(String::as_str) };
+            match found {
+                None => problems.push(problem(format!(
+                    "the newest of the {table} it covers ({last}) is missing: {table} before it were removed"
+                ))),
+                Some(h) if h != head => problems.push(problem(format!(
+                    "{table} up to {last} were changed after it was signed (at {} by \"{}\"): their chain no longer ends \
+                     where it did, so a row was edited, removed or inserted and the hashes recomputed",
+                    format_time(c.at),
+                    c.manager
+                ))),
+                Some(_) => {}
+            }
+        }
+    }
 }

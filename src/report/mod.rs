@@ -68,20 +68,6 @@ impl TraineeSummary {
     }
 }
 
-fn fact(r: &RunRow) -> RunFact {
-    RunFact {
-        scenario: r.scenario.clone(),
-        role: r.role,
-        mode: r.mode,
-        score: r.score,
-        critical: r.critical,
-        finished: r.finished,
-        version: r.version,
-        hash: r.scenario_hash.clone(),
-        played_at: r.played_at,
-    }
-}
-
 /// Gathers the team report: every trainee (of `role`, if given), their runs since `since`, their
 /// eligibility over all their runs, and how the team does on every script stage.
 pub fn team(
@@ -103,7 +89,7 @@ pub fn team(
         }
         let everything = by_trainee.remove(&t.id).unwrap_or_default();
         let eligibility = lib.ladder.as_ref().map(|l| {
-            let facts: Vec<RunFact> = everything.iter().map(fact).collect();
+            let facts: Vec<RunFact> = everything.iter().map(RunRow::fact).collect();
             ladder::eligibility(l, lib, t.role, &facts, now)
         });
         let runs: Vec<RunRow> = everything.into_iter().filter(|r| since.is_none_or(|s| r.played_at >= s)).collect();

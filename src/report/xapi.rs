@@ -150,10 +150,38 @@ pub struct Posted {
     pub rejected: Vec<String>,
 }
 
+/// The warning for an LRS password that would cross the network unencrypted: an `http://` endpoint
+/// on another machine. Plain http to this machine (a local LRS, or a tunnel that encrypts on its
+/// way out) stays on this machine and is not warned about; https never is.
+pub fn plain_http_warning(endpoint: &str) -> Option<String> {
+    let scheme_end = endpoint.find("://")?;
+    if !endpoint[..scheme_end].eq_ignore_ascii_case("http") {
+        return None;
+    }
+    let rest = &endpoint[scheme_end + 3..];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let loopback =
+        host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| {
+        format!(
+            "warning: the LRS password goes to {} over plain http: anyone on the network path can read it; use \
+             the LRS's https:// address",
+            crate::records::redact(endpoint)
+        )
+    })
+}
+
 /// One LRS endpoint and how to talk to it: time limits on every step, retries with pauses.
 struct Lrs {
     agent: ureq::Agent,
     url: String,
+    /// The URL for messages (without a password).
+    shown: String,
     auth: String,
     limit: std::time::Duration,
 }
@@ -182,7 +210,8 @@ impl Lrs {
             .timeout_recv_response(Some(limit))
             .timeout_recv_body(Some(limit))
             .build();
-        Lrs { agent: ureq::Agent::new_with_config(config), url, auth, limit }
+        let shown = crate::records::redact(&url);
+        Lrs { agent: ureq::Agent::new_with_config(config), url, shown, auth, limit }
     }
 
     fn attempt(&self, body: &str) -> Attempt {
@@ -225,7 +254,7 @@ impl Lrs {
                 Attempt::Retry { status, body, after, error } => (status, body, after, error),
             };
             if tries >= TRIES {
-                let url = self.url.clone();
+                let url = self.shown.clone();
                 return Err(match (status, error) {
                     (Some(status), _) => LrsError::Failed { url, status, body: text, tries, accepted },
                     (None, Some(ureq::Error::Timeout(_))) => {
@@ -289,5 +318,18 @@ mod tests {
         assert_eq!(iso_duration(120_000), "PT120S");
         assert_eq!(iso_duration(1_250), "PT1.25S");
         assert_eq!(iso_duration(0), "PT0S");
+    }
+
+    #[test]
+    fn a_password_over_plain_http_to_another_machine_is_warned_about() {
+        let w = plain_http_warning("http://lrs.example/xAPI").expect("warned");
+        assert!(w.contains("goes to http://lrs.example/xAPI over plain http"), "{w}");
+        assert!(plain_http_warning("HTTP://10.1.2.3:8100/xAPI").is_some());
+        assert!(plain_http_warning("http://user:pw@[::1]:8100/xAPI").is_none());
+        assert!(plain_http_warning("http://127.0.0.1:8100/xAPI").is_none());
+        assert!(plain_http_warning("http://localhost/xAPI").is_none());
+        assert!(plain_http_warning("https://lrs.example/xAPI").is_none());
+        let w = plain_http_warning("http://key:secret@lrs.example/xAPI").expect("warned");
+        assert!(!w.contains("secret"), "{w}");
     }
 }

@@ -78,6 +78,8 @@ pub struct ActiveCall {
     /// Where the voices are, and whether the trainee hears them through the phone band.
     voices: Option<VoiceCache>,
     telephone: bool,
+    /// The proctor's exam ticket the call is sat with.
+    ticket: Option<i64>,
 }
 
 impl ActiveCall {
@@ -225,6 +227,7 @@ fn start_call(
         subtitle: None,
         voices: voices.map(|v| v.clone()),
         telephone: session.telephone,
+        ticket: request.ticket,
     });
 }
 
@@ -599,7 +602,8 @@ fn animate_level(call: Res<ActiveCall>, mut bars: Query<(&LevelBar, &mut Node)>)
     }
 }
 
-/// Finishes the call (score and run file), saves the run file and stores it in the trainee's records.
+/// Finishes the call (score and run file), saves the run file and stores it in the trainee's
+/// records, with its exam ticket when a proctor started it.
 fn finish(
     call: &ActiveCall,
     session: &Session,
@@ -616,9 +620,13 @@ fn finish(
     let stored = match session.trainee.as_ref().and_then(|t| t.id) {
         Some(id) => records
             .with(|r| {
-                r.store_run(crate::records::TraineeRef::Id(id), &scenarios.lib, &run)
-                    .map(|x| x.id)
-                    .map_err(|e| e.to_string())
+                let who = crate::records::TraineeRef::Id(id);
+                match call.ticket {
+                    Some(ticket) => r.store_run_with_ticket(who, &scenarios.lib, &run, ticket),
+                    None => r.store_run(who, &scenarios.lib, &run),
+                }
+                .map(|x| x.id)
+                .map_err(|e| e.to_string())
             })
             .unwrap_or_else(|| Err(records.error.clone().unwrap_or_else(|| "no records".to_owned()))),
         None => Err("no trainee profile in the records".to_owned()),
@@ -626,7 +634,7 @@ fn finish(
     if let Err(e) = &stored {
         warn!("the call was not stored in the records: {e}");
     }
-    LastResult { score, run, stored, run_file }
+    LastResult { score, run, stored, run_file, ticket: call.ticket }
 }
 
 fn write_run_file(dir: &std::path::Path, run: &Run, now: i64) -> Result<PathBuf, String> {

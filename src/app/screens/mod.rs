@@ -4,13 +4,23 @@ pub mod call;
 mod home;
 pub mod manager;
 mod picker;
+mod proctor;
 mod results;
 mod start;
+pub mod work;
 
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_plugins((start::plugin, home::plugin, picker::plugin, call::plugin, results::plugin, manager::plugin));
+    app.add_plugins((
+        start::plugin,
+        home::plugin,
+        picker::plugin,
+        proctor::plugin,
+        call::plugin,
+        results::plugin,
+        manager::plugin,
+    ));
 }
 
 /// The digit keys 1–9 of the top row: reply `i` is `DIGITS[i]`.

@@ -38,6 +38,8 @@ struct PickerState {
     rows: Vec<PickRow>,
     selected: usize,
     role: Option<Role>,
+    /// In Exam mode, the mode the ladder sets for the next rung's exam (Exam or Recall).
+    exam_mode: Option<Mode>,
 }
 
 #[derive(Component, Debug)]
@@ -53,18 +55,17 @@ fn build_rows(
     let Some(trainee) = session.trainee.clone() else { return };
     let lib = &scenarios.lib;
     let standing = super::home::standing(&records, &scenarios, &session);
-    let (role, exam_ids): (Option<Role>, Option<Vec<String>>) = match session.mode {
+    let (role, exam_ids, exam_mode): (Option<Role>, Option<Vec<String>>, Option<Mode>) = match session.mode {
         Mode::Exam => {
             let next = standing.as_ref().and_then(|e| e.next);
-            let ids = lib
+            let exam = lib
                 .ladder
                 .as_ref()
                 .and_then(|l| l.rungs.iter().find(|r| Some(r.role) == next))
-                .and_then(|r| r.exam.as_ref())
-                .map(|e| e.scenarios.clone());
-            (next, ids)
+                .and_then(|r| r.exam.as_ref());
+            (next, exam.map(|e| e.scenarios.clone()), exam.map(|e| e.mode))
         }
-        _ => (Some(trainee.role), None),
+        _ => (Some(trainee.role), None, None),
     };
     let best: BTreeMap<String, u32> =
         trainee.id.and_then(|id| records.with(|r| r.best_scores(id).unwrap_or_default())).unwrap_or_default();
@@ -104,6 +105,7 @@ fn build_rows(
         })
         .collect();
     state.role = role;
+    state.exam_mode = exam_mode;
     state.selected = state.rows.iter().position(|r| r.broken.is_none()).unwrap_or(0);
 }
 
@@ -185,7 +187,22 @@ fn pick(
     if row.broken.is_some() || row.locked_until.is_some() {
         return;
     }
-    commands.insert_resource(CallRequest { scenario: row.id.clone(), mode: session.mode, seed: seeds.draw() });
+    if session.mode == Mode::Exam {
+        // An exam starts only with a proctor's ticket, which also draws its seed.
+        commands.insert_resource(super::proctor::ExamChoice {
+            scenario: row.id.clone(),
+            title: row.title.clone(),
+            mode: state.exam_mode.unwrap_or(Mode::Exam),
+        });
+        next.set(Screen::Proctor);
+        return;
+    }
+    commands.insert_resource(CallRequest {
+        scenario: row.id.clone(),
+        mode: session.mode,
+        seed: seeds.draw(),
+        ticket: None,
+    });
     next.set(Screen::Call);
 }
 

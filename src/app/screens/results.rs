@@ -115,6 +115,7 @@ fn spawn(
 /// what the score was computed with, so anyone can reproduce it.
 fn header(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, result: &LastResult) {
     let score = &result.score;
+    let run = &result.run;
     p.spawn(Node { column_gap: px(24), align_items: AlignItems::Center, ..default() }).with_children(|top| {
         top.spawn(widgets::label(
             fonts,
@@ -134,6 +135,10 @@ fn header(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, result: &L
                 palette::TEXT_DIM,
             ));
             let saved = match &result.stored {
+                // An exam-mode call without a proctor's ticket is stored, but counts as practice.
+                Ok(id) if run.mode != crate::domain::model::Mode::Practice && result.ticket.is_none() => {
+                    format!("{} (#{id}) · {}", s.results_saved, s.results_practice_only)
+                }
                 Ok(id) => format!("{} (#{id})", s.results_saved),
                 Err(e) => format!("{}: {e}", s.results_not_saved),
             };
@@ -201,11 +206,17 @@ fn act(
                 scenario: run.scenario.clone(),
                 mode: run.mode,
                 seed: seeds.draw(),
+                ticket: None,
             });
             next.set(Screen::Call);
         }
         ResultButton::Replay => {
-            commands.insert_resource(CallRequest { scenario: run.scenario.clone(), mode: run.mode, seed: run.seed });
+            commands.insert_resource(CallRequest {
+                scenario: run.scenario.clone(),
+                mode: run.mode,
+                seed: run.seed,
+                ticket: None,
+            });
             next.set(Screen::Call);
         }
         ResultButton::Back => next.set(Screen::Home),

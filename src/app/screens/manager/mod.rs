@@ -5,7 +5,7 @@
 //! records functions as the command line. `ManagerView`, a sub-state of `Screen::Manager`, says
 //! which view shows; each view is a file that spawns its UI on entering its view and afterwards
 //! changes only what changes. Password checks and gathering the team run off the frame, on
-//! Bevy's `AsyncComputeTaskPool`.
+//! Bevy's `AsyncComputeTaskPool` (see `screens::work`).
 
 mod approve;
 mod heatmap;
@@ -14,15 +14,16 @@ mod team;
 mod trainee;
 mod transcript;
 
+pub use super::work::Working;
+use super::work::{Pending, finished, spawn_work};
+
 use crate::app::text::{Strings, strings};
 use crate::app::theme::{UiFonts, palette, widgets};
-use crate::app::{RecordsRes, Screen, Session};
-use crate::records::{Records, RunRow};
+use crate::app::{Screen, Session};
+use crate::records::RunRow;
 use crate::report::{TeamReport, TraineeSummary};
 use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
-use bevy::tasks::futures::check_ready;
-use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_sub_state::<ManagerView>()
@@ -99,47 +100,6 @@ impl OpenTrainee {
     fn page(index: usize, message: Option<String>) -> Self {
         OpenTrainee { index, run: 0, message }
     }
-}
-
-/// Marks an entity whose work runs off the frame (a password check, gathering the team); it is
-/// despawned when the work is done.
-#[derive(Component, Debug)]
-pub struct Working;
-
-/// The task of a `Working` entity; `None` when the records are not open.
-#[derive(Component)]
-struct Pending<T: Send + 'static>(Task<Option<T>>);
-
-/// Runs `work` on the records on the `AsyncComputeTaskPool`. The task lives on an entity that
-/// also carries `scope` (say, `DespawnOnExit` of its view), so leaving the view drops it.
-fn spawn_work<T: Send + 'static>(
-    commands: &mut Commands,
-    records: &RecordsRes,
-    scope: impl Bundle,
-    work: impl FnOnce(&mut Records) -> T + Send + 'static,
-) {
-    let shared = records.records.clone();
-    let task = AsyncComputeTaskPool::get().spawn(async move {
-        let shared = shared?;
-        let mut guard = shared.lock().ok()?;
-        Some(work(&mut guard))
-    });
-    commands.spawn((Name::new("Manager work"), Working, Pending(task), scope));
-}
-
-/// The outcome of work of type `T` that finished since the last frame, if any: `Some(None)` when
-/// the records were not open.
-fn finished<T: Send + 'static>(
-    commands: &mut Commands,
-    pending: &mut Query<(Entity, &mut Pending<T>)>,
-) -> Option<Option<T>> {
-    for (entity, mut p) in pending.iter_mut() {
-        if let Some(outcome) = check_ready(&mut p.0) {
-            commands.entity(entity).despawn();
-            return Some(outcome);
-        }
-    }
-    None
 }
 
 /// What the views draw from: the fonts and language, the manager, the team and the open trainee.
