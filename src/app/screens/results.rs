@@ -94,7 +94,17 @@ fn spawn(
                             };
                             list.spawn(row).with_children(|row| {
                                 row.spawn(widgets::button(&fonts, "▶", ResultButton::Listen(i)));
-                                row.spawn(turn_card(&fonts, s.results_you, i + 1, t));
+                                // The card takes the rest of the row and wraps its lines in it.
+                                let rest = Node {
+                                    flex_direction: FlexDirection::Column,
+                                    flex_grow: 1.0,
+                                    flex_basis: px(0),
+                                    min_width: px(0),
+                                    ..default()
+                                };
+                                row.spawn(rest).with_children(|rest| {
+                                    rest.spawn(turn_card(&fonts, s.results_you, i + 1, t));
+                                });
                             });
                         } else {
                             list.spawn(turn_card(&fonts, s.results_you, i + 1, t));
