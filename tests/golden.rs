@@ -82,6 +82,25 @@ fn every_scenario_replays_its_golden_runs_to_the_pinned_scores() {
 }
 
 #[test]
+fn every_golden_file_belongs_to_a_scenario_of_the_library() {
+    let lib = bundled();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut stale = Vec::new();
+    for role in std::fs::read_dir(&root).expect("tests/golden") {
+        let role = role.expect("entry").path();
+        for file in std::fs::read_dir(&role).expect("a role's golden folder") {
+            let path = file.expect("entry").path();
+            let (Some(dir), Some(stem)) = (role.file_name(), path.file_stem()) else { continue };
+            let id = format!("{}/{}", dir.to_string_lossy(), stem.to_string_lossy());
+            if lib.scenario(&id).is_none() {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(stale.is_empty(), "golden runs of scenarios the library no longer has:\n{}", stale.join("\n"));
+}
+
+#[test]
 fn golden_scores_are_ordered_perfect_over_average_over_poor() {
     let lib = bundled();
     for p in lib.playable() {
