@@ -686,18 +686,35 @@ mod tests {
     #[test]
     fn personas_get_a_voice_of_their_language_and_gender() {
         let g = |lang, name| guess_gender(lang, name);
-        for name in ["Марина Белова", "Алина Гусева", "Наталья Орлова", "Ольга Кузнецова", "Светлана Ковалёва"]
-        {
+        for name in [
+            "Марина Белова",
+            "Алина Гусева",
+            "Наталья Орлова",
+            "Ольга Кузнецова",
+            "Светлана Ковалёва",
+            "Елена Викторовна Зайцева",
+            "Любовь Петровна",
+        ] {
             assert_eq!(g("ru", name), Gender::Female, "{name}");
         }
-        for name in ["Игорь Тихонов", "Андрей Волков", "Никита Белов", "Геннадий Крылов", "Илья", "Тихонов"]
-        {
+        for name in [
+            "Игорь Тихонов",
+            "Андрей Волков",
+            "Никита Белов",
+            "Геннадий Крылов",
+            "Илья",
+            "Тихонов",
+            "Олег Сергеевич Фёдоров",
+        ] {
             assert_eq!(g("ru", name), Gender::Male, "{name}");
         }
-        for name in ["Helen Carter", "Priya Shah", "Anna", "Ms Jones", "Megan Price"] {
+        for name in
+            ["Helen Carter", "Priya Shah", "Anna", "Ms Jones", "Megan Price", "Chloe Bennett", "Natalie Osborne"]
+        {
             assert_eq!(g("en", name), Gender::Female, "{name}");
         }
-        for name in ["Martin Webb", "James Porter", "Daniel Okafor", "Richard Cole"] {
+        for name in ["Martin Webb", "James Porter", "Daniel Okafor", "Richard Cole", "Graham Fletcher", "Tom Fielding"]
+        {
             assert_eq!(g("en", name), Gender::Male, "{name}");
         }
     }
