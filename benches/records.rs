@@ -46,6 +46,7 @@ impl Runs {
             trainee: trainee.into(),
             scorer: Some(callforge::domain::scorer::LATEST),
             inputs: vec![Input::Choose(0); 4],
+            drill: None,
             times_ms: vec![],
             played_at: None,
         };
@@ -164,7 +165,7 @@ fn report(label: &str, location: &str, lib: &Library) {
     let dir = std::env::temp_dir().join(format!("callforge-bench-csv-{}", std::process::id()));
     let t0 = Instant::now();
     let data = callforge::report::team(&mut r, lib, None, None).expect("report");
-    callforge::report::csv::write_all(&data, &dir).expect("csv");
+    callforge::report::csv::write_all(&data, &dir, callforge::domain::feedback::Lang::En).expect("csv");
     println!("{label}: CSV tables, same data: {:.0} ms", ms(t0.elapsed()));
     let _ = std::fs::remove_dir_all(&dir);
 }

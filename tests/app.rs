@@ -293,6 +293,8 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         "05-call-recall.png",
         "06-results.png",
         "10-exam-proctor.png",
+        "11-script-ru.png",
+        "12-script-en.png",
     ];
     for name in names {
         let path = dir.join(name);
@@ -455,6 +457,69 @@ fn an_exam_starts_with_a_proctors_ticket_and_is_stored_with_it() {
     let used = r.ticket(ticket.id).expect("the ticket");
     assert_eq!(used.run, Some(stored), "the run used the ticket");
     assert!(!texts(&mut app).contains("no proctor"), "a proctored exam is not called practice");
+}
+
+/// Every text on screen, spans included, and the spans drawn in the highlight colour.
+fn texts_and_highlights(app: &mut App) -> (String, Vec<String>) {
+    let mut all: Vec<String> = app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect();
+    let mut marked = Vec::new();
+    for (span, color) in app.world_mut().query::<(&TextSpan, &TextColor)>().iter(app.world()) {
+        all.push(span.0.clone());
+        if color.0 == callforge::app::theme::palette::WARN {
+            marked.push(span.0.clone());
+        }
+    }
+    (all.join("\n"), marked)
+}
+
+/// S on the home screen opens the script of the trainee's role in the interface language: every
+/// stage by title, the must-mention phrases in their own colour; F2 shows the Russian script; Esc
+/// goes back home.
+#[test]
+fn the_script_screen_opens_by_key_and_shows_every_stage() {
+    let db = tmp("script.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let mut app = headless(&db);
+    type_text(&mut app, "Bob");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::Home);
+    let (home, _) = texts_and_highlights(&mut app);
+    assert!(home.contains("S Script") && home.contains("S  Script"), "the key hint and the button: {home}");
+
+    press(&mut app, KeyCode::KeyS);
+    app.update();
+    assert_eq!(screen(&app), Screen::Script);
+    let (texts, marked) = texts_and_highlights(&mut app);
+    let script = bundled().scripts.get("generator-cold-call").expect("the generator script").script.clone();
+    let mut at = 0;
+    for (i, stage) in script.stages.iter().enumerate() {
+        let title = format!("{}. {}", i + 1, stage.title);
+        let found = texts[at..].find(&title).unwrap_or_else(|| panic!("{title} in order: {texts}"));
+        at += found;
+    }
+    assert!(texts.contains("★ critical") && texts.contains("weight 40 (40%)"), "{texts}");
+    assert!(texts.contains("Never say") && texts.contains("«stupid»"), "{texts}");
+    assert!(
+        marked.contains(&"My name is".to_owned()) && marked.contains(&"next-day delivery".to_owned()),
+        "{marked:?}"
+    );
+    assert!(!texts.contains("{trainee}") && texts.contains("[your name]"));
+
+    press(&mut app, KeyCode::F2);
+    app.update();
+    app.update();
+    assert_eq!(screen(&app), Screen::Script);
+    let (texts, marked) = texts_and_highlights(&mut app);
+    assert!(
+        texts.contains("Регламент: Лидогенератор") && texts.contains("1. Поздороваться, назвать себя и компанию"),
+        "{texts}"
+    );
+    assert!(marked.contains(&"Меня зовут".to_owned()), "{marked:?}");
+
+    press(&mut app, KeyCode::Escape);
+    app.update();
+    assert_eq!(screen(&app), Screen::Home);
 }
 
 /// A small deterministic generator for the abuse test.

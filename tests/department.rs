@@ -360,6 +360,7 @@ fn a_trainee_login_adds_runs_and_the_server_refuses_it_every_rewrite() {
     olga.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 0])).expect("a practice run");
     olga.store_run("Olga", &lib, &run_of("generator/a", Mode::Practice, &[0, 1])).expect("a second run moves the head");
     olga.store_run("Olga", &lib, &run_of("closer/x", Mode::Exam, &[0, 0])).expect("an exam run");
+    olga.set_trainee_language("Olga", "ru").expect("a trainee sets the language they take exams in");
     let e = olga.add_manager("olga-boss", "a-long-password-1", None, None).expect_err("no manager accounts");
     assert!(matches!(e, RecordsError::NotAllowed { .. }), "{e}");
     assert!(e.to_string().contains("This login may not do that"), "{e}");
@@ -402,6 +403,7 @@ fn a_trainee_login_adds_runs_and_the_server_refuses_it_every_rewrite() {
         "DELETE FROM exam_results",
         "UPDATE scenario_versions SET scenario_ron = ''",
         "UPDATE trainees SET role = 'AccountManager'",
+        "UPDATE trainees SET name = 'Boss', language = 'en'",
         "DELETE FROM trainees",
         "UPDATE promotions SET to_role = 'AccountManager'",
         "DELETE FROM promotions",

@@ -26,6 +26,7 @@ pub fn run_text(trainee: &str, seed: u64) -> String {
         trainee: trainee.to_owned(),
         scorer: None,
         inputs: vec![callforge::domain::model::Input::Choose(0); 4],
+        drill: None,
         times_ms: Vec::new(),
         played_at: None,
     };

@@ -86,6 +86,7 @@ pub fn run_for(trainee: &str, scenario: &str, mode: Mode, picks: &[usize]) -> Ru
         trainee: trainee.to_owned(),
         scorer: None,
         inputs: picks.iter().map(|&i| Input::Choose(i)).collect(),
+        drill: None,
         times_ms: Vec::new(),
         played_at: None,
     }

@@ -74,7 +74,7 @@ fn csv_tables_carry_a_bom_and_cyrillic() {
     let (mut r, lib) = team();
     let data = report::team(&mut r, &lib, None, None).expect("report");
     let dir = std::env::temp_dir().join(format!("callforge-csv-{}", std::process::id()));
-    let files = report::csv::write_all(&data, &dir).expect("csv");
+    let files = report::csv::write_all(&data, &dir, callforge::domain::feedback::Lang::En).expect("csv");
     assert_eq!(files.len(), 4);
     let bytes = std::fs::read(dir.join("trainees.csv")).expect("read");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");

@@ -30,6 +30,7 @@ pub fn run(
         trainee: trainee.to_owned(),
         scorer: None,
         inputs,
+        drill: None,
         times_ms: Vec::new(),
         played_at: None,
     };

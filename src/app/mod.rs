@@ -41,6 +41,8 @@ pub enum Screen {
     Call,
     /// The score of the call just made.
     Results,
+    /// The whole script of the trainee's role, to study.
+    Script,
     /// A proctor signs in to start an exam.
     Proctor,
     /// A manager logs in.

@@ -125,6 +125,30 @@ pub struct Strings {
     pub sound_keys: &'static str,
     /// On the results screen: the digit keys and ▶ buttons play a customer line again.
     pub results_listen: &'static str,
+    /// The home screen's button to the script screen, and its hint.
+    pub home_script: &'static str,
+    pub home_script_hint: &'static str,
+    /// The script screen: its title (before the role), keys, and the words of its stages.
+    pub script_title: &'static str,
+    pub script_keys: &'static str,
+    pub script_weight: &'static str,
+    pub script_critical: &'static str,
+    pub script_critical_hint: &'static str,
+    /// The legend's word for the highlighted must-mention phrases, and what they mean.
+    pub script_highlighted: &'static str,
+    pub script_must_hint: &'static str,
+    pub script_must: &'static str,
+    /// Before must-mention phrases the line does not hold word for word.
+    pub script_not_in_line: &'static str,
+    pub script_variants: &'static str,
+    pub script_forbidden: &'static str,
+    pub script_points: &'static str,
+    /// Before the number of scenarios that follow a script.
+    pub script_scenarios: &'static str,
+    pub script_no_scenarios: &'static str,
+    pub script_none: &'static str,
+    /// The role has no script in the interface language; another language's is shown.
+    pub script_fallback: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -145,7 +169,7 @@ pub const EN: Strings = Strings {
     home_exams: "Exam scenarios passed",
     home_eligible: "Eligible for promotion: ask your manager to approve it.",
     home_not_eligible: "Still to do",
-    home_keys: "1 Practice · 2 Exam · 3 Recall · Esc change profile",
+    home_keys: "1 Practice · 2 Exam · 3 Recall · S Script · Esc change profile",
     home_more_practice: "more practice calls:",
     home_pass_exam: "pass the exam",
     mode_practice_hint: "Choose replies; the script is shown",
@@ -231,6 +255,24 @@ pub const EN: Strings = Strings {
     sound_muted: "Sound off",
     sound_keys: "F3/F4 volume · F5 mute · F6 telephone sound",
     results_listen: "▶ or 1–9: hear the customer's line again",
+    home_script: "Script",
+    home_script_hint: "Every stage and its line",
+    script_title: "The script",
+    script_keys: "↑↓ PgUp PgDn scroll · F2 Русский/English · Esc back",
+    script_weight: "weight",
+    script_critical: "critical",
+    script_critical_hint: "missing a critical stage fails the call, whatever the score",
+    script_highlighted: "highlighted",
+    script_must_hint: "must be said, in these words or other forms of them",
+    script_must: "must mention",
+    script_not_in_line: "must mention (not word for word in the line)",
+    script_variants: "also accepted",
+    script_forbidden: "Never say",
+    script_points: "points",
+    script_scenarios: "scenarios follow it",
+    script_no_scenarios: "no scenario follows it yet",
+    script_none: "There is no script for your role in the scenario library yet.",
+    script_fallback: "There is no English script for your role: it is shown in another language.",
 };
 
 pub const RU: Strings = Strings {
@@ -251,7 +293,7 @@ pub const RU: Strings = Strings {
     home_exams: "Экзаменов сдано",
     home_eligible: "Можно повышать: попросите руководителя подтвердить.",
     home_not_eligible: "Осталось",
-    home_keys: "1 Тренировка · 2 Экзамен · 3 По памяти · Esc сменить профиль",
+    home_keys: "1 Тренировка · 2 Экзамен · 3 По памяти · S Регламент · Esc сменить профиль",
     home_more_practice: "ещё тренировочных звонков:",
     home_pass_exam: "сдать экзамен",
     mode_practice_hint: "Выбор ответа, скрипт на экране",
@@ -337,6 +379,24 @@ pub const RU: Strings = Strings {
     sound_muted: "Звук выключен",
     sound_keys: "F3/F4 громкость · F5 без звука · F6 телефонный звук",
     results_listen: "▶ или 1–9: прослушать реплику клиента",
+    home_script: "Регламент",
+    home_script_hint: "Все этапы и реплики",
+    script_title: "Регламент",
+    script_keys: "↑↓ PgUp PgDn прокрутка · F2 Русский/English · Esc назад",
+    script_weight: "вес",
+    script_critical: "критический",
+    script_critical_hint: "если критический этап пропущен, звонок не сдан при любом балле",
+    script_highlighted: "выделено",
+    script_must_hint: "обязательно сказать, этими словами или их формами",
+    script_must: "обязательно упомянуть",
+    script_not_in_line: "обязательно упомянуть (в реплике не дословно)",
+    script_variants: "также принимается",
+    script_forbidden: "Нельзя говорить",
+    script_points: "баллов",
+    script_scenarios: "сценариев по нему",
+    script_no_scenarios: "сценариев по нему пока нет",
+    script_none: "Для вашей роли в библиотеке сценариев пока нет регламента.",
+    script_fallback: "Регламента на русском для вашей роли нет: он показан на другом языке.",
 };
 
 /// The strings of a language.

@@ -17,6 +17,7 @@ mod calibrate;
 mod checkpoint;
 mod db;
 mod diagnostics;
+mod drill;
 mod export;
 mod list;
 mod manager;
@@ -27,6 +28,7 @@ mod records_args;
 mod report;
 mod report_text;
 mod score;
+mod script;
 mod trainee;
 mod validate;
 mod verify;
@@ -73,7 +75,10 @@ pub enum Tool {
     Calibrate(calibrate::Args),
     List(list::Args),
     Play(play::Args),
+    Drill(drill::Args),
+    Due(drill::DueArgs),
     Score(score::Args),
+    Script(script::Args),
     Trainee(trainee::Args),
     Record(record::Args),
     Manager(manager::Args),
@@ -106,7 +111,10 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Calibrate(a) => calibrate::run(a),
         Tool::List(a) => list::run(a),
         Tool::Play(a) => play::run(a),
+        Tool::Drill(a) => drill::run(a),
+        Tool::Due(a) => drill::run_due(a),
         Tool::Score(a) => score::run(a),
+        Tool::Script(a) => script::run(a),
         Tool::Trainee(a) => trainee::run(a),
         Tool::Record(a) => record::run(a),
         Tool::Manager(a) => manager::run(a),

@@ -3,13 +3,15 @@
 use super::records_args::Passwords;
 use super::words::{Words, fill, terminal_lang, words};
 use super::{CliError, CliResult, ScenarioDir, load_library, report_text, safe};
+use crate::domain::feedback::Lang;
 use crate::domain::finish::run_file_name;
+use crate::domain::ladder;
 use crate::domain::limits::MAX_TYPED_CHARS;
 use crate::domain::model::Mode;
 use crate::domain::seed::fresh_seed;
 use crate::domain::time::format_time;
 use crate::domain::{Dialogue, FinishedCall, Library, Playable, finish_call};
-use crate::records::{Records, Ticket, Trainee, TraineeRef};
+use crate::records::{Records, RecordsError, Ticket, Trainee, TraineeRef};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +19,9 @@ use std::sync::Arc;
 
 /// Play a call with a simulated customer in the terminal.
 ///
-/// Everything around the call speaks the scenario's language (Russian or English). The customer
+/// Everything around the call speaks the scenario's language (Russian or English). An exam or
+/// recall call without --scenario first finds the trainee, then offers their next rung's exam in
+/// their language (`callforge trainee set-lang`); a pass in the other language counts the same. The customer
 /// speaks; you answer. In Practice and Exam mode you pick a numbered reply; in
 /// Recall mode you type the script line from memory. Practice also shows which script stage is
 /// expected and its line. At the end you get the score: adherence per stage, penalties, critical
@@ -124,21 +128,42 @@ pub fn run(args: Args) -> CliResult {
     };
     let lib = load_library(&args.scenarios)?;
     let mut answers = Answers { lines: std::io::stdin().lock().lines(), echo: !std::io::stdin().is_terminal() };
-    let Some(playable) = pick_scenario(&args, &lib, &mut answers)? else { return Ok(ExitCode::SUCCESS) };
+    // An exam without --scenario: the trainee is found first, and the menu lists their next rung's
+    // exam in their language.
+    let exam_menu = args.scenario.is_none() && args.mode != Mode::Practice && !args.no_store;
+    let mut early: Option<(String, Opened)> = None;
+    let mut only: Option<(Vec<String>, Lang)> = None;
+    if exam_menu {
+        let name = trainee_name(&args, &mut answers, words(terminal_lang()));
+        match open_trainee(&args, &name) {
+            Ok((mut r, t)) => {
+                only = Some(exam_menu_ids(&mut r, &t, &lib, args.mode)?);
+                early = Some((name, Ok((r, t))));
+            }
+            Err(e) if proctor.is_some() => return Err(e),
+            Err(e) => early = Some((name, Err(e))),
+        }
+    }
+    let menu = only.as_ref().map(|(ids, lang)| (ids.as_slice(), *lang));
+    let Some(playable) = pick_scenario(&args, &lib, &mut answers, menu)? else { return Ok(ExitCode::SUCCESS) };
     let lang = playable.lang();
     let w = words(lang);
-    let typed_name = trainee_name(&args, &mut answers, w);
     // The trainee's records are found (or their profile made) before the call, so the call greets
     // them by their name in the records, and a proctor's ticket names them.
-    let mut records = if args.no_store {
-        None
-    } else {
-        let opened =
-            args.db.open().and_then(|mut r| Ok(r.trainee_or_new(TraineeRef::parse(&typed_name)).map(|t| (r, t))?));
-        match opened {
-            Ok(pair) => Some(Ok(pair)),
-            Err(e) if proctor.is_some() => return Err(e),
-            Err(e) => Some(Err(e)),
+    let (typed_name, mut records) = match early {
+        Some((name, opened)) => (name, Some(opened)),
+        None => {
+            let typed_name = trainee_name(&args, &mut answers, w);
+            let records = if args.no_store {
+                None
+            } else {
+                match open_trainee(&args, &typed_name) {
+                    Ok(pair) => Some(Ok(pair)),
+                    Err(e) if proctor.is_some() => return Err(e),
+                    Err(e) => Some(Err(e)),
+                }
+            };
+            (typed_name, records)
         }
     };
     let trainee = match &records {
@@ -146,9 +171,10 @@ pub fn run(args: Args) -> CliResult {
         _ => typed_name,
     };
     let ticket = match (&proctor, &mut records) {
-        (Some((user, password)), Some(Ok((r, t)))) => {
-            Some(r.issue_ticket(TraineeRef::Id(t.id), playable.id(), args.mode, user, password, &lib)?)
-        }
+        (Some((user, password)), Some(Ok((r, t)))) => Some(
+            r.issue_ticket(TraineeRef::Id(t.id), playable.id(), args.mode, user, password, &lib)
+                .map_err(|e| exam_refused(e, lang))?,
+        ),
         _ => None,
     };
     let seed = ticket.as_ref().map(|t| t.seed).or(args.seed).unwrap_or_else(fresh_seed);
@@ -184,7 +210,7 @@ pub fn run(args: Args) -> CliResult {
         outln!("\n{} {}", w.run_written, path.display());
     }
     if let Some(records) = records {
-        store(records, &lib, &run, ticket.as_ref(), played_at, w)?;
+        store(records, &lib, &run, ticket.as_ref(), played_at, lang)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -211,6 +237,56 @@ fn trainee_name(args: &Args, answers: &mut Answers, w: &Words) -> String {
         return name;
     }
     w.default_name.to_owned()
+}
+
+/// The records opened with the trainee found (or made), or why not.
+type Opened = Result<(Records, Trainee), CliError>;
+
+/// The records, and the trainee named (a new name gets a profile, its language not set: it
+/// follows their runs until `trainee set-lang`).
+fn open_trainee(args: &Args, name: &str) -> Opened {
+    args.db.open().and_then(|mut r| Ok(r.trainee_or_new(TraineeRef::parse(name)).map(|t| (r, t))?))
+}
+
+/// The exam scenarios of the trainee's next rung in their language, and that language, for the
+/// exam menu; refused, in that language, when there is no exam to take in `mode`.
+fn exam_menu_ids(r: &mut Records, t: &Trainee, lib: &Library, mode: Mode) -> Result<(Vec<String>, Lang), CliError> {
+    let language = r.exam_language(t, lib)?;
+    let lang = Lang::from_code(&language);
+    let w = words(lang);
+    let ladder = lib.ladder.as_ref().ok_or_else(|| CliError::msg(w.no_ladder))?;
+    let name = safe(&t.name);
+    let Some(next) = ladder::next_role(ladder, t.role) else {
+        return Err(CliError::msg(fill(w.top_of_ladder, &[("name", &name)])));
+    };
+    let rung = lang.role_name(next);
+    let exam = ladder.rungs.iter().find(|r| r.role == next).and_then(|r| r.exam.as_ref());
+    let Some(exam) = exam else { return Err(CliError::msg(fill(w.no_exam, &[("rung", &rung)]))) };
+    if exam.mode != mode {
+        let arg = exam.mode.as_str().to_lowercase();
+        let wanted = lang.mode_name(exam.mode);
+        return Err(CliError::msg(fill(w.exam_mode, &[("rung", &rung), ("mode", &wanted), ("arg", &arg)])));
+    }
+    Ok((ladder::exam_scenarios(ladder, lib, next, &language), lang))
+}
+
+/// A refused exam ticket, said in the scenario's language when it is about the exam itself.
+fn exam_refused(e: RecordsError, lang: Lang) -> CliError {
+    let w = words(lang);
+    match &e {
+        RecordsError::NotAnExam { scenario, mode } => {
+            let mode = lang.mode_name(*mode);
+            CliError::msg(fill(w.not_an_exam, &[("scenario", &safe(scenario)), ("mode", &mode)]))
+        }
+        RecordsError::ExamNotNext { scenario, to, name, .. } => {
+            let to = lang.role_name(*to);
+            CliError::msg(fill(w.exam_not_next, &[("scenario", &safe(scenario)), ("rung", &to), ("name", &safe(name))]))
+        }
+        RecordsError::ExamLocked { scenario, until, .. } => {
+            CliError::msg(fill(w.exam_locked, &[("scenario", &safe(scenario)), ("until", until)]))
+        }
+        _ => e.into(),
+    }
 }
 
 /// The name the script greets: `name:Olga` is Olga; `id:3` (or a bare 3) is the name of trainee 3
@@ -260,8 +336,14 @@ impl Look {
     }
 }
 
-/// The scenario named by `--scenario`, or one picked from a menu; `None` when the trainee quits.
-fn pick_scenario(args: &Args, lib: &Library, answers: &mut Answers) -> Result<Option<Arc<Playable>>, CliError> {
+/// The scenario named by `--scenario`, or one picked from a menu (of `only`'s scenarios, in its
+/// language, when given: an exam's); `None` when the trainee quits.
+fn pick_scenario(
+    args: &Args,
+    lib: &Library,
+    answers: &mut Answers,
+    only: Option<(&[String], Lang)>,
+) -> Result<Option<Arc<Playable>>, CliError> {
     if let Some(id) = &args.scenario {
         return match lib.scenario(id) {
             Some(p) => Ok(Some(Arc::clone(p))),
@@ -274,13 +356,19 @@ fn pick_scenario(args: &Args, lib: &Library, answers: &mut Answers) -> Result<Op
             }
         };
     }
-    let all: Vec<&Arc<Playable>> = lib.playable().collect();
-    if all.is_empty() {
-        return Err(CliError::msg(format!("no playable scenarios in {}", args.scenarios.dir.display())));
-    }
-    let lang = terminal_lang();
+    let all: Vec<&Arc<Playable>> = match only {
+        Some((ids, _)) => ids.iter().filter_map(|id| lib.scenario(id)).collect(),
+        None => lib.playable().collect(),
+    };
+    let lang = only.map_or_else(terminal_lang, |(_, lang)| lang);
     let w = words(lang);
-    outln!("{}", w.scenarios);
+    if all.is_empty() {
+        return Err(CliError::msg(match only {
+            Some(_) => w.no_exam_scenarios.to_owned(),
+            None => format!("no playable scenarios in {}", args.scenarios.dir.display()),
+        }));
+    }
+    outln!("{}", if only.is_some() { w.exams } else { w.scenarios });
     for (i, p) in all.iter().enumerate() {
         let sc = &p.scenario;
         let role = lang.role_name(sc.role);
@@ -367,13 +455,14 @@ fn answer(d: &mut Dialogue, answers: &mut Answers, w: &Words) -> Result<(), CliE
 /// Stores the finished call in the trainee's records (with its ticket, for a proctored exam); when
 /// that fails, the run is saved to a file in the current folder, so nothing is lost.
 fn store(
-    records: Result<(Records, Trainee), CliError>,
+    records: Opened,
     lib: &Library,
     run: &crate::domain::Run,
     ticket: Option<&Ticket>,
     played_at: i64,
-    w: &Words,
+    lang: Lang,
 ) -> Result<(), CliError> {
+    let w = words(lang);
     let (id, stored) = match records {
         Ok((mut r, t)) => {
             let stored = match ticket {
@@ -385,7 +474,13 @@ fn store(
         Err(e) => (None, Err(e)),
     };
     match stored {
-        Ok((t, s)) => outln!("\n{}", fill(w.stored, &[("run", &s.id), ("name", &safe(&t.name)), ("id", &t.id)])),
+        Ok((t, s)) => {
+            outln!("\n{}", fill(w.stored, &[("run", &s.id), ("name", &safe(&t.name)), ("id", &t.id)]));
+            if let Some(e) = &s.exam {
+                let rung = lang.role_name(e.to_role);
+                outln!("{}", fill(w.exam_attempt, &[("rung", &rung), ("note", &e.reason.text(lang))]));
+            }
+        }
         Err(e) => {
             let fallback = PathBuf::from(run_file_name(run, played_at));
             write_run(&fallback, run)?;

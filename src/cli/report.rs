@@ -35,7 +35,7 @@ pub struct Args {
     /// Only trainees of this rung: generator, closer or account.
     #[arg(long, value_name = "ROLE", value_parser = super::list::parse_role)]
     role: Option<Role>,
-    /// The report's language: en or ru.
+    /// The report's language: en or ru (the HTML page's words, and what the CSV says is missing).
     #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
     lang: Lang,
     #[command(flatten)]
@@ -80,7 +80,7 @@ pub fn run(args: Args) -> CliResult {
         outln!("wrote {} ({} trainees, {runs} runs, {} KB)", out.display(), data.trainees.len(), html.len() / 1024);
     }
     if let Some(dir) = &args.csv {
-        let files = report::csv::write_all(&data, dir)
+        let files = report::csv::write_all(&data, dir, args.lang)
             .map_err(|e| CliError::Io { context: format!("cannot write into {}", dir.display()), source: e })?;
         for f in files {
             outln!("wrote {}", f.display());

@@ -29,6 +29,17 @@ pub struct Words {
     pub unproctored: &'static str,
     pub ticket: &'static str,
     pub ticket_saved: &'static str,
+    // exams
+    pub exams: &'static str,
+    pub no_exam_scenarios: &'static str,
+    pub no_ladder: &'static str,
+    pub top_of_ladder: &'static str,
+    pub no_exam: &'static str,
+    pub exam_mode: &'static str,
+    pub not_an_exam: &'static str,
+    pub exam_not_next: &'static str,
+    pub exam_locked: &'static str,
+    pub exam_attempt: &'static str,
     // the score
     pub score: &'static str,
     pub passed: &'static str,
@@ -80,6 +91,16 @@ const EN: Words = Words {
     unproctored: "no proctor: this exam attempt will count as practice (a proctor opens a real one with --proctor USER)",
     ticket: "exam ticket {ticket} signed by proctor {proctor}, good until {until}",
     ticket_saved: "store it before {until} with `callforge record {path} --trainee id:{id} --ticket {ticket}`, or the attempt is lost",
+    exams: "Exams:",
+    no_exam_scenarios: "none of the exam's scenarios is playable in the library; see `callforge validate`",
+    no_ladder: "the scenario library has no ladder.ron, so there are no exams",
+    top_of_ladder: "{name} is at the top of the ladder: there is no exam left to take",
+    no_exam: "reaching {rung} needs no exam",
+    exam_mode: "the exam for {rung} is sat in {mode} mode: use --mode {arg}",
+    not_an_exam: "{scenario} is no exam in {mode} mode (see ladder.ron)",
+    exam_not_next: "{scenario} is an exam for {rung}, which is not {name}'s next rung",
+    exam_locked: "the exam {scenario} is locked after a failed attempt, until {until}",
+    exam_attempt: "exam attempt for {rung}: {note}",
     your_name: "Your name (as the script says it): ",
     default_name: "Trainee",
     too_long: "That line is too long ({chars} characters; at most {max}). Type it again, shorter.",
@@ -133,6 +154,16 @@ const RU: Words = Words {
     unproctored: "нет экзаменатора: эта попытка экзамена засчитается как тренировка (настоящую открывает экзаменатор: --proctor USER)",
     ticket: "экзаменационный билет {ticket} подписан экзаменатором {proctor}, действует до {until}",
     ticket_saved: "сохраните её до {until} командой `callforge record {path} --trainee id:{id} --ticket {ticket}`, иначе попытка пропадёт",
+    exams: "Экзамены:",
+    no_exam_scenarios: "ни один сценарий экзамена не загружается из библиотеки; см. `callforge validate`",
+    no_ladder: "в библиотеке сценариев нет ladder.ron, поэтому экзаменов нет",
+    top_of_ladder: "{name} — на верхней ступени лестницы: экзаменов больше нет",
+    no_exam: "для ступени «{rung}» экзамен не нужен",
+    exam_mode: "экзамен на ступень «{rung}» сдаётся в режиме «{mode}»: укажите --mode {arg}",
+    not_an_exam: "{scenario} — не экзамен в режиме «{mode}» (см. ladder.ron)",
+    exam_not_next: "{scenario} — экзамен на ступень «{rung}», а она не следующая для {name}",
+    exam_locked: "экзамен {scenario} закрыт после неудачной попытки до {until}",
+    exam_attempt: "попытка экзамена на ступень «{rung}»: {note}",
     your_name: "Ваше имя (как его говорят по скрипту): ",
     default_name: "Стажёр",
     too_long: "Слишком длинная реплика ({chars} знаков, можно не больше {max}). Наберите её короче.",
@@ -203,5 +234,18 @@ mod tests {
             assert!(!fill(w.type_a_number, &[("n", &4)]).contains('{'));
         }
         assert_eq!(words(Lang::Ru).call_ended, "— звонок окончен —");
+        for lang in [Lang::En, Lang::Ru] {
+            let w = words(lang);
+            let filled = [
+                fill(w.exam_mode, &[("rung", &"R"), ("mode", &"M"), ("arg", &"recall")]),
+                fill(w.exam_not_next, &[("scenario", &"s"), ("rung", &"R"), ("name", &"N")]),
+                fill(w.exam_locked, &[("scenario", &"s"), ("until", &"t")]),
+                fill(w.exam_attempt, &[("rung", &"R"), ("note", &"n")]),
+                fill(w.not_an_exam, &[("scenario", &"s"), ("mode", &"M")]),
+                fill(w.top_of_ladder, &[("name", &"N")]),
+                fill(w.no_exam, &[("rung", &"R")]),
+            ];
+            assert!(filled.iter().all(|f| !f.contains('{')), "{filled:?}");
+        }
     }
 }

@@ -46,6 +46,14 @@ impl Lang {
         }
     }
 
+    /// The label of a finished drill exercise.
+    pub fn drilled(self) -> &'static str {
+        match self {
+            Lang::En => "Drill answered",
+            Lang::Ru => "Упражнение выполнено",
+        }
+    }
+
     pub fn looped(self) -> &'static str {
         match self {
             Lang::En => "The dialogue went round in circles",
@@ -197,6 +205,18 @@ impl Lang {
             (Lang::Ru, Mode::Practice) => "Тренировка",
             (Lang::Ru, Mode::Exam) => "Экзамен",
             (Lang::Ru, Mode::Recall) => "По памяти",
+            (Lang::En, Mode::Drill) => "Drill",
+            (Lang::Ru, Mode::Drill) => "Упражнение",
+        }
+    }
+}
+
+/// How a script sheet shows `{trainee}`: where the trainee says their own name.
+impl Lang {
+    pub fn trainee_placeholder(self) -> &'static str {
+        match self {
+            Lang::En => "[your name]",
+            Lang::Ru => "[ваше имя]",
         }
     }
 }

@@ -49,6 +49,7 @@ mod tests {
             trainee: "Ольга / ../x".into(),
             scorer: None,
             inputs: vec![Input::HangUp],
+            drill: None,
             times_ms: Vec::new(),
             played_at: None,
         };

@@ -170,9 +170,9 @@ impl Library {
 
         // Scripts first: scenarios refer to them.
         lib.load_scripts(&scripts);
-        let roles = lib.load_scenarios(&scenarios);
+        lib.load_scenarios(&scenarios);
         lib.check_partners();
-        lib.load_ladders(&ladders, &roles);
+        lib.load_ladders(&ladders);
         lib.load_calibrations(&calibrations);
         lib.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         lib
@@ -202,10 +202,9 @@ impl Library {
         }
     }
 
-    /// Reads, checks and compiles the scenarios; returns the role of each playable one, by id.
-    fn load_scenarios(&mut self, scenarios: &[&Arc<SourceFile>]) -> BTreeMap<String, Role> {
+    /// Reads, checks and compiles the scenarios.
+    fn load_scenarios(&mut self, scenarios: &[&Arc<SourceFile>]) {
         let mut scenario_files: BTreeMap<String, String> = BTreeMap::new();
-        let mut roles: BTreeMap<String, Role> = BTreeMap::new();
         for src in scenarios {
             let mut r = Reporter::new(src);
             let mut entry = ScenarioEntry {
@@ -224,7 +223,7 @@ impl Library {
                     entry.title = Some(scenario.title.clone());
                     entry.role = Some(scenario.role);
                     entry.language = Some(scenario.language.clone());
-                    let (id, role) = (scenario.id.clone(), scenario.role);
+                    let id = scenario.id.clone();
                     let playable = validate::check_scenario(scenario, src, &self.scripts, &mut r);
                     if let Some(first) = scenario_files.get(&id) {
                         r.error(&[field("id")], format!("duplicate scenario id \"{id}\"")).help =
@@ -232,7 +231,6 @@ impl Library {
                     } else {
                         scenario_files.insert(id.clone(), src.path.clone());
                         if let Some(p) = playable.filter(|_| !r.has_errors()) {
-                            roles.insert(id, role);
                             entry.playable = Some(Arc::new(p));
                         }
                     }
@@ -246,12 +244,11 @@ impl Library {
             self.diagnostics.extend(r.finish());
             self.scenarios.push(entry);
         }
-
-        roles
     }
 
     /// Each scenario's `partner` is a playable scenario of the same role in another language that
-    /// names it back.
+    /// names it back, or names no partner at all: a file that cannot change (the DESIGN.md example)
+    /// is paired by its partner naming it (see [`Library::partner_of`]).
     fn check_partners(&mut self) {
         use super::reporter::DiagnosticExt;
         let playable: Vec<Arc<Playable>> = self.playable().cloned().collect();
@@ -283,14 +280,46 @@ impl Library {
                     )
                     .help("a partner is the same situation in the other language");
                 }
-                Some(q) if q.scenario.partner.as_deref() != Some(p.id()) => {
-                    r.warning(&at, format!("\"{partner_id}\" does not name this scenario as its partner"))
-                        .help(format!("add `partner: \"{}\"` to {}", p.id(), q.path));
+                Some(q) if q.scenario.partner.as_deref().is_some_and(|back| back != p.id()) => {
+                    r.warning(
+                        &at,
+                        format!(
+                            "\"{partner_id}\" names another scenario as its partner (\"{}\")",
+                            q.scenario.partner.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .help(format!(
+                        "a situation has one partner: make {} name \"{}\", or pick another",
+                        q.path,
+                        p.id()
+                    ));
+                }
+                Some(q)
+                    if q.scenario.partner.is_none()
+                        && playable
+                            .iter()
+                            .any(|o| o.id() != p.id() && o.scenario.partner.as_deref() == Some(q.id())) =>
+                {
+                    r.warning(&at, format!("\"{partner_id}\" is named as the partner of more than one scenario"))
+                        .help(format!("add `partner: \"{}\"` to {}, or pair the others elsewhere", p.id(), q.path));
                 }
                 Some(_) => {}
             }
             self.diagnostics.extend(r.finish());
         }
+    }
+
+    /// A scenario's partner (the same situation in the other language): the one its `partner`
+    /// names, or, when it names none, the only scenario that names it — so a file that cannot
+    /// change is paired from the other side.
+    pub fn partner_of(&self, id: &str) -> Option<&Arc<Playable>> {
+        let p = self.scenario(id)?;
+        if let Some(named) = p.scenario.partner.as_deref() {
+            return self.scenario(named);
+        }
+        let mut naming = self.playable().filter(|q| q.scenario.partner.as_deref() == Some(id));
+        let first = naming.next()?;
+        naming.next().is_none().then_some(first)
     }
 
     /// A scenario in a language: itself when it is in that language, else its partner when the
@@ -300,19 +329,19 @@ impl Library {
         if p.scenario.language == lang {
             return Some(p);
         }
-        let partner = self.scenario(p.scenario.partner.as_deref()?)?;
+        let partner = self.partner_of(id)?;
         (partner.scenario.language == lang).then_some(partner)
     }
 
     /// Reads the ladder and checks it against the playable scenarios; only one ladder is used, and
     /// only when it has no errors (a broken ladder would promote by rules nobody wrote).
-    fn load_ladders(&mut self, ladders: &[&Arc<SourceFile>], roles: &BTreeMap<String, Role>) {
+    fn load_ladders(&mut self, ladders: &[&Arc<SourceFile>]) {
         let mut first: Option<String> = None;
         for src in ladders {
             let mut r = Reporter::new(src);
             match parse::read_capped::<Ladder>(src, FileKind::Ladder) {
                 Ok(ladder) => {
-                    validate::check_ladder(&ladder, roles, &mut r);
+                    validate::check_ladder(&ladder, self, &mut r);
                     if let Some(first) = &first {
                         r.error(&[], "a second ladder: only one ladder.ron is used").help =
                             Some(format!("{first} is the ladder in use"));

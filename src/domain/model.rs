@@ -3,6 +3,7 @@
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A rung of the sales ladder, in promotion order.
@@ -62,16 +63,20 @@ pub enum Mode {
     Exam,
     /// No choices: the trainee types the script line from memory.
     Recall,
+    /// One customer line that expects a stage, answered by typing, scored by the Recall rules: a
+    /// short exercise aimed at one stage (`Run::drill` names the line). Never an exam.
+    Drill,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 3] = [Mode::Practice, Mode::Exam, Mode::Recall];
+    pub const ALL: [Mode; 4] = [Mode::Practice, Mode::Exam, Mode::Recall, Mode::Drill];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Practice => "Practice",
             Mode::Exam => "Exam",
             Mode::Recall => "Recall",
+            Mode::Drill => "Drill",
         }
     }
 }
@@ -336,7 +341,15 @@ pub struct Rung {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exam {
+    /// The exam's scenarios, one per place in the exam. A trainee of another language takes each
+    /// one's `partner` in their language instead (see `languages`).
     pub scenarios: Vec<String>,
+    /// The exam in a language, named outright: `{"ru": ["closer/a-ru", "closer/b-ru"]}`, one
+    /// scenario for each of `scenarios`, in the same order and equally hard. A language without a
+    /// list here takes the partners of `scenarios` in that language. A pass of any of them counts
+    /// for its place, whatever the trainee's language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, Vec<String>>,
     pub mode: Mode,
     pub min_score: u32,
     pub practice_runs: u32,
@@ -372,6 +385,10 @@ pub struct Run {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scorer: Option<u32>,
     pub inputs: Vec<Input>,
+    /// In Drill mode, the id of the `Line` node the exercise is (the customer line the trainee
+    /// answers); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<String>,
     /// Milliseconds from the start of the call to each input.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub times_ms: Vec<u64>,

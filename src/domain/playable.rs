@@ -65,6 +65,16 @@ impl Playable {
         &self.scenario.nodes.0[index as usize].0
     }
 
+    /// The index of the node with id `id`.
+    pub fn node_index(&self, id: &str) -> Option<u32> {
+        self.scenario.nodes.0.iter().position(|(n, _)| n == id).and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// The customer lines that expect a stage, with the stage each expects: what drills are made of.
+    pub fn expecting_lines(&self) -> impl Iterator<Item = (u32, &Stage)> + '_ {
+        (0..self.graph.len() as u32).filter_map(|n| self.expected_stage(n).map(|s| (n, s)))
+    }
+
     /// The authored node at `index`.
     pub fn node(&self, index: u32) -> &Node {
         &self.scenario.nodes.0[index as usize].1
@@ -76,8 +86,8 @@ impl Playable {
 
     /// The stage a `Line` expects, if any.
     pub fn expected_stage(&self, node: u32) -> Option<&Stage> {
-        match &self.graph[node as usize] {
-            Compiled::Line { expect: Some(e), .. } => Some(self.stage(*e)),
+        match self.graph.get(node as usize) {
+            Some(Compiled::Line { expect: Some(e), .. }) => Some(self.stage(*e)),
             _ => None,
         }
     }

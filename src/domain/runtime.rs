@@ -53,6 +53,8 @@ pub enum Ending {
     PatienceOut,
     /// `Random` nodes looped with no way out (validation prevents this).
     Looped,
+    /// A drill exercise was answered (Drill mode ends after its one line).
+    Drilled,
 }
 
 /// Why an input cannot be applied.
@@ -64,6 +66,8 @@ pub enum InputError {
     ChoiceOutOfRange { node: String, index: usize, count: usize },
     #[error("a typed reply at node \"{node}\", but {mode} mode answers with choices")]
     TypeInChoiceMode { node: String, mode: Mode },
+    #[error("a choice at node \"{node}\", but a drill is answered by typing")]
+    ChoiceInDrill { node: String },
 }
 
 /// Why a run file cannot be replayed against a scenario.
@@ -81,6 +85,12 @@ pub enum RunError {
     TooManyInputs { used: usize, given: usize },
     #[error("the run names scorer version {0}, but this callforge knows versions {versions}", versions = scorer::known())]
     UnknownScorer(u32),
+    #[error(
+        "a drill run must name the customer line it drills (`drill: \"node\"`), a `Line` that expects a stage{found}"
+    )]
+    NotADrill { found: String },
+    #[error("the run names a drill line (`drill: \"{0}\"`) but is not in Drill mode")]
+    DrillOutsideDrillMode(String),
 }
 
 /// A call in progress or finished. Cheap to step: nodes are indices, texts are borrowed from the
@@ -132,6 +142,34 @@ impl Dialogue {
         };
         d.enter(start);
         d
+    }
+
+    /// Starts a drill exercise: the customer line at `node` (a `Line` that expects a stage; its
+    /// `say` variant drawn from the seed), answered once by typing, scored by the Recall rules of
+    /// scorer `scorer`. `None` when the node is no such line.
+    pub fn drill(
+        playable: Arc<Playable>,
+        seed: u64,
+        node: u32,
+        trainee: impl Into<String>,
+        scorer: u32,
+    ) -> Option<Self> {
+        playable.expected_stage(node)?;
+        let patience = playable.scenario.persona.patience;
+        let mut d = Dialogue {
+            playable,
+            rng: rng_for(seed),
+            seed,
+            mode: Mode::Drill,
+            trainee: trainee.into(),
+            scorer,
+            patience,
+            at: (node, 0),
+            ending: None,
+            turns: Vec::new(),
+        };
+        d.enter(node);
+        Some(d)
     }
 
     /// Starts the same scenario again with another seed, keeping the allocated turn buffer.
@@ -295,7 +333,9 @@ impl Dialogue {
 
     /// Whether the trainee types now (Recall mode at a line that expects a stage).
     pub fn expects_typing(&self) -> bool {
-        self.mode == Mode::Recall && !self.is_over() && self.playable.expected_stage(self.at.0).is_some()
+        matches!(self.mode, Mode::Recall | Mode::Drill)
+            && !self.is_over()
+            && self.playable.expected_stage(self.at.0).is_some()
     }
 
     /// The stage the script expects now, if any.
@@ -317,6 +357,9 @@ impl Dialogue {
         let Compiled::Line { choices, .. } = &self.playable.graph[node as usize] else {
             return Err(InputError::CallOver);
         };
+        if self.mode == Mode::Drill {
+            return Err(InputError::ChoiceInDrill { node: self.playable.node_id(node).to_owned() });
+        }
         if index >= choices.len() {
             return Err(InputError::ChoiceOutOfRange {
                 node: self.playable.node_id(node).to_owned(),
@@ -335,7 +378,7 @@ impl Dialogue {
             return Err(InputError::CallOver);
         }
         let node = self.at.0;
-        if self.mode != Mode::Recall {
+        if !matches!(self.mode, Mode::Recall | Mode::Drill) {
             return Err(InputError::TypeInChoiceMode { node: self.playable.node_id(node).to_owned(), mode: self.mode });
         }
         let Compiled::Line { choices, expect, .. } = &self.playable.graph[node as usize] else {
@@ -385,6 +428,11 @@ impl Dialogue {
         // Saturating: an author's patience of i32::MAX plus a choice's +1 stays at the top.
         self.patience = self.patience.saturating_add(choice.patience);
         self.turns.push(Turn { node, variant, reply, followed: Some(followed), patience: self.patience });
+        if self.mode == Mode::Drill {
+            // A drill is one line: the customer's reaction belongs to the call, not the exercise.
+            self.ending = Some(Ending::Drilled);
+            return;
+        }
         if choice.patience < 0 && self.patience <= 0 {
             match self.playable.on_patience_out {
                 Some(out) => self.enter(out),
@@ -406,6 +454,17 @@ impl Dialogue {
             Ending::HungUp => (Outcome::Failure, lang.hung_up().to_owned()),
             Ending::PatienceOut => (Outcome::Failure, lang.patience_out().to_owned()),
             Ending::Looped => (Outcome::Failure, lang.looped().to_owned()),
+            Ending::Drilled => {
+                let hit = self.turns.last().is_some_and(|t| {
+                    t.followed.is_some_and(|f| match &self.playable.graph[t.node as usize] {
+                        Compiled::Line { choices, expect, .. } => {
+                            expect.is_some() && choices.get(f as usize).is_some_and(|c| c.stage == *expect)
+                        }
+                        _ => false,
+                    })
+                });
+                (if hit { Outcome::Success } else { Outcome::Failure }, lang.drilled().to_owned())
+            }
         })
     }
 
@@ -430,6 +489,9 @@ impl Dialogue {
             // Absent means version 1, so a version-1 run file reads as it always did.
             scorer: (self.scorer != 1).then_some(self.scorer),
             inputs,
+            drill: (self.mode == Mode::Drill)
+                .then(|| self.turns.first().map_or(self.at.0, |t| t.node))
+                .map(|n| self.playable.node_id(n).to_owned()),
             times_ms: Vec::new(),
             played_at: None,
         }
@@ -466,7 +528,18 @@ pub fn replay(playable: &Arc<Playable>, run: &Run, allow_changed: bool) -> Resul
     if !scorer::VERSIONS.contains(&version) {
         return Err(RunError::UnknownScorer(version));
     }
-    let mut d = Dialogue::with_scorer(Arc::clone(playable), run.seed, run.mode, run.trainee.clone(), version);
+    let mut d = match (run.mode, &run.drill) {
+        (Mode::Drill, Some(id)) => {
+            let node = playable
+                .node_index(id)
+                .ok_or_else(|| RunError::NotADrill { found: format!(": there is no node \"{id}\"") })?;
+            Dialogue::drill(Arc::clone(playable), run.seed, node, run.trainee.clone(), version)
+                .ok_or_else(|| RunError::NotADrill { found: format!(": \"{id}\" is not one") })?
+        }
+        (Mode::Drill, None) => return Err(RunError::NotADrill { found: String::new() }),
+        (_, Some(id)) => return Err(RunError::DrillOutsideDrillMode(id.clone())),
+        (mode, None) => Dialogue::with_scorer(Arc::clone(playable), run.seed, mode, run.trainee.clone(), version),
+    };
     for (index, input) in run.inputs.iter().enumerate() {
         if d.is_over() {
             return Err(RunError::TooManyInputs { used: index, given: run.inputs.len() });

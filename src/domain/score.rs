@@ -250,7 +250,7 @@ impl<'a> Tally<'a> {
         let line = substitute(&stage.line, self.trainee);
         let (q, hit, generated) = if turn.reply == Reply::HungUp {
             (0.0, false, lang.hung_up_at(&stage.title, &line))
-        } else if self.mode == Mode::Recall {
+        } else if matches!(self.mode, Mode::Recall | Mode::Drill) {
             // A typed line, or a reply picked in Recall mode, is scored by its words.
             self.recall(e, stage, &line, ts)
         } else {
@@ -355,7 +355,7 @@ impl<'a> Tally<'a> {
         let failed = match d.ending() {
             Some(Ending::End { node, .. }) => matches!(self.p.node(node), Node::End { outcome: Outcome::Failure, .. }),
             Some(Ending::HungUp | Ending::PatienceOut) => true,
-            Some(Ending::Looped) | None => false,
+            Some(Ending::Looped | Ending::Drilled) | None => false,
         };
         let (Some(last), Some(scored)) = (d.turns().last(), self.turns.last()) else { return };
         let mistake = match &last.reply {

@@ -110,7 +110,7 @@ fn scenario_stats(lib: &Library, p: &super::Playable) -> ScenarioStats {
             Node::End { .. } => {}
         }
     }
-    let partner = sc.partner.as_deref().filter(|id| lib.scenario(id).is_some()).map(str::to_owned);
+    let partner = lib.partner_of(&sc.id).map(|p| p.id().to_owned());
     ScenarioStats {
         id: sc.id.clone(),
         role: sc.role,

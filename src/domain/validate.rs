@@ -2,15 +2,17 @@
 //! value it is about, and all checks run, so one pass finds every problem.
 
 use super::compile::{self, Graph, Names, join};
+use super::ladder;
+use super::library::Library;
 use super::limits::{MAX_CHOICES, MAX_FORBIDDEN, MAX_NODES, MAX_PATIENCE, MAX_PENALTY, MAX_STAGES};
-use super::model::{Calibration, Choice, Ladder, Mode, Node, Role, Scenario, Script, Stage};
+use super::model::{Calibration, Choice, Exam, Ladder, Mode, Node, Role, Rung, Scenario, Script, Stage};
 use super::playable::Playable;
 use super::reporter::{DiagnosticExt, Reporter, field};
 use super::source::{Severity, SourceFile, is_invisible};
 use super::syntax::Seg;
 use super::text::{mentions, normalise, words};
 use super::text_v2;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use unicode_normalization::UnicodeNormalization;
 
@@ -582,13 +584,14 @@ fn check_graph(scenario: &Scenario, graph: &Graph, start: Option<u32>, r: &mut R
     }
 }
 
-/// Checks the ladder against the scenarios that exist.
-pub(crate) fn check_ladder(ladder: &Ladder, scenarios: &BTreeMap<String, Role>, r: &mut Reporter) {
+/// Checks the ladder against the playable scenarios of `lib`, and each exam in every language the
+/// library has scenarios in for its rung.
+pub(crate) fn check_ladder(ladder: &Ladder, lib: &Library, r: &mut Reporter) {
     if ladder.rungs.is_empty() {
         r.error(&[field("rungs")], "the ladder has no rungs");
     }
     let mut last: Option<Role> = None;
-    let ids: Vec<&String> = scenarios.keys().collect();
+    let ids: Vec<&str> = lib.playable().map(|p| p.id()).collect();
     for (i, rung) in ladder.rungs.iter().enumerate() {
         let at = |name| [field("rungs"), Seg::Index(i), field(name)];
         if let Some(prev) = last
@@ -612,6 +615,10 @@ pub(crate) fn check_ladder(ladder: &Ladder, scenarios: &BTreeMap<String, Role>, 
             r.error(&exam_at("mode"), "an exam cannot be in Practice mode: it would show the script")
                 .help("use Exam (choices, no hints) or Recall (typed from memory)");
         }
+        if exam.mode == Mode::Drill {
+            r.error(&exam_at("mode"), "an exam cannot be in Drill mode: a drill is one line, not a call")
+                .help("use Exam (choices, no hints) or Recall (typed from memory)");
+        }
         if exam.min_score > 100 {
             r.error(&exam_at("min_score"), format!("min_score is {}, but scores go from 0 to 100", exam.min_score));
         }
@@ -627,19 +634,153 @@ pub(crate) fn check_ladder(ladder: &Ladder, scenarios: &BTreeMap<String, Role>, 
                     .help("each exam scenario is passed once; remove the repeat");
                 continue;
             }
-            match scenarios.get(id) {
+            match lib.scenario(id) {
                 None => {
                     let help = format!("scenarios: {}{}", join(&ids), r.suggest(id, &ids));
                     r.error(&path, format!("there is no valid scenario \"{id}\""))
                         .label("unknown or broken scenario")
                         .help(help);
                 }
-                Some(role) if *role != rung.role => {
+                Some(p) if p.scenario.role != rung.role => {
+                    let role = p.scenario.role;
                     r.error(&path, format!("\"{id}\" is a {role} scenario, but this exam is for {}", rung.role));
                 }
-                Some(_) => {}
+                Some(p) => check_partner_as_hard(p, exam, lib, &path, r),
             }
         }
+        check_named_languages(i, rung, exam, lib, &ids, r);
+        check_every_language(i, rung, exam, lib, r);
+    }
+}
+
+/// How an exam scenario differs in hardness from the one it stands for, if it does.
+fn hardness_gap(p: &Playable, of: &Playable) -> Option<String> {
+    let (a, b) = (&p.scenario, &of.scenario);
+    let mut gaps = Vec::new();
+    if a.difficulty != b.difficulty {
+        gaps.push(format!("difficulty {:?}, not {:?}", a.difficulty, b.difficulty));
+    }
+    if a.pass_mark != b.pass_mark {
+        gaps.push(format!("pass_mark {}, not {}", a.pass_mark, b.pass_mark));
+    }
+    (!gaps.is_empty()).then(|| gaps.join(", "))
+}
+
+/// A warning when the partner that stands in for a listed exam scenario in another language (where
+/// the exam names no list of its own) is not as hard.
+fn check_partner_as_hard(p: &Playable, exam: &Exam, lib: &Library, path: &[Seg], r: &mut Reporter) {
+    let Some(partner) = p.scenario.partner.as_deref().and_then(|id| lib.scenario(id)) else { return };
+    if exam.languages.contains_key(&partner.scenario.language) {
+        return;
+    }
+    if let Some(gap) = hardness_gap(partner, p) {
+        r.warning(
+            path,
+            format!(
+                "its partner \"{}\" is the exam in {}, but it is not as hard: {gap}",
+                partner.id(),
+                partner.scenario.language
+            ),
+        )
+        .help("an exam is equally hard in every language: give both the same difficulty and pass_mark");
+    }
+}
+
+/// Checks the exam's `languages` lists: one scenario for each of `scenarios`, each playable, of the
+/// rung's role and the list's language, and as hard as the scenario it stands for.
+fn check_named_languages(i: usize, rung: &Rung, exam: &Exam, lib: &Library, ids: &[&str], r: &mut Reporter) {
+    for (language, list) in &exam.languages {
+        let list_at = [field("rungs"), Seg::Index(i), field("exam"), field("languages"), Seg::Key(language.clone())];
+        if language.trim().is_empty() {
+            let key =
+                [field("rungs"), Seg::Index(i), field("exam"), field("languages"), Seg::KeyName(language.clone(), 0)];
+            r.error(&key, "the language is empty").help("name a language code, like \"ru\" or \"en\"");
+            continue;
+        }
+        if list.len() != exam.scenarios.len() {
+            r.error(
+                &list_at,
+                format!(
+                    "the exam in {language} lists {} scenario(s), but `scenarios` lists {}",
+                    list.len(),
+                    exam.scenarios.len()
+                ),
+            )
+            .help(format!("name one {language} scenario for each of `scenarios`, in the same order"));
+        }
+        let mut seen = HashSet::new();
+        for (k, id) in list.iter().enumerate() {
+            let mut path = list_at.to_vec();
+            path.push(Seg::Index(k));
+            if !seen.insert(id) {
+                r.error(&path, format!("\"{id}\" is listed twice in the exam in {language}"))
+                    .label("listed again")
+                    .help("each exam scenario is passed once; remove the repeat");
+                continue;
+            }
+            let Some(p) = lib.scenario(id) else {
+                let help = format!("scenarios: {}{}", join(ids), r.suggest(id, ids));
+                r.error(&path, format!("there is no valid scenario \"{id}\""))
+                    .label("unknown or broken scenario")
+                    .help(help);
+                continue;
+            };
+            if p.scenario.role != rung.role {
+                let role = p.scenario.role;
+                r.error(&path, format!("\"{id}\" is a {role} scenario, but this exam is for {}", rung.role));
+                continue;
+            }
+            if p.scenario.language != *language {
+                r.error(
+                    &path,
+                    format!("\"{id}\" is in {}, but this list is the exam in {language}", p.scenario.language),
+                )
+                .help(format!("name a {language} scenario here, or move it to the list of its language"));
+                continue;
+            }
+            let Some(of) = exam.scenarios.get(k).and_then(|o| lib.scenario(o)) else { continue };
+            if let Some(gap) = hardness_gap(p, of) {
+                r.error(&path, format!("\"{id}\" stands for \"{}\" but is not as hard: {gap}", of.id()))
+                    .help("an exam is equally hard in every language: give both the same difficulty and pass_mark");
+            } else if p.scenario.partner.as_deref() != Some(of.id()) && of.scenario.partner.as_deref() != Some(id) {
+                r.warning(&path, format!("\"{id}\" stands for \"{}\" but is not its partner", of.id())).help(format!(
+                    "if they are the same situation, add `partner: \"{}\"` to {id} and `partner: \"{id}\"` to {}",
+                    of.id(),
+                    of.id()
+                ));
+            }
+        }
+    }
+}
+
+/// A warning for each language the library has scenarios in for the rung's role where some place
+/// of the exam has no scenario: the trainees of that language have no exam of their own there.
+fn check_every_language(i: usize, rung: &Rung, exam: &Exam, lib: &Library, r: &mut Reporter) {
+    let languages: BTreeSet<&str> =
+        lib.playable().filter(|p| p.scenario.role == rung.role).map(|p| p.scenario.language.as_str()).collect();
+    for language in languages {
+        let lacking: Vec<String> = ladder::exam_slots(exam, lib, language)
+            .into_iter()
+            .filter(|s| !s.in_language && lib.scenario(&s.listed).is_some_and(|p| p.scenario.role == rung.role))
+            .map(|s| s.listed)
+            .collect();
+        if lacking.is_empty() {
+            continue;
+        }
+        let path = [field("rungs"), Seg::Index(i), field("exam"), field("scenarios")];
+        r.warning(
+            &path,
+            format!(
+                "trainees whose language is {language} have no exam in {language} for {}: {} {} no scenario in {language}",
+                rung.role,
+                lacking.join(", "),
+                if lacking.len() == 1 { "has" } else { "have" }
+            ),
+        )
+        .help(format!(
+            "give each a `partner` in {language}, or name the exam in {language}: `languages: {{\"{language}\": [...]}}`; \
+             until then they take it in the language listed"
+        ));
     }
 }
 

@@ -175,6 +175,11 @@ pub enum RecordsError {
         "a trainee name cannot begin with \"id:\" or \"name:\" (typed, those say how to read what follows): \"{0}\""
     )]
     ReservedName(String),
+    #[error(
+        "\"{0}\" is not a language code: give a short code in lower-case letters, such as en or ru (or \"\" \
+         to unset it)"
+    )]
+    BadLanguage(String),
     #[error("a manager \"{0}\" already exists")]
     DuplicateManager(String),
     /// The same words for an unknown user name and a wrong password, so nobody learns which names

@@ -82,11 +82,23 @@ impl Records {
     }
 
     /// Adds a trainee who starts above the first rung, enrolled there by a manager (a signed
-    /// "enrol" move from the first rung). Returns the new id.
+    /// "enrol" move from the first rung), with no language set. Returns the new id.
     pub fn enrol_trainee(
         &mut self,
         name: &str,
         role: Role,
+        manager: &str,
+        password: &str,
+    ) -> Result<i64, RecordsError> {
+        self.enrol_trainee_in(name, role, "", manager, password)
+    }
+
+    /// [`Records::enrol_trainee`], for a trainee who takes exams in `language`.
+    pub fn enrol_trainee_in(
+        &mut self,
+        name: &str,
+        role: Role,
+        language: &str,
         manager: &str,
         password: &str,
     ) -> Result<i64, RecordsError> {
@@ -99,7 +111,7 @@ impl Records {
                 trainee: name.trim().to_owned(),
             });
         }
-        let id = self.add_trainee(name, Role::Generator)?;
+        let id = self.add_trainee_in(name, Role::Generator, language)?;
         let trainee = self.find_trainee(&TraineeRef::Id(id))?;
         if role != Role::Generator {
             self.record_rung_change(&trainee, role, "enrol", &signer)?;
@@ -110,7 +122,8 @@ impl Records {
     /// The rung above a trainee's, if they are eligible for it.
     fn promotion_target(&mut self, trainee: &Trainee, ladder: &Ladder, lib: &Library) -> Result<Role, RecordsError> {
         let facts = self.run_facts(trainee.id)?;
-        let e = ladder::eligibility(ladder, lib, trainee.role, &facts, self.now());
+        let language = ladder::trainee_language(&trainee.language, &facts, lib);
+        let e = ladder::eligibility(ladder, lib, trainee.role, &language, &facts, self.now());
         let Some(next) = e.next else {
             return Err(RecordsError::TopOfLadder { name: trainee.name.clone(), role: trainee.role });
         };

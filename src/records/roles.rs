@@ -4,8 +4,8 @@
 //! every table. A trainee's login only adds rows, to the tables that recording a run and adding a
 //! profile need, and the server itself refuses it every UPDATE, DELETE and TRUNCATE — except the
 //! value of a `…_head` row of `meta` (the chain heads, which every new run moves), narrowed to those
-//! rows by row-level security, and the signature of a ticket a proctor issues at the desk and the
-//! count of failed sign-ins (see `TRAINEE_UPDATES`). A manager's login adds rows anywhere and may UPDATE only the tables
+//! rows by row-level security, the signature of a ticket a proctor issues at the desk, the count of
+//! failed sign-ins and a trainee's language (see `TRAINEE_UPDATES`). A manager's login adds rows anywhere and may UPDATE only the tables
 //! that approvals change; nobody may DELETE. Tables are granted by name where it matters and "all
 //! tables" where it does not, so the SQL fits any schema version; it is run again after an upgrade.
 
@@ -35,12 +35,18 @@ pub const TRAINEE_INSERTS: &[&str] = &[
 ];
 
 /// The columns a trainee's login may change besides the chain heads: the signature of a ticket, and
-/// of the checkpoint every signed action writes, just issued at the desk (each signs its row's id, so
-/// it is written after the row), and the failed sign-ins of a user name. Neither lets a trainee forge anything: a ticket's signature is checked against its
-/// proctor's key, and the lockout guards callforge's own sign-in, not a database login that can read
-/// the password hashes anyway (argon2 is what makes guessing those slow).
-pub const TRAINEE_UPDATES: &[(&str, &str)] =
-    &[("tickets", "signature"), ("checkpoints", "signature"), ("sign_in_failures", "failures, last_at")];
+/// of the checkpoint every signed action writes, just issued at the desk (each signs its row's id,
+/// so it is written after the row), the failed sign-ins of a user name, and a trainee's language.
+/// None lets a trainee forge anything: a ticket's or checkpoint's signature is checked against its
+/// manager's key, the lockout guards callforge's own sign-in, not a database login that can read the
+/// password hashes anyway (argon2 is what makes guessing those slow), and a language only picks
+/// which language's exam is shown (a pass counts in every language).
+pub const TRAINEE_UPDATES: &[(&str, &str)] = &[
+    ("tickets", "signature"),
+    ("checkpoints", "signature"),
+    ("sign_in_failures", "failures, last_at"),
+    ("trainees", "language"),
+];
 
 /// The tables whose rows a manager's approvals change: a trainee's rung, a manager's password,
 /// sealed key and approval, the chain heads, a ticket's or checkpoint's signature, failed sign-ins.

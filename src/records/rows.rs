@@ -14,6 +14,9 @@ pub struct Trainee {
     pub name: String,
     pub role: Role,
     pub created_at: i64,
+    /// The language the trainee takes exams in (`en`, `ru`, …); empty when not set, and then that
+    /// of their latest run (see [`crate::domain::ladder::trainee_language`]).
+    pub language: String,
 }
 
 /// One stored run, without its transcript.
@@ -107,6 +110,9 @@ pub struct ScenarioStats {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TraineeReport {
     pub trainee: Trainee,
+    /// The language the exams are listed in: the trainee's own, else that of their latest run, else
+    /// English.
+    pub language: String,
     pub roles: Vec<RoleStats>,
     pub scenarios: Vec<ScenarioStats>,
     /// Progress toward the next rung; `None` without a ladder.
@@ -199,6 +205,7 @@ pub(super) fn mode_of(s: &str) -> Mode {
     match s {
         "Exam" => Mode::Exam,
         "Recall" => Mode::Recall,
+        "Drill" => Mode::Drill,
         _ => Mode::Practice,
     }
 }
@@ -212,8 +219,17 @@ pub(super) fn outcome_str(o: Outcome) -> &'static str {
 
 /// `id, name, role, created_at`.
 pub(super) fn trainee_row(r: &[SqlValue]) -> Trainee {
-    Trainee { id: r[0].int(), name: r[1].text(), role: role_of(&r[2].text()), created_at: r[3].int() }
+    Trainee {
+        id: r[0].int(),
+        name: r[1].text(),
+        role: role_of(&r[2].text()),
+        created_at: r[3].int(),
+        language: r[4].text(),
+    }
 }
+
+/// The columns `trainee_row` reads, in its order.
+pub(super) const TRAINEE_COLUMNS: &str = "id, name, role, created_at, language";
 
 /// The columns `run_row` reads, in its order.
 pub(super) const RUN_COLUMNS: &str = "id, trainee_id, scenario, role, mode, score, adherence, passed, critical, finished, \

@@ -14,6 +14,7 @@ use crate::domain::ladder::{RunFact, Sitting, exam_note};
 use crate::domain::limits::MAX_TYPED_CHARS;
 use crate::domain::model::{Input, Mode, Role, Run};
 use crate::domain::runtime::{Ending, Reply};
+use crate::domain::schedule::Review;
 use crate::domain::time::parse_time;
 use crate::domain::{Library, Playable, Score, replay, score};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -187,6 +188,28 @@ impl Records {
             .collect())
     }
 
+    /// Every script stage every run of one trainee reached, as spaced-repetition reviews (see
+    /// `domain::schedule`): when the records received the run, its role, the stage, how well it
+    /// went and the run's mode. Oldest first.
+    pub fn stage_reviews(&mut self, trainee_id: i64) -> Result<Vec<Review>, RecordsError> {
+        Ok(self
+            .db
+            .query(
+                "SELECT r.recorded_at, s.role, s.stage, s.quality, r.mode
+                 FROM run_stages s JOIN runs r ON r.id = s.run_id WHERE r.trainee_id = $1 ORDER BY r.id",
+                &[trainee_id.into()],
+            )?
+            .into_iter()
+            .map(|r| Review {
+                at: r[0].int(),
+                role: role_of(&r[1].text()),
+                stage: r[2].text(),
+                quality: r[3].real(),
+                mode: mode_of(&r[4].text()),
+            })
+            .collect())
+    }
+
     /// The score breakdown (with every turn's feedback) and the run file of a stored run.
     pub fn run_detail(&mut self, run_id: i64) -> Result<(RunRow, Score, Run), RecordsError> {
         let rows = self
@@ -206,7 +229,7 @@ impl Records {
         Ok(self
             .db
             .query(
-                "SELECT scenario, MAX(score) FROM runs WHERE trainee_id = $1 GROUP BY scenario",
+                "SELECT scenario, MAX(score) FROM runs WHERE trainee_id = $1 AND mode <> 'Drill' GROUP BY scenario",
                 &[trainee_id.into()],
             )?
             .into_iter()
@@ -330,7 +353,7 @@ fn prepare(
 ) -> Result<Prepared, RecordsError> {
     let Checked { playable, dialogue } = checked;
     let s = score(&dialogue);
-    let finished = matches!(dialogue.ending(), Some(Ending::End { .. }));
+    let finished = matches!(dialogue.ending(), Some(Ending::End { .. } | Ending::Drilled));
     let played_at = run.played_at.as_deref().and_then(parse_time).unwrap_or(now);
     let critical = !s.critical.is_empty();
     let ticket = ticket.unwrap_or(0);

@@ -144,6 +144,9 @@ pub const MIGRATIONS: &[&str] = &[
         failures BIGINT NOT NULL,
         last_at BIGINT NOT NULL
     );",
+    // 6: the language a trainee takes exams in ('' = not set: that of their latest run). Not signed:
+    //    it only picks which language's exam is shown, and a pass counts in every language.
+    "ALTER TABLE trainees ADD COLUMN language TEXT NOT NULL DEFAULT '';",
 ];
 
 /// The schema version this callforge writes.
@@ -400,5 +403,6 @@ mod tests {
         let (tables, columns) = creates(MIGRATIONS[4]);
         assert_eq!(tables, ["tickets", "checkpoints", "sign_in_failures"]);
         assert!(columns.contains(&("managers", "public_key")) && columns.contains(&("runs", "fingerprint")));
+        assert_eq!(creates(MIGRATIONS[5]), (vec![], vec![("trainees", "language")]));
     }
 }

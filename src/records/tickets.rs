@@ -91,7 +91,7 @@ impl Records {
     /// Issues a ticket for one exam attempt, signed by the proctor (a manager) whose password is
     /// given: the trainee, the exam scenario as it is in `lib` now, its mode, a fresh seed from the
     /// operating system and an expiry [`TICKET_SECONDS`] away. Refused when the scenario is no
-    /// exam in that mode, is not an exam for the trainee's next rung, is locked by a cooldown, or
+    /// exam in that mode (the exam in either language is accepted), is not an exam for the trainee's next rung, is locked by a cooldown, or
     /// when the proctor may not act on the trainee's record.
     pub fn issue_ticket(
         &mut self,
@@ -175,8 +175,9 @@ impl Records {
         Ok(rows.iter().map(|r| Ticket::from_row(r)).collect())
     }
 
-    /// Refuses a ticket for a scenario that is no exam in `mode`, not an exam for the trainee's
-    /// next rung, or locked by a cooldown.
+    /// Refuses a ticket for a scenario that is no exam in `mode` (in any language: an exam's
+    /// counterpart in another language is the same exam), not an exam for the trainee's next rung,
+    /// or locked by a cooldown.
     fn check_exam_open(
         &mut self,
         trainee: &Trainee,
@@ -186,11 +187,10 @@ impl Records {
     ) -> Result<(), RecordsError> {
         let not_exam = || RecordsError::NotAnExam { scenario: playable.id().to_owned(), mode };
         let ladder = lib.ladder.as_ref().ok_or(RecordsError::NoLadder)?;
-        let rung = ladder
-            .rungs
-            .iter()
-            .find(|r| r.exam.as_ref().is_some_and(|e| e.mode == mode && e.scenarios.iter().any(|s| s == playable.id())))
-            .ok_or_else(not_exam)?;
+        let (rung, _) = ladder::exam_of(ladder, lib, playable.id()).ok_or_else(not_exam)?;
+        if rung.exam.as_ref().is_none_or(|e| e.mode != mode) {
+            return Err(not_exam());
+        }
         let next = ladder::next_role(ladder, trainee.role);
         if next != Some(rung.role) {
             return Err(RecordsError::ExamNotNext {
@@ -201,8 +201,9 @@ impl Records {
             });
         }
         let facts = self.run_facts(trainee.id)?;
-        let e = ladder::eligibility(ladder, lib, trainee.role, &facts, self.now());
-        if let Some(until) = e.exams.iter().find(|x| x.scenario == playable.id()).and_then(|x| x.locked_until) {
+        let language = &playable.scenario.language;
+        let e = ladder::eligibility(ladder, lib, trainee.role, language, &facts, self.now());
+        if let Some(until) = e.exams.iter().find(|x| x.covers(playable.id())).and_then(|x| x.locked_until) {
             return Err(RecordsError::ExamLocked {
                 name: trainee.name.clone(),
                 scenario: playable.id().to_owned(),

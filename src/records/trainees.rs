@@ -1,6 +1,6 @@
 //! Trainees: naming one (by id or by name), adding, listing, and what `trainee show` reports.
 
-use super::rows::{RoleStats, ScenarioStats, TraineeReport, trainee_row};
+use super::rows::{RoleStats, ScenarioStats, TRAINEE_COLUMNS, TraineeReport, trainee_row};
 use super::{Records, RecordsError, Trainee};
 use crate::domain::Library;
 use crate::domain::ladder::{self, RunFact};
@@ -70,13 +70,31 @@ impl From<&str> for TraineeRef {
     }
 }
 
+/// Why a trainee's language is refused, if it is: a short code of lower-case letters (`en`, `ru`,
+/// `pt-br`), or empty for "not set".
+fn check_language(language: &str) -> Result<(), RecordsError> {
+    let ok = language.is_empty()
+        || (language.len() <= 16
+            && language.starts_with(|c: char| c.is_ascii_lowercase())
+            && language.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+    if ok { Ok(()) } else { Err(RecordsError::BadLanguage(language.to_owned())) }
+}
+
 impl Records {
-    /// Adds a trainee; returns the new id.
+    /// Adds a trainee, with no language set; returns the new id.
     /// A trainee starts on the first rung (Generator); a higher start needs a manager
     /// ([`Records::enrol_trainee`]).
     pub fn add_trainee(&mut self, name: &str, role: Role) -> Result<i64, RecordsError> {
+        self.add_trainee_in(name, role, "")
+    }
+
+    /// Adds a trainee who takes exams in `language` (`en`, `ru`; `""`: not set, see
+    /// [`Records::exam_language`]); returns the new id.
+    pub fn add_trainee_in(&mut self, name: &str, role: Role, language: &str) -> Result<i64, RecordsError> {
         let name = name.trim().to_owned();
         check_new_name(&name)?;
+        let language = language.trim().to_owned();
+        check_language(&language)?;
         if role != Role::Generator {
             return Err(RecordsError::StartAboveFirstRung { name, role });
         }
@@ -87,20 +105,61 @@ impl Records {
             }
             let id = db
                 .query_value(
-                    "INSERT INTO trainees (name, role, created_at) VALUES ($1, $2, $3) RETURNING id",
-                    &[name.as_str().into(), role.as_str().into(), now.into()],
+                    "INSERT INTO trainees (name, role, created_at, language) VALUES ($1, $2, $3, $4) RETURNING id",
+                    &[name.as_str().into(), role.as_str().into(), now.into(), language.as_str().into()],
                 )?
                 .map_or(0, |v| v.int());
-            Self::audit(db, now, &name, "trainee.add", &format!("trainee {id} \"{name}\" as {role}"))?;
+            let lang = if language.is_empty() { String::new() } else { format!(", language {language}") };
+            Self::audit(db, now, &name, "trainee.add", &format!("trainee {id} \"{name}\" as {role}{lang}"))?;
             Ok(id)
         })
+    }
+
+    /// Sets the language a trainee takes exams in (`""` unsets it). Anyone who may write the records
+    /// may change it, and it is audited: it only picks which language's exam is shown, since a pass
+    /// counts in every language.
+    pub fn set_trainee_language(
+        &mut self,
+        who: impl Into<TraineeRef>,
+        language: &str,
+    ) -> Result<Trainee, RecordsError> {
+        let language = language.trim().to_owned();
+        check_language(&language)?;
+        let trainee = self.find_trainee(&who.into())?;
+        let now = self.now();
+        self.write(|db| {
+            db.execute(
+                "UPDATE trainees SET language = $1 WHERE id = $2",
+                &[language.as_str().into(), trainee.id.into()],
+            )?;
+            let shown = |l: &str| if l.is_empty() { "(not set)".to_owned() } else { l.to_owned() };
+            let detail = format!(
+                "trainee {} \"{}\": {} → {}",
+                trainee.id,
+                trainee.name,
+                shown(&trainee.language),
+                shown(&language)
+            );
+            Self::audit(db, now, &trainee.name, "trainee.language", &detail)
+        })?;
+        Ok(Trainee { language, ..trainee })
+    }
+
+    /// The language a trainee takes exams in: the one set, else that of their latest run of a
+    /// scenario in `lib`, else English.
+    pub fn exam_language(&mut self, trainee: &Trainee, lib: &Library) -> Result<String, RecordsError> {
+        if !trainee.language.is_empty() {
+            return Ok(trainee.language.clone());
+        }
+        let facts = self.run_facts(trainee.id)?;
+        Ok(ladder::trainee_language(&trainee.language, &facts, lib))
     }
 
     /// Every trainee, by id.
     pub fn trainees(&mut self) -> Result<Vec<Trainee>, RecordsError> {
         Ok(self
             .db
-            .query("SELECT id, name, role, created_at FROM trainees ORDER BY id", &[])?
+            .query(&format!("SELECT {TRAINEE_COLUMNS} FROM trainees ORDER BY id"), &[])?
             .into_iter()
             .map(|r| trainee_row(&r))
             .collect())
@@ -114,14 +173,15 @@ impl Records {
 
     /// `trainee`, for a reference the records already hold.
     pub(super) fn find_trainee(&mut self, who: &TraineeRef) -> Result<Trainee, RecordsError> {
-        const BY_ID: &str = "SELECT id, name, role, created_at FROM trainees WHERE id = $1";
-        const BY_NAME: &str = "SELECT id, name, role, created_at FROM trainees WHERE name = $1";
+        let by_id = format!("SELECT {TRAINEE_COLUMNS} FROM trainees WHERE id = $1");
+        let by_name = format!("SELECT {TRAINEE_COLUMNS} FROM trainees WHERE name = $1");
+        let (by_id, by_name) = (by_id.as_str(), by_name.as_str());
         let found = match who {
-            TraineeRef::Id(id) => self.db.query(BY_ID, &[(*id).into()])?.first().map(|r| trainee_row(r)),
-            TraineeRef::Name(name) => self.db.query(BY_NAME, &[name.trim().into()])?.first().map(|r| trainee_row(r)),
+            TraineeRef::Id(id) => self.db.query(by_id, &[(*id).into()])?.first().map(|r| trainee_row(r)),
+            TraineeRef::Name(name) => self.db.query(by_name, &[name.trim().into()])?.first().map(|r| trainee_row(r)),
             TraineeRef::Number { id, text } => {
-                let by_id = self.db.query(BY_ID, &[(*id).into()])?.first().map(|r| trainee_row(r));
-                let by_name = self.db.query(BY_NAME, &[text.as_str().into()])?.first().map(|r| trainee_row(r));
+                let by_id = self.db.query(by_id, &[(*id).into()])?.first().map(|r| trainee_row(r));
+                let by_name = self.db.query(by_name, &[text.as_str().into()])?.first().map(|r| trainee_row(r));
                 match (by_id, by_name) {
                     (Some(a), Some(b)) if a.id == b.id => Some(a),
                     (_, Some(_)) => return Err(RecordsError::AmbiguousTrainee(text.clone())),
@@ -132,19 +192,26 @@ impl Records {
         found.ok_or_else(|| RecordsError::TraineeNotFound(who.to_string()))
     }
 
-    /// A trainee; one named but not there yet is created at the first rung.
+    /// A trainee; one named but not there yet is created at the first rung, with no language set.
     pub fn trainee_or_new(&mut self, who: impl Into<TraineeRef>) -> Result<Trainee, RecordsError> {
+        self.trainee_or_new_in(who, "")
+    }
+
+    /// A trainee; one named but not there yet is created at the first rung, taking exams in
+    /// `language` (an existing trainee's language is left as it is).
+    pub fn trainee_or_new_in(&mut self, who: impl Into<TraineeRef>, language: &str) -> Result<Trainee, RecordsError> {
         let who = who.into();
         match (self.find_trainee(&who), &who) {
             (Err(RecordsError::TraineeNotFound(_)), TraineeRef::Name(name)) => {
-                self.add_trainee(name, Role::Generator)?;
+                self.add_trainee_in(name, Role::Generator, language)?;
                 self.find_trainee(&who)
             }
             (found, _) => found,
         }
     }
 
-    /// A trainee's role, runs per role, best scores, exam status and eligibility.
+    /// A trainee's role, runs per role, best scores, exam status and eligibility (the exams in the
+    /// trainee's language, see [`Records::exam_language`]).
     pub fn report(&mut self, who: impl Into<TraineeRef>, lib: &Library) -> Result<TraineeReport, RecordsError> {
         let trainee = self.trainee(who)?;
         let facts = self.run_facts(trainee.id)?;
@@ -162,10 +229,21 @@ impl Records {
             e.best = e.best.max(f.score);
             e.last_played = e.last_played.max(f.at);
         }
-        let eligibility = lib.ladder.as_ref().map(|l| ladder::eligibility(l, lib, trainee.role, &facts, self.now()));
+        let language = ladder::trainee_language(&trainee.language, &facts, lib);
+        let now = self.now();
+        let eligibility =
+            lib.ladder.as_ref().map(|l| ladder::eligibility(l, lib, trainee.role, &language, &facts, now));
         let promotions = self.promotions(Some(trainee.id))?;
         let tickets = self.tickets(Some(trainee.id))?;
-        Ok(TraineeReport { trainee, roles, scenarios: by.into_values().collect(), eligibility, promotions, tickets })
+        Ok(TraineeReport {
+            trainee,
+            language,
+            roles,
+            scenarios: by.into_values().collect(),
+            eligibility,
+            promotions,
+            tickets,
+        })
     }
 }
 
@@ -215,5 +293,15 @@ mod tests {
         assert!(matches!(check_new_name("id:4"), Err(RecordsError::ReservedName(_))));
         assert!(matches!(check_new_name("name:Bob"), Err(RecordsError::ReservedName(_))));
         assert!(matches!(check_new_name(""), Err(RecordsError::EmptyName)));
+    }
+
+    #[test]
+    fn a_language_is_a_short_lower_case_code_or_nothing() {
+        for ok in ["", "en", "ru", "pt-br"] {
+            assert!(check_language(ok).is_ok(), "{ok}");
+        }
+        for bad in ["RU", "русский", "en_US", "-x", "e n", "averyveryverylongcode"] {
+            assert!(matches!(check_language(bad), Err(RecordsError::BadLanguage(_))), "{bad}");
+        }
     }
 }

@@ -610,7 +610,10 @@ fn rescore(
     if !v2 {
         return;
     }
-    let finished = matches!(dialogue.ending(), Some(crate::domain::runtime::Ending::End { .. }));
+    let finished = matches!(
+        dialogue.ending(),
+        Some(crate::domain::runtime::Ending::End { .. } | crate::domain::runtime::Ending::Drilled)
+    );
     if finished != run.finished {
         problems.push(run.problem(differs("finished mark", run.finished, finished)));
     }

@@ -1,6 +1,7 @@
 //! The report's tables as CSV files, UTF-8 with a byte-order mark so Excel opens Cyrillic correctly.
 
 use super::TeamReport;
+use crate::domain::feedback::Lang;
 use crate::domain::time::format_time;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +38,8 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
 
 /// Writes trainees.csv, runs.csv, stages.csv and promotions.csv into `dir`; returns their paths.
-pub fn write_all(report: &TeamReport, dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// What trainees still miss is said in `lang`; the column names are the same in every language.
+pub fn write_all(report: &TeamReport, dir: &Path, lang: Lang) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let tables: [Table; 4] = [
         (
@@ -53,8 +55,10 @@ pub fn write_all(report: &TeamReport, dir: &Path) -> std::io::Result<Vec<PathBuf
                 "last_activity",
                 "eligible",
                 "missing",
+                "language",
+                "exams",
             ],
-            trainee_rows(report),
+            trainee_rows(report, lang),
         ),
         (
             "runs.csv",
@@ -100,7 +104,13 @@ fn name_of(report: &TeamReport, id: i64) -> String {
     report.trainees.iter().find(|t| t.trainee.id == id).map(|t| t.trainee.name.clone()).unwrap_or_default()
 }
 
-fn trainee_rows(report: &TeamReport) -> Vec<Vec<String>> {
+/// A trainee's exams in their language, each with ✓ when passed and ✗ when not yet.
+fn exams_cell(t: &super::TraineeSummary) -> String {
+    let exams = t.eligibility.iter().flat_map(|e| &e.exams);
+    exams.map(|x| format!("{} {}", x.scenario, if x.passed { "✓" } else { "✗" })).collect::<Vec<_>>().join("; ")
+}
+
+fn trainee_rows(report: &TeamReport, lang: Lang) -> Vec<Vec<String>> {
     report
         .trainees
         .iter()
@@ -115,7 +125,9 @@ fn trainee_rows(report: &TeamReport) -> Vec<Vec<String>> {
                 opt(t.best),
                 opt(t.last_activity.map(format_time)),
                 t.eligible().to_string(),
-                t.eligibility.as_ref().map(|e| e.missing.join("; ")).unwrap_or_default(),
+                t.eligibility.as_ref().map(|e| e.missing_in(lang).join("; ")).unwrap_or_default(),
+                t.language.clone(),
+                exams_cell(t),
             ]
         })
         .collect()

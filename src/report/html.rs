@@ -331,8 +331,16 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                     p {
                         (w.next_rung) ": " b { (w.lang.role_name(next)) } ". "
                         (w.practice) ": " (e.practice_runs) " / " (e.practice_needed) ". "
-                        (w.exams) ": " (e.exams.iter().filter(|x| x.passed).count()) " / " (e.exams.len()) ". "
-                        @if e.eligible { span.ok { (w.eligible) } } @else { span.dim { (w.missing) ": " (e.missing.join("; ")) } }
+                        (w.exams) " (" (e.language) "): " (e.exams.iter().filter(|x| x.passed).count()) " / " (e.exams.len())
+                        @if !e.exams.is_empty() {
+                            " — "
+                            @for (k, x) in e.exams.iter().enumerate() {
+                                @if k > 0 { ", " }
+                                (x.scenario) " " @if x.passed { span.ok { "✓" } } @else { span.dim { "✗" } }
+                            }
+                        }
+                        ". "
+                        @if e.eligible { span.ok { (w.eligible) } } @else { span.dim { (w.missing) ": " (e.missing_in(w.lang).join("; ")) } }
                     }
                 }
             }

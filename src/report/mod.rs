@@ -1,10 +1,12 @@
 //! Reports for managers: the team's progress gathered from the records, written as a printable
-//! HTML page with inline SVG charts, as CSV tables, or as xAPI statements for an LMS.
+//! HTML page with inline SVG charts, as CSV tables, or as xAPI statements for an LMS; and the
+//! printable script sheet a trainee learns the script from (`script.rs`).
 //!
 //! Data flows one way: records → `TeamReport` → HTML / CSV / xAPI. Nothing here writes records.
 
 pub mod csv;
 pub mod html;
+pub mod script;
 pub mod xapi;
 
 use crate::domain::Library;
@@ -56,7 +58,9 @@ pub struct TraineeSummary {
     pub average: Option<f64>,
     pub best: Option<u32>,
     pub last_activity: Option<i64>,
-    /// Progress toward the next rung, over all their runs.
+    /// The language their exams are listed in: their own, else that of their latest run, else English.
+    pub language: String,
+    /// Progress toward the next rung, over all their runs, with the exams in `language`.
     pub eligibility: Option<Eligibility>,
     /// The latest runs with their turn-by-turn breakdown.
     pub transcripts: Vec<(RunRow, crate::domain::Score)>,
@@ -88,11 +92,15 @@ pub fn team(
             continue;
         }
         let everything = by_trainee.remove(&t.id).unwrap_or_default();
-        let eligibility = lib.ladder.as_ref().map(|l| {
-            let facts: Vec<RunFact> = everything.iter().map(RunRow::fact).collect();
-            ladder::eligibility(l, lib, t.role, &facts, now)
-        });
-        let runs: Vec<RunRow> = everything.into_iter().filter(|r| since.is_none_or(|s| r.played_at >= s)).collect();
+        let facts: Vec<RunFact> = everything.iter().map(RunRow::fact).collect();
+        let language = ladder::trainee_language(&t.language, &facts, lib);
+        let eligibility = lib.ladder.as_ref().map(|l| ladder::eligibility(l, lib, t.role, &language, &facts, now));
+        // The calls: a drill is one line, so it is left out of the call statistics (its stage
+        // still counts in the stage strengths below).
+        let runs: Vec<RunRow> = everything
+            .into_iter()
+            .filter(|r| r.mode != crate::domain::model::Mode::Drill && since.is_none_or(|s| r.played_at >= s))
+            .collect();
         let scores: Vec<u32> = runs.iter().map(|r| r.score).collect();
         let mut transcripts = Vec::new();
         for r in runs.iter().rev().take(TRANSCRIPTS_PER_TRAINEE) {
@@ -105,6 +113,7 @@ pub fn team(
                 .then(|| scores.iter().map(|&s| f64::from(s)).sum::<f64>() / scores.len() as f64),
             best: scores.iter().copied().max(),
             last_activity: runs.iter().map(|r| r.played_at).max(),
+            language,
             eligibility,
             transcripts,
             runs,

@@ -1,4 +1,4 @@
-//! The home screen: the trainee's rung, progress toward the next one, and the three ways to train.
+//! The home screen: the trainee's rung, progress toward the next one, the three ways to train and the script to study.
 
 use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
@@ -22,13 +22,24 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(Component, Debug, Clone, Copy)]
 struct ModeButton(Mode);
 
+/// Opens the script screen.
+#[derive(Component, Debug, Clone, Copy)]
+struct ScriptButton;
+
 /// The trainee's current standing, as the records and the ladder say.
 pub(crate) fn standing(records: &RecordsRes, scenarios: &Scenarios, session: &Session) -> Option<Eligibility> {
     let t = session.trainee.as_ref()?;
     let ladder = scenarios.lib.ladder.as_ref()?;
     let facts = t.id.and_then(|id| records.with(|r| r.run_facts(id).unwrap_or_default())).unwrap_or_default();
     let now = records.with(|r| r.now()).unwrap_or(0);
-    Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &facts, now))
+    // The exams in the trainee's language (the one set in the records, else that of their latest
+    // run); without records, the window's.
+    let set = t.id.and_then(|id| records.with(|r| r.trainee(crate::records::TraineeRef::Id(id)).ok())).flatten();
+    let language = set.map_or_else(
+        || crate::domain::ladder::trainee_language(session.lang.code(), &facts, &scenarios.lib),
+        |t| crate::domain::ladder::trainee_language(&t.language, &facts, &scenarios.lib),
+    );
+    Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &language, &facts, now))
 }
 
 fn spawn(
@@ -124,6 +135,7 @@ fn spawn(
             {
                 row.spawn(widgets::button(&fonts, format!("{}  {}\n{hint}", i + 1, s.mode(mode)), ModeButton(mode)));
             }
+            row.spawn(widgets::button(&fonts, format!("S  {}\n{}", s.home_script, s.home_script_hint), ScriptButton));
         });
         p.spawn(widgets::label(&fonts, s.home_keys, 15.0, palette::TEXT_DIM));
         p.spawn(super::super::sound::sound_line(&fonts, &session));
@@ -151,6 +163,7 @@ fn keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<Session>, mut next:
         Some(0) => choose(Mode::Practice, &mut session, &mut next),
         Some(1) => choose(Mode::Exam, &mut session, &mut next),
         Some(2) => choose(Mode::Recall, &mut session, &mut next),
+        _ if keys.just_pressed(KeyCode::KeyS) => next.set(Screen::Script),
         _ if keys.just_pressed(KeyCode::Escape) => next.set(Screen::Start),
         _ => {}
     }
@@ -158,6 +171,7 @@ fn keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<Session>, mut next:
 
 fn buttons(
     q: Query<(&Interaction, &ModeButton), Changed<Interaction>>,
+    script: Query<&Interaction, (Changed<Interaction>, With<ScriptButton>)>,
     mut session: ResMut<Session>,
     mut next: ResMut<NextState<Screen>>,
 ) {
@@ -165,5 +179,8 @@ fn buttons(
         if *interaction == Interaction::Pressed {
             choose(button.0, &mut session, &mut next);
         }
+    }
+    if script.iter().any(|i| *i == Interaction::Pressed) {
+        next.set(Screen::Script);
     }
 }

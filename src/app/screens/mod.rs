@@ -6,6 +6,7 @@ pub mod manager;
 mod picker;
 mod proctor;
 mod results;
+mod script;
 mod start;
 pub mod work;
 
@@ -19,6 +20,7 @@ pub(super) fn plugin(app: &mut App) {
         proctor::plugin,
         call::plugin,
         results::plugin,
+        script::plugin,
         manager::plugin,
     ));
 }

@@ -57,13 +57,16 @@ fn build_rows(
     let standing = super::home::standing(&records, &scenarios, &session);
     let (role, exam_ids, exam_mode): (Option<Role>, Option<Vec<String>>, Option<Mode>) = match session.mode {
         Mode::Exam => {
+            // The next rung's exams in the trainee's language (their partners stand in for the
+            // ladder's own; a pass in either language counts).
             let next = standing.as_ref().and_then(|e| e.next);
             let exam = lib
                 .ladder
                 .as_ref()
                 .and_then(|l| l.rungs.iter().find(|r| Some(r.role) == next))
                 .and_then(|r| r.exam.as_ref());
-            (next, exam.map(|e| e.scenarios.clone()), exam.map(|e| e.mode))
+            let ids = standing.as_ref().map(|st| st.exams.iter().map(|x| x.scenario.clone()).collect());
+            (next, exam.and(ids), exam.map(|e| e.mode))
         }
         _ => (Some(trainee.role), None, None),
     };
@@ -98,7 +101,7 @@ fn build_rows(
                 locked_until: standing
                     .as_ref()
                     .filter(|_| session.mode == Mode::Exam)
-                    .and_then(|st| st.exams.iter().find(|x| x.scenario == id))
+                    .and_then(|st| st.exams.iter().find(|x| x.covers(&id)))
                     .and_then(|x| x.locked_until),
                 id,
             }

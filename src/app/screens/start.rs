@@ -139,7 +139,7 @@ fn keys(
         state.message = Some(strings(session.lang).start_empty_name.to_owned());
         return;
     }
-    match records.with(|r| r.trainee_or_new(TraineeRef::parse(&name))) {
+    match records.with(|r| r.trainee_or_new_in(TraineeRef::parse(&name), session.lang.code())) {
         Some(Ok(t)) => {
             session.trainee = Some(t.into());
             next.set(Screen::Home);
