@@ -52,12 +52,21 @@ mod window {
         if exit.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
     }
 
+    /// Each profile's sound settings are kept beside the default records database.
+    fn sound_file() -> PathBuf {
+        callforge::records::default_location()
+            .parent()
+            .map_or_else(|| PathBuf::from("sound.ron"), |d| d.join("sound.ron"))
+    }
+
     /// `callforge` or `callforge window`: the simulator window.
     pub fn open(args: WindowArgs) -> ExitCode {
         exit_code(callforge::app::run(Options {
             scenarios: args.scenarios.dir,
             db: args.db.location(),
             runs_dir: runs_dir(),
+            voices: Some(args.voice_cache.unwrap_or_else(callforge::cli::voice::default_cache)),
+            sound_file: Some(sound_file()),
             demo: None,
         }))
     }
@@ -70,6 +79,8 @@ mod window {
             scenarios: args.scenarios.dir,
             db: args.db.unwrap_or_else(|| ":memory:".to_owned()),
             runs_dir: runs,
+            voices: Some(args.voice_cache.unwrap_or_else(callforge::cli::voice::default_cache)),
+            sound_file: None,
             demo: Some(DemoOptions {
                 screenshots: args.screenshots,
                 bench_seconds: args.bench,

@@ -266,18 +266,29 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
     }
     let dir = tmp("shots");
     let _ = std::fs::remove_dir_all(&dir);
+    // The customers speak the shipped library's clips, so the tour shows a line being heard.
+    let voices = crate::support::rendered_voices();
+    assert!(
+        voices.is_some() || std::env::var_os("CALLFORGE_REQUIRE_VOICES").is_none(),
+        "CALLFORGE_REQUIRE_VOICES is set but the voices could not be rendered (festival or sox missing)"
+    );
     let out = std::process::Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x720x24", env!("CARGO_BIN_EXE_callforge"), "demo", "--screenshots"])
         .arg(&dir)
+        .env("CALLFORGE_VOICE_CACHE", voices.clone().unwrap_or_else(|| tmp("no-voices")))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("xvfb-run runs");
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "demo failed: {log}");
+    if voices.is_some() {
+        assert!(log.contains("demo: the customer is speaking"), "04-call-speaking.png shows a line being heard: {log}");
+    }
     let names = [
         "01-start.png",
         "02-home.png",
         "03-picker.png",
+        "04-call-speaking.png",
         "04-call-practice.png",
         "05-call-recall.png",
         "06-results.png",
@@ -606,4 +617,180 @@ fn abuse(seed: u64) {
     }
     settle(&mut app);
     assert!(screens.len() >= 4, "the random walk visited several screens: {screens:?}");
+}
+
+/// A voice cache with a clip of `seconds` for every line of a scenario, in both effects (empty
+/// files: the headless app plays nothing, it only times the lines by them).
+fn fake_voices(scenario: &str, seconds: f32) -> callforge::app::sound::VoiceCache {
+    use callforge::domain::voice::{ClipInfo, Effect, scenario_lines};
+    let dir = tmp(&format!("voices-{}", scenario.replace('/', "-")));
+    std::fs::create_dir_all(&dir).expect("voice cache");
+    let lib = bundled();
+    let p = lib.scenario(scenario).expect("scenario");
+    for line in scenario_lines(&p.scenario) {
+        for effect in Effect::ALL {
+            let key = line.key(effect).expect("a voice");
+            let info = ClipInfo {
+                voice: line.voice.clone().expect("a voice").0,
+                effect: effect.as_str().to_owned(),
+                engine: "test".to_owned(),
+                preferred: "test".to_owned(),
+                fallback: None,
+                duration_ms: (seconds * 1000.0) as u64,
+                text: line.text.clone(),
+            };
+            std::fs::write(dir.join(format!("{key}.json")), serde_json::to_string(&info).expect("json"))
+                .expect("clip info");
+            std::fs::write(dir.join(format!("{key}.ogg")), b"").expect("clip");
+        }
+    }
+    callforge::app::sound::VoiceCache(dir)
+}
+
+/// The cues the last frame wrote.
+fn cues(app: &App) -> Vec<callforge::app::Cue> {
+    app.world().resource::<Messages<callforge::app::Cue>>().iter_current_update_messages().cloned().collect()
+}
+
+fn phase(app: &App) -> Option<callforge::app::screens::call::Phase> {
+    app.world().get_resource::<ActiveCall>().map(|c| c.phase)
+}
+
+/// The customer's line is heard as its bubble appears, with its subtitle; the replies come after
+/// it has played (or at once with Space); the pause before a heard line is a breath, not typing
+/// time; and the results can play each line again.
+#[test]
+fn the_customer_speaks_each_line_and_space_skips_to_the_reply() {
+    use callforge::app::Cue;
+    use callforge::app::screens::call::Phase;
+    let db = tmp("speaking.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let mut app = headless(&db);
+    app.insert_resource(fake_voices("generator/busy-office-manager", 2.0));
+    type_text(&mut app, "Bob");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    press(&mut app, KeyCode::Digit1);
+    app.update();
+    let index = bundled()
+        .scenarios
+        .iter()
+        .filter(|e| e.role == Some(Role::Generator))
+        .position(|e| e.id.as_deref() == Some("generator/busy-office-manager"))
+        .expect("listed");
+    press(&mut app, digit(index));
+    app.update();
+    assert_eq!(screen(&app), Screen::Call);
+
+    // The phone rings, the customer picks up and speaks.
+    let mut heard = Vec::new();
+    for _ in 0..40 {
+        app.update();
+        heard.extend(cues(&app));
+        if app.world().resource::<ActiveCall>().speaking() {
+            break;
+        }
+    }
+    assert!(heard.contains(&Cue::LineNoise(true)), "the line hisses once connected: {heard:?}");
+    assert!(heard.iter().any(|c| matches!(c, Cue::Voice(a) if a.starts_with("voices://"))), "{heard:?}");
+    let (subtitle, line) = {
+        let call = app.world().resource::<ActiveCall>();
+        assert!(call.speaking() && !call.awaiting());
+        (call.subtitle.clone(), call.dialogue.customer_line().map(|l| l.into_owned()))
+    };
+    assert_eq!(subtitle, line, "the line is shown as a subtitle while it plays");
+    let texts: Vec<String> = app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect();
+    assert!(texts.iter().any(|t| t.contains("is speaking")), "a speaking indicator: {texts:?}");
+
+    // No reply while the line plays; the replies come when the 2 s clip is over.
+    press(&mut app, KeyCode::Digit1);
+    assert!(app.world().resource::<ActiveCall>().dialogue.turns().is_empty(), "replies wait for the line");
+    let mut frames = 1;
+    while !app.world().resource::<ActiveCall>().awaiting() {
+        app.update();
+        frames += 1;
+        assert!(frames < 40, "the line never ended");
+    }
+    assert!((18..=22).contains(&frames), "the turn lasts as long as the clip (2 s): {frames} frames of 0.1 s");
+
+    // After the reply, a breath before the next heard line, however long it is.
+    press(&mut app, KeyCode::Digit1);
+    let call = app.world().resource::<ActiveCall>();
+    assert!(matches!(call.phase, Phase::Typing(t) if (t - call.clock - 0.45).abs() < 0.11), "{:?}", call.phase);
+    while !app.world().resource::<ActiveCall>().speaking() {
+        app.update();
+    }
+    // Space skips the line: the replies come at once, and the voice stops.
+    press(&mut app, KeyCode::Space);
+    assert!(app.world().resource::<ActiveCall>().awaiting(), "{:?}", phase(&app));
+    assert!(cues(&app).contains(&Cue::StopVoice));
+
+    // Hang up; the results play the customer's first line again with 1.
+    press(&mut app, KeyCode::Escape);
+    for _ in 0..20 {
+        app.update();
+    }
+    assert_eq!(screen(&app), Screen::Results);
+    press(&mut app, KeyCode::Digit1);
+    let first = cues(&app);
+    assert!(first.iter().any(|c| matches!(c, Cue::Voice(a) if a.starts_with("voices://"))), "{first:?}");
+    assert_eq!(screen(&app), Screen::Results, "a digit plays a line, it does not leave");
+}
+
+/// Volume, mute and the telephone sound are kept per profile and come back with it.
+#[test]
+fn sound_settings_are_kept_per_profile() {
+    use callforge::app::sound::{SoundFile, read_sound_file};
+    let db = tmp("sound.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let file = tmp("sound.ron");
+    let _ = std::fs::remove_file(&file);
+    let mut app = headless(&db);
+    app.insert_resource(SoundFile(file.clone()));
+    type_text(&mut app, "Olga");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::Home);
+    for key in [KeyCode::F5, KeyCode::F6, KeyCode::F3] {
+        press(&mut app, key);
+    }
+    app.update();
+    let s = app.world().resource::<Session>().clone();
+    assert_eq!((s.muted, s.telephone, s.volume), (true, false, 0.7));
+    let texts: Vec<String> = app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect();
+    assert!(texts.iter().any(|t| t.contains("Sound off")), "the home screen shows the sound: {texts:?}");
+    let stored = read_sound_file(&file);
+    assert_eq!(stored.get("Olga").map(|x| (x.muted, x.telephone)), Some((true, false)), "{stored:?}");
+
+    // A new start: another profile has its own (default) sound; Olga gets hers back.
+    let mut app = headless(&db);
+    app.insert_resource(SoundFile(file.clone()));
+    type_text(&mut app, "Bob");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    let s = app.world().resource::<Session>().clone();
+    assert_eq!((s.muted, s.telephone, s.volume), (false, true, 0.8));
+    press(&mut app, KeyCode::Escape);
+    app.update();
+    assert_eq!(screen(&app), Screen::Start);
+    // The start screen selects Bob, the profile just used; move to Olga.
+    let names: Vec<String> = app
+        .world()
+        .resource::<RecordsRes>()
+        .with(|r| r.trainees().expect("trainees"))
+        .expect("records")
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let (olga, bob) = (names.iter().position(|n| n == "Olga"), names.iter().position(|n| n == "Bob"));
+    let (olga, bob) = (olga.expect("Olga"), bob.expect("Bob"));
+    let key = if olga < bob { KeyCode::ArrowUp } else { KeyCode::ArrowDown };
+    for _ in 0..olga.abs_diff(bob) {
+        press(&mut app, key);
+    }
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    let s = app.world().resource::<Session>().clone();
+    assert_eq!(s.trainee.map(|t| t.name), Some("Olga".to_owned()));
+    assert_eq!((s.muted, s.telephone, s.volume), (true, false, 0.7));
 }

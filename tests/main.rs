@@ -22,3 +22,4 @@ mod scorer_versions;
 mod scoring;
 mod script_sheet;
 mod support;
+mod voice;

@@ -60,6 +60,44 @@ pub fn assert_close(a: f64, b: f64) {
     assert!((a - b).abs() < 1e-9, "{a} != {b}");
 }
 
+/// Where the tests keep the shipped library's voice clips: CALLFORGE_VOICE_CACHE when set (CI
+/// keeps it under ~/.cache across runs), else a folder in the temporary directory that later runs
+/// reuse.
+pub fn voice_cache() -> std::path::PathBuf {
+    std::env::var_os("CALLFORGE_VOICE_CACHE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("callforge-test-voices"))
+}
+
+/// One `callforge voice` over the shipped library at a time, so tests that need the clips do not
+/// render them twice over.
+pub static VOICE_RENDER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Renders the shipped library's voices into [`voice_cache`] (only what is missing); `None` when
+/// the synthesisers are not installed.
+#[allow(dead_code)] // Used by the window's tests only.
+pub fn rendered_voices() -> Option<std::path::PathBuf> {
+    let have = |p: &str| {
+        std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {p}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !(have("festival") && have("sox")) {
+        return None;
+    }
+    let cache = voice_cache();
+    let _one_at_a_time = VOICE_RENDER.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callforge"))
+        .args(["voice", "--cache"])
+        .arg(&cache)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("callforge voice runs");
+    assert!(out.status.success(), "callforge voice: {}", String::from_utf8_lossy(&out.stderr));
+    Some(cache)
+}
+
 /// A perfect call of a scenario on any seed, as a run file callforge would write: at each line
 /// the reply of the expected stage (typed word for word in Recall mode), else the first reply.
 pub fn perfect_run(lib: &Library, id: &str, seed: u64, mode: Mode, trainee: &str) -> Run {

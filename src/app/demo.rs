@@ -47,6 +47,8 @@ enum Step {
     BenchEnd,
     /// Note the time since the process started: the first interactive frame.
     MarkLaunch,
+    /// Say in the log whether the customer is speaking now (the screenshot test looks for it).
+    MarkSpeaking,
     Exit,
 }
 
@@ -133,6 +135,19 @@ fn awaiting(w: &mut World) -> bool {
     w.get_resource::<ActiveCall>().is_some_and(|c| c.awaiting())
 }
 
+fn speaking(w: &mut World) -> bool {
+    w.get_resource::<ActiveCall>().is_some_and(|c| c.speaking())
+}
+
+/// Waiting for a reply, pressing Space while the customer speaks (as a trainee who has heard
+/// enough would), so the tour does not wait for every line to play out.
+fn awaiting_skipping(w: &mut World) -> bool {
+    if speaking(w) {
+        press(w, KeyCode::Space);
+    }
+    awaiting(w)
+}
+
 fn tour_steps() -> Vec<Step> {
     use Step::*;
     vec![
@@ -163,11 +178,17 @@ fn tour_steps() -> Vec<Step> {
         Frames(15),
         Shot("03-picker.png"),
         Press(KeyCode::Enter),
-        Until("practice call", awaiting),
+        // The first line, heard: its subtitle and the speaking indicator (when the voices are
+        // rendered; otherwise the call simply waits for a reply).
+        Until("the customer's first line", |w| speaking(w) || awaiting(w)),
+        Frames(12),
+        MarkSpeaking,
+        Shot("04-call-speaking.png"),
+        Until("practice call", awaiting_skipping),
         Answer,
-        Until("second turn", awaiting),
+        Until("second turn", awaiting_skipping),
         Answer,
-        Until("third turn", awaiting),
+        Until("third turn", awaiting_skipping),
         Frames(10),
         Shot("04-call-practice.png"),
         Press(KeyCode::Escape),
@@ -178,15 +199,15 @@ fn tour_steps() -> Vec<Step> {
         Press(KeyCode::Digit3),
         Until("recall picker", on(Screen::Picker)),
         Press(KeyCode::Enter),
-        Until("recall call", awaiting),
+        Until("recall call", awaiting_skipping),
         Answer,
-        Until("second recall turn", awaiting),
+        Until("second recall turn", awaiting_skipping),
         TypeHalf,
         Frames(10),
         Shot("05-call-recall.png"),
         Press(KeyCode::Enter),
         Until("results of the recall call", |w| {
-            if awaiting(w) {
+            if awaiting_skipping(w) {
                 answer(w);
             }
             in_screen(w, Screen::Results)
@@ -250,10 +271,10 @@ fn bench_steps() -> Vec<Step> {
         Press(KeyCode::Digit1),
         Until("picker", on(Screen::Picker)),
         Press(KeyCode::Enter),
-        Until("call", awaiting),
+        Until("call", awaiting_skipping),
         BenchStart,
         Until("the measured call", |w| {
-            if awaiting(w) {
+            if awaiting_skipping(w) {
                 answer(w);
             }
             let tour = w.resource::<Tour>();
@@ -377,6 +398,13 @@ fn run_tour(w: &mut World) {
         Step::Type(text) => type_text(w, text),
         Step::Answer => answer(w),
         Step::TypeHalf => type_half(w),
+        Step::MarkSpeaking => {
+            if speaking(w) {
+                info!("demo: the customer is speaking");
+            } else {
+                info!("demo: the customer's line has no voice clip (run `callforge voice`)");
+            }
+        }
         Step::MarkLaunch => {
             let elapsed = w.resource::<Tour>().started.elapsed();
             w.resource_mut::<Tour>().launch = Some(elapsed);

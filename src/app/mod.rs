@@ -12,6 +12,7 @@ pub mod demo;
 mod input;
 mod library;
 pub mod screens;
+pub mod sound;
 pub mod text;
 pub mod theme;
 
@@ -72,13 +73,17 @@ pub struct Session {
     pub trainee: Option<Profile>,
     /// 0–1.
     pub volume: f32,
+    /// No sound at all (F5).
+    pub muted: bool,
+    /// The telephone sound: voices through the phone band and a quiet line hiss (F6).
+    pub telephone: bool,
     /// The mode chosen on the home screen.
     pub mode: Mode,
 }
 
 impl Default for Session {
     fn default() -> Self {
-        Session { lang: Lang::En, trainee: None, volume: 0.8, mode: Mode::Practice }
+        Session { lang: Lang::En, trainee: None, volume: 0.8, muted: false, telephone: true, mode: Mode::Practice }
     }
 }
 
@@ -177,7 +182,7 @@ pub fn core_plugin(app: &mut App) {
         .insert_resource(Seeds::Random)
         .add_message::<Cue>()
         .configure_sets(Update, (AppSystems::Input, AppSystems::Update).chain())
-        .add_plugins((theme::plugin, input::plugin, screens::plugin))
+        .add_plugins((theme::plugin, input::plugin, sound::plugin, screens::plugin))
         .add_message::<bevy::input::mouse::MouseWheel>()
         .add_systems(Update, (theme::widgets::button_feedback, theme::widgets::scroll));
 }
@@ -188,6 +193,10 @@ pub struct Options {
     pub scenarios: PathBuf,
     pub db: String,
     pub runs_dir: PathBuf,
+    /// The voice clip cache (`callforge voice` fills it); lines without a clip are shown unheard.
+    pub voices: Option<PathBuf>,
+    /// Where each profile's sound settings are kept; without it they last the session.
+    pub sound_file: Option<PathBuf>,
     pub demo: Option<demo::DemoOptions>,
 }
 
@@ -197,6 +206,16 @@ pub fn run(options: Options) -> AppExit {
     let scenarios_root = std::fs::canonicalize(&options.scenarios).unwrap_or(options.scenarios.clone());
     let mut app = App::new();
     library::register_source(&mut app, &scenarios_root);
+    // Voice clips are read from the cache folder as the `voices://` asset source.
+    if let Some(dir) = &options.voices {
+        let _ = std::fs::create_dir_all(dir);
+        let path = dir.display().to_string();
+        app.register_asset_source("voices", bevy::asset::io::AssetSourceBuilder::platform_default(&path, None));
+        app.insert_resource(sound::VoiceCache(dir.clone()));
+    }
+    if let Some(file) = &options.sound_file {
+        app.insert_resource(sound::SoundFile(file.clone()));
+    }
     app.add_plugins(
         DefaultPlugins
             .set(WindowPlugin {

@@ -32,6 +32,7 @@ mod script;
 mod trainee;
 mod validate;
 mod verify;
+pub mod voice;
 #[cfg(feature = "gui")]
 pub mod window;
 mod words;
@@ -91,6 +92,7 @@ pub enum Tool {
     Audit(audit::Args),
     Report(report::Args),
     Export(export::Args),
+    Voice(voice::Args),
     Db(db::Args),
 }
 
@@ -124,6 +126,7 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Audit(a) => audit::run(a),
         Tool::Report(a) => report::run(a),
         Tool::Export(a) => export::run(a),
+        Tool::Voice(a) => voice::run(a),
         Tool::Db(a) => db::run(a),
     };
     match result {

@@ -19,8 +19,9 @@ use std::process::ExitCode;
 ///
 /// Warnings (which do not fail): unreachable nodes, must_mention phrases missing from their own
 /// line, invisible characters or letters not in Unicode NFC in a text the trainee's words are
-/// compared with, voice clips missing from the assets folder, and other things that are legal but
-/// probably not meant.
+/// compared with, voice clips missing from the assets folder, a persona's voice that no voice
+/// table knows or that speaks another language, a speaking rate out of range, and other things
+/// that are legal but probably not meant.
 ///
 /// Exit status: 1 if there is any error, 0 otherwise.
 ///
@@ -51,6 +52,10 @@ pub struct Args {
     /// With --stats: the statistics as JSON on standard output (diagnostics still go to stderr).
     #[arg(long, requires = "stats")]
     json: bool,
+    /// A department's own voices (as for `callforge voice --voices`): personas may name them
+    /// without a warning.
+    #[arg(long, value_name = "FILE", env = "CALLFORGE_VOICES")]
+    voices: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> CliResult {
@@ -58,7 +63,9 @@ pub fn run(args: Args) -> CliResult {
     if let Some(dir) = assets.as_ref().filter(|a| !a.is_dir()) {
         return Err(super::CliError::msg(format!("--assets {}: no such folder", dir.display())));
     }
-    let lib = Library::load_with_assets(&args.paths, assets.as_deref());
+    let department = super::voice::department_voices(args.voices.as_deref())?;
+    let mut lib = Library::load_with_assets(&args.paths, assets.as_deref());
+    lib.check_voices(&department);
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in lib.diagnostics.iter().filter(|d| !args.quiet || d.is_error()) {
         eprint!("{}", diagnostics::render(d, color));

@@ -8,9 +8,11 @@ use std::path::PathBuf;
 ///
 /// Pick or create your profile, then train: Practice (choices, with the script shown), Exam (the
 /// next rung's scenarios, no hints) or Recall (type each line from memory). Everything works from
-/// the keyboard: arrows and Enter, digits 1–9 for replies, Esc to go back or hang up, F2 to switch
-/// Русский/English, F3/F4 for the volume. Every finished call is saved as a run file and stored in
-/// your records. Scenario files are watched: save a file and the app reloads it, showing any errors.
+/// the keyboard: arrows and Enter, digits 1–9 for replies, Space to skip the customer's line, Esc
+/// to go back or hang up, F2 to switch Русский/English, F3/F4 for the volume, F5 to mute, F6 for
+/// the telephone sound (kept per profile). Customers speak the clips `callforge voice` renders;
+/// lines without one are shown only. Every finished call is saved as a run file and stored in your
+/// records. Scenario files are watched: save a file and the app reloads it, showing any errors.
 ///
 /// Examples:
 ///   callforge
@@ -22,6 +24,9 @@ pub struct WindowArgs {
     pub scenarios: ScenarioDir,
     #[command(flatten)]
     pub db: DbArg,
+    /// The voice clip cache that `callforge voice` fills (default: voices/ in your data directory).
+    #[arg(long, value_name = "DIR", env = "CALLFORGE_VOICE_CACHE")]
+    pub voice_cache: Option<PathBuf>,
 }
 
 impl Default for WindowArgs {
@@ -32,14 +37,16 @@ impl Default for WindowArgs {
                 dir: std::env::var_os("CALLFORGE_SCENARIOS").map_or_else(|| PathBuf::from("scenarios"), PathBuf::from),
             },
             db: DbArg { db: std::env::var("CALLFORGE_DB").ok() },
+            voice_cache: std::env::var_os("CALLFORGE_VOICE_CACHE").map(PathBuf::from),
         }
     }
 }
 
 /// Play a scripted tour of the window, saving a screenshot of each screen or measuring speed.
 ///
-/// The tour goes start → home → picker → a Practice call → a Recall call with typed text →
-/// results with the word diff, pressing keys as a trainee would. It uses a fresh in-memory
+/// The tour goes start → home → picker → a Practice call (its first line heard, with the
+/// subtitle and the speaking indicator, when the voices are rendered) → a Recall call with typed
+/// text → results with the word diff, pressing keys as a trainee would. It uses a fresh in-memory
 /// record store unless --db is given, so your records are untouched.
 ///
 /// Examples:
@@ -61,4 +68,7 @@ pub struct DemoArgs {
     /// The records database (default: a fresh one in memory).
     #[arg(long, value_name = "PATH|URL")]
     pub db: Option<String>,
+    /// The voice clip cache that `callforge voice` fills (default: voices/ in your data directory).
+    #[arg(long, value_name = "DIR", env = "CALLFORGE_VOICE_CACHE")]
+    pub voice_cache: Option<PathBuf>,
 }

@@ -441,6 +441,47 @@ impl Library {
         self.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
     }
 
+    /// Warns about every persona whose `voice` is neither a built-in voice nor one of `department`
+    /// (the voices a department declared for `callforge voice --voices FILE`), or speaks another
+    /// language than its scenario: such a customer is voiced by the default voice, or not at all.
+    pub fn check_voices(&mut self, department: &[super::voice::DepartmentVoice]) {
+        use super::reporter::DiagnosticExt;
+        use super::voice;
+        for p in self.scenarios.iter().filter_map(|e| e.playable.as_ref()) {
+            let Some(name) = p.scenario.persona.voice.as_deref() else { continue };
+            let mut r = Reporter::new(&p.scenario_source);
+            let at = [field("persona"), field("voice")];
+            let language = voice::find(name)
+                .map(|v| v.language.to_owned())
+                .or_else(|| department.iter().find(|v| v.name == name).map(|v| v.language.clone()));
+            match language {
+                None => {
+                    let mut known: Vec<&str> = voice::names();
+                    known.extend(department.iter().map(|v| v.name.as_str()));
+                    let help = format!(
+                        "known voices: {}{}; a department's own voice is declared in the file given to `callforge voice --voices`",
+                        known.join(", "),
+                        r.suggest(name, &known)
+                    );
+                    r.warning(&at, format!("there is no voice \"{name}\"")).label("unknown voice").help(help);
+                }
+                Some(lang) if voice::base_language(&lang) != voice::base_language(&p.scenario.language) => {
+                    r.warning(
+                        &at,
+                        format!(
+                            "the voice \"{name}\" speaks \"{lang}\", the scenario is in \"{}\"",
+                            p.scenario.language
+                        ),
+                    )
+                    .help("choose a voice of the scenario's language (`callforge voice --list`)");
+                }
+                Some(_) => {}
+            }
+            self.diagnostics.extend(r.finish());
+        }
+        self.diagnostics.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+    }
+
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }

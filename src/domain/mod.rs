@@ -30,6 +30,7 @@ pub mod text;
 pub mod text_v2;
 pub mod time;
 mod validate;
+pub mod voice;
 
 pub use finish::{FinishedCall, finish_call};
 pub use library::{CalibrationEntry, Library, ScenarioEntry, ScriptEntry};

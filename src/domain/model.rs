@@ -191,6 +191,13 @@ pub struct Persona {
     pub position: String,
     pub company: String,
     pub patience: i32,
+    /// The voice the customer speaks with (`callforge voice --list`); without it, the first voice
+    /// of the scenario's language that fits the name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<String>,
+    /// How fast the customer speaks: 1 as the voice speaks, 1.2 a fifth faster (0.5–2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
 }
 
 /// The dialogue graph, in file order. Duplicate ids are kept so that validation can report them.

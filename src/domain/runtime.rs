@@ -274,6 +274,12 @@ impl Dialogue {
         say.get(variant).map(|s| self.fill(s, templated.get(variant).copied().unwrap_or(false)))
     }
 
+    /// The `say` variant the customer speaks now (an index into the node's `say`), for finding
+    /// its voice clip.
+    pub fn customer_variant(&self) -> usize {
+        self.at.1 as usize
+    }
+
     /// The voice clip for the current customer line, if the scenario names one.
     pub fn customer_audio(&self) -> Option<&str> {
         let (node, variant) = self.at;

@@ -312,6 +312,13 @@ fn check_header(scenario: &Scenario, r: &mut Reporter) {
     if scenario.language.trim().is_empty() {
         r.error(&[field("language")], "the language is empty").help("write \"en\" or \"ru\"");
     }
+    if let Some(rate) = scenario.persona.rate
+        && !(rate.is_finite() && super::voice::RATES.contains(&rate))
+    {
+        r.warning(&[field("persona"), field("rate")], format!("a speaking rate of {rate} is out of range"))
+            .label("used as the nearest of 0.5 and 2")
+            .help("1 is the voice's own pace, 1.2 a fifth faster, 0.8 a fifth slower");
+    }
 }
 
 /// The scenario's script, checked to fit the scenario's role and language.

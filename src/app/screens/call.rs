@@ -1,8 +1,11 @@
 //! The call: a phone-call screen with the customer's card, a call timer, the transcript as chat
 //! bubbles, the trainee's reply (numbered choices or, in Recall, a text field), the script panel in
-//! Practice, and a hang-up button.
+//! Practice, and a hang-up button. The customer's lines are heard: each plays as its bubble
+//! appears, with its subtitle and a speaking indicator, and the replies come after it (Space
+//! skips).
 
 use super::super::input::{TextField, text_field};
+use super::super::sound::{self, VoiceCache};
 use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, CallRequest, Cue, LastResult, RecordsRes, RunsDir, Scenarios, Screen, Session};
@@ -18,13 +21,20 @@ use std::sync::Arc;
 const RING: f32 = 1.2;
 /// Seconds the call screen stays after the call ends.
 const LINGER: f32 = 1.6;
+/// Seconds between the trainee's reply and a customer line that is heard: a breath, since the
+/// line itself then takes as long as its clip.
+const BREATH: f32 = 0.45;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Call), start_call)
-        .add_systems(OnExit(Screen::Call), |mut c: Commands| c.remove_resource::<ActiveCall>())
+        .add_systems(OnExit(Screen::Call), |mut c: Commands, mut cues: MessageWriter<Cue>| {
+            cues.write(Cue::StopVoice);
+            cues.write(Cue::LineNoise(false));
+            c.remove_resource::<ActiveCall>();
+        })
         .add_systems(
             Update,
-            (tick, keys, buttons, spawn_bubbles, refresh, update_timer)
+            (tick, keys, buttons, spawn_bubbles, refresh, update_timer, animate_level)
                 .chain()
                 .in_set(AppSystems::Update)
                 .run_if(in_state(Screen::Call).and_then(resource_exists::<ActiveCall>)),
@@ -38,6 +48,8 @@ pub enum Phase {
     Ringing(f32),
     /// The customer is typing their next line until the given time.
     Typing(f32),
+    /// The customer's line is playing until the given time; the replies come after it.
+    Speaking(f32),
     /// Waiting for the trainee.
     Awaiting,
     /// The call is over; the results come at the given time.
@@ -61,6 +73,11 @@ pub struct ActiveCall {
     times_ms: Vec<u64>,
     bubbles: Vec<(Speaker, String)>,
     dirty: bool,
+    /// The line being heard now, shown as a subtitle while it plays.
+    pub subtitle: Option<String>,
+    /// Where the voices are, and whether the trainee hears them through the phone band.
+    voices: Option<VoiceCache>,
+    telephone: bool,
     /// The proctor's exam ticket the call is sat with.
     ticket: Option<i64>,
 }
@@ -68,6 +85,33 @@ pub struct ActiveCall {
 impl ActiveCall {
     pub fn awaiting(&self) -> bool {
         self.phase == Phase::Awaiting
+    }
+
+    /// Whether the customer's line is playing (the replies are not offered yet).
+    pub fn speaking(&self) -> bool {
+        matches!(self.phase, Phase::Speaking(_))
+    }
+
+    /// How long the customer takes before their next line appears: when it will be heard, a
+    /// breath (the clip then sets the pace); when it will only be read, the time to type it.
+    fn pause_before_line(&self) -> f32 {
+        match sound::current_voice(self.voices.as_ref(), &self.dialogue, self.telephone) {
+            Some(_) => BREATH,
+            None => self.dialogue.customer_line().map_or(0.4, |l| 0.35 + (l.chars().count() as f32 * 0.012).min(0.9)),
+        }
+    }
+
+    /// The line has been heard (or skipped): the trainee's turn, or the end of the call.
+    fn done_speaking(&mut self, cues: &mut MessageWriter<Cue>) {
+        self.subtitle = None;
+        self.phase = if self.dialogue.is_over() {
+            cues.write(Cue::LineNoise(false));
+            cues.write(Cue::HangUp);
+            Phase::Ending(self.clock + LINGER)
+        } else {
+            Phase::Awaiting
+        };
+        self.dirty = true;
     }
 }
 
@@ -81,12 +125,19 @@ struct ScriptPanel;
 struct PatienceMeter;
 #[derive(Component, Debug)]
 struct TimerText;
+/// "◉ speaking" on the customer's card while their line plays.
+#[derive(Component, Debug)]
+struct SpeakingBadge;
+/// One bar of the speaking indicator; its height moves while the line plays.
+#[derive(Component, Debug)]
+struct LevelBar(usize);
 
 #[derive(Component, Debug, Clone, Copy)]
 enum CallButton {
     Choice(usize),
     Send,
     HangUp,
+    Skip,
 }
 
 fn start_call(
@@ -95,6 +146,7 @@ fn start_call(
     scenarios: Res<Scenarios>,
     session: Res<Session>,
     fonts: Res<UiFonts>,
+    voices: Option<Res<VoiceCache>>,
     mut cues: MessageWriter<Cue>,
     mut next: ResMut<NextState<Screen>>,
 ) {
@@ -114,6 +166,7 @@ fn start_call(
         p.spawn(Node { justify_content: JustifyContent::SpaceBetween, align_items: AlignItems::Center, ..default() })
             .with_children(|bar| {
                 bar.spawn(widgets::heading(&fonts, format!("{} — {}", sc.title, s.mode(request.mode)), 22.0));
+                bar.spawn(sound::sound_state(&fonts, &session));
                 bar.spawn(widgets::button(&fonts, s.call_hang_up, CallButton::HangUp));
             });
         p.spawn(Node { column_gap: px(16), flex_grow: 1.0, min_height: px(0), ..default() }).with_children(|cols| {
@@ -122,6 +175,7 @@ fn start_call(
                 card.spawn(widgets::heading(&fonts, sc.persona.name.clone(), 24.0));
                 card.spawn(widgets::label(&fonts, sc.persona.position.clone(), 16.0, palette::TEXT_DIM));
                 card.spawn(widgets::label(&fonts, sc.persona.company.clone(), 16.0, palette::TEXT_DIM));
+                card.spawn((SpeakingBadge, widgets::label(&fonts, "", 16.0, palette::ACCENT)));
                 card.spawn(widgets::label(&fonts, s.call_patience, 15.0, palette::TEXT));
                 card.spawn((PatienceMeter, Node { flex_direction: FlexDirection::Column, ..default() }));
                 card.spawn((TimerText, widgets::label(&fonts, "00:00", 30.0, palette::ACCENT)));
@@ -170,6 +224,9 @@ fn start_call(
         times_ms: Vec::new(),
         bubbles: Vec::new(),
         dirty: true,
+        subtitle: None,
+        voices: voices.map(|v| v.clone()),
+        telephone: session.telephone,
         ticket: request.ticket,
     });
 }
@@ -187,26 +244,36 @@ fn tick(
     mut next: ResMut<NextState<Screen>>,
 ) {
     call.clock += time.delta_secs();
+    call.telephone = session.telephone;
     let now = call.clock;
     match call.phase {
         Phase::Ringing(until) if now >= until => {
             cues.write(Cue::PickUp);
+            cues.write(Cue::LineNoise(true));
             call.phase = Phase::Typing(now + 0.5);
             call.dirty = true;
         }
         Phase::Typing(until) if now >= until => {
-            if let Some(line) = call.dialogue.customer_line().map(|l| l.into_owned()) {
-                call.bubbles.push((Speaker::Customer, line));
-                cues.write(Cue::Line(call.dialogue.customer_audio().map(str::to_owned)));
+            let voice = sound::current_voice(call.voices.as_ref(), &call.dialogue, call.telephone);
+            let line = call.dialogue.customer_line().map(|l| l.into_owned());
+            match (line, voice) {
+                (Some(line), Some(voice)) => {
+                    call.bubbles.push((Speaker::Customer, line.clone()));
+                    cues.write(Cue::Voice(voice.asset));
+                    call.subtitle = Some(line);
+                    call.phase = Phase::Speaking(now + voice.seconds);
+                    call.dirty = true;
+                }
+                (line, _) => {
+                    if let Some(line) = line {
+                        call.bubbles.push((Speaker::Customer, line));
+                        cues.write(Cue::Line);
+                    }
+                    call.done_speaking(&mut cues);
+                }
             }
-            call.phase = if call.dialogue.is_over() {
-                cues.write(Cue::HangUp);
-                Phase::Ending(now + LINGER)
-            } else {
-                Phase::Awaiting
-            };
-            call.dirty = true;
         }
+        Phase::Speaking(until) if now >= until => call.done_speaking(&mut cues),
         Phase::Ending(until) if now >= until => {
             let result = finish(&call, &session, &records, &scenarios, runs_dir.as_deref());
             commands.insert_resource(result);
@@ -218,7 +285,7 @@ fn tick(
 
 /// Applies the trainee's answer and schedules what comes next.
 fn answer(call: &mut ActiveCall, reply: Reply, cues: &mut MessageWriter<Cue>) {
-    if !matches!(call.phase, Phase::Awaiting | Phase::Typing(_) | Phase::Ringing(_)) {
+    if !matches!(call.phase, Phase::Awaiting | Phase::Typing(_) | Phase::Ringing(_) | Phase::Speaking(_)) {
         return;
     }
     let now = call.clock;
@@ -250,12 +317,13 @@ fn answer(call: &mut ActiveCall, reply: Reply, cues: &mut MessageWriter<Cue>) {
         Some(text) => {
             cues.write(Cue::Click);
             call.bubbles.push((Speaker::Trainee, text));
-            let delay =
-                call.dialogue.customer_line().map_or(0.4, |l| 0.35 + (l.chars().count() as f32 * 0.012).min(0.9));
-            call.phase = Phase::Typing(now + delay);
+            call.phase = Phase::Typing(now + call.pause_before_line());
         }
         None => {
+            cues.write(Cue::StopVoice);
+            cues.write(Cue::LineNoise(false));
             cues.write(Cue::HangUp);
+            call.subtitle = None;
             call.phase = Phase::Ending(now + 0.6);
         }
     }
@@ -279,6 +347,10 @@ fn keys(
         if !matches!(call.phase, Phase::Ending(_)) {
             answer(&mut call, Reply::HangUp, &mut cues);
         }
+        return;
+    }
+    if call.speaking() && keys.just_pressed(KeyCode::Space) {
+        skip(&mut call, &mut cues);
         return;
     }
     if !call.awaiting() {
@@ -307,7 +379,16 @@ fn buttons(
             CallButton::Choice(i) => answer(&mut call, Reply::Choose(i), &mut cues),
             CallButton::HangUp => answer(&mut call, Reply::HangUp, &mut cues),
             CallButton::Send => send_typed(&mut call, &mut fields, &mut cues),
+            CallButton::Skip => skip(&mut call, &mut cues),
         }
+    }
+}
+
+/// Cuts the customer's line short: the replies come at once.
+fn skip(call: &mut ActiveCall, cues: &mut MessageWriter<Cue>) {
+    if call.speaking() {
+        cues.write(Cue::StopVoice);
+        call.done_speaking(cues);
     }
 }
 
@@ -400,6 +481,59 @@ fn refresh(
         Phase::Typing(_) => {
             p.spawn(widgets::label(&fonts, format!("{} {}", persona.name, s.call_typing), 16.0, palette::TEXT_DIM));
         }
+        Phase::Speaking(_) => {
+            // The subtitle: who speaks, a level meter that moves while they do, and the line.
+            p.spawn((
+                Name::new("Subtitle"),
+                Node {
+                    flex_direction: FlexDirection::Column,
+                    row_gap: px(6),
+                    padding: UiRect::axes(px(14), px(10)),
+                    border: UiRect::left(px(4)),
+                    border_radius: BorderRadius::all(px(8)),
+                    ..default()
+                },
+                BorderColor::all(palette::ACCENT),
+                BackgroundColor(palette::PANEL),
+            ))
+            .with_children(|sub| {
+                sub.spawn(Node { column_gap: px(10), align_items: AlignItems::Center, ..default() }).with_children(
+                    |row| {
+                        row.spawn((
+                            Name::new("Speaking indicator"),
+                            Node { column_gap: px(3), align_items: AlignItems::Center, height: px(26), ..default() },
+                        ))
+                        .with_children(|bars| {
+                            for i in 0..5 {
+                                bars.spawn((
+                                    LevelBar(i),
+                                    Node {
+                                        width: px(5),
+                                        height: px(8),
+                                        border_radius: BorderRadius::all(px(2)),
+                                        ..default()
+                                    },
+                                    BackgroundColor(palette::ACCENT),
+                                ));
+                            }
+                        });
+                        row.spawn(widgets::label(
+                            &fonts,
+                            format!("{} {}", persona.name, s.call_speaking),
+                            16.0,
+                            palette::ACCENT,
+                        ));
+                    },
+                );
+                if let Some(line) = &call.subtitle {
+                    sub.spawn(widgets::label(&fonts, line.clone(), 20.0, palette::TEXT));
+                }
+            });
+            p.spawn(Node { column_gap: px(12), align_items: AlignItems::Center, ..default() }).with_children(|row| {
+                row.spawn(widgets::button(&fonts, s.call_skip, CallButton::Skip));
+                row.spawn(widgets::label(&fonts, s.call_skip_hint, 14.0, palette::TEXT_DIM));
+            });
+        }
         Phase::Ending(_) => {
             p.spawn(widgets::label(&fonts, s.call_ended, 18.0, palette::TEXT_DIM));
         }
@@ -438,11 +572,33 @@ fn refresh(
     });
 }
 
-fn update_timer(call: Res<ActiveCall>, mut timer: Single<&mut Text, With<TimerText>>) {
+fn update_timer(
+    call: Res<ActiveCall>,
+    mut timer: Single<&mut Text, (With<TimerText>, Without<SpeakingBadge>)>,
+    mut badge: Single<&mut Text, With<SpeakingBadge>>,
+    session: Res<Session>,
+) {
     let talking = (call.clock - RING).max(0.0) as u32;
     let text = format!("{:02}:{:02}", talking / 60, talking % 60);
     if timer.0 != text {
         timer.0 = text;
+    }
+    let speaking = if call.speaking() { format!("◉ {}", strings(session.lang).call_speaking) } else { String::new() };
+    if badge.0 != speaking {
+        badge.0 = speaking;
+    }
+}
+
+/// The speaking indicator's bars rise and fall while the customer speaks (a pattern of the call's
+/// clock, not a measure of the sound, so it moves the same with no sound card).
+fn animate_level(call: Res<ActiveCall>, mut bars: Query<(&LevelBar, &mut Node)>) {
+    if !call.speaking() {
+        return;
+    }
+    for (bar, mut node) in &mut bars {
+        let i = bar.0 as f32;
+        let wave = ((call.clock * (7.0 + i * 1.7)) + i * 1.3).sin().abs();
+        node.height = px(6.0 + 20.0 * wave);
     }
 }
 

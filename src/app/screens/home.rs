@@ -138,6 +138,7 @@ fn spawn(
             row.spawn(widgets::button(&fonts, format!("S  {}\n{}", s.home_script, s.home_script_hint), ScriptButton));
         });
         p.spawn(widgets::label(&fonts, s.home_keys, 15.0, palette::TEXT_DIM));
+        p.spawn(super::super::sound::sound_line(&fonts, &session));
     });
 }
 

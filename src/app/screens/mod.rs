@@ -75,18 +75,12 @@ pub(crate) fn move_selection(keys: &ButtonInput<KeyCode>, selected: &mut usize, 
     }
 }
 
-/// F2 switches the interface language; F3 and F4 turn the volume down and up.
+/// F2 switches the interface language (the sound keys, F3–F6, are `sound.rs`'s, on every screen).
 pub(crate) fn global_keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<super::Session>) {
     if keys.just_pressed(KeyCode::F2) {
         session.lang = match session.lang {
             crate::domain::feedback::Lang::En => crate::domain::feedback::Lang::Ru,
             crate::domain::feedback::Lang::Ru => crate::domain::feedback::Lang::En,
         };
-    }
-    if keys.just_pressed(KeyCode::F3) {
-        session.volume = (session.volume - 0.1).max(0.0);
-    }
-    if keys.just_pressed(KeyCode::F4) {
-        session.volume = (session.volume + 0.1).min(1.0);
     }
 }

@@ -1,10 +1,14 @@
 //! The results: the score, passed or failed and why, critical errors, a bar per script stage, and
 //! feedback for every turn — in Recall with a word diff (missing words red, extra words struck out).
+//! After a practice call every customer line can be heard again (▶, or its number key).
 
+use super::super::sound::{self, VoiceCache};
 use super::super::text::{Strings, strings};
 use super::super::theme::turn_card::turn_card;
 use super::super::theme::{UiFonts, palette, widgets};
-use super::super::{AppSystems, CallRequest, Cue, LastResult, Screen, Seeds, Session};
+use super::super::{AppSystems, CallRequest, Cue, LastResult, Scenarios, Screen, Seeds, Session};
+use super::digit_pressed;
+use crate::domain::Mode;
 use bevy::prelude::*;
 
 pub(super) fn plugin(app: &mut App) {
@@ -17,19 +21,40 @@ enum ResultButton {
     Retry,
     Replay,
     Back,
+    /// Hear the customer's line of turn `i` again.
+    Listen(usize),
 }
+
+/// The voice of each turn's customer line, when it can be heard again (not after an exam).
+#[derive(Resource, Debug, Default)]
+pub struct TurnVoices(pub Vec<Option<String>>);
 
 fn spawn(
     mut commands: Commands,
     fonts: Res<UiFonts>,
     session: Res<Session>,
     result: Option<Res<LastResult>>,
+    scenarios: Res<Scenarios>,
+    voices: Option<Res<VoiceCache>>,
     mut cues: MessageWriter<Cue>,
 ) {
     let Some(result) = result else { return };
     let s = strings(session.lang);
     let score = &result.score;
     cues.write(if score.passed { Cue::Pass } else { Cue::Fail });
+    let run = &result.run;
+    let turn_voices: Vec<Option<String>> = match scenarios.lib.scenario(&run.scenario) {
+        Some(p) if run.mode != Mode::Exam => score
+            .turns
+            .iter()
+            .map(|t| {
+                sound::shown_line_voice(voices.as_deref(), p, &t.node, &t.customer, &run.trainee, session.telephone)
+                    .map(|v| v.asset)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let listen = turn_voices.iter().any(Option::is_some);
     let root = commands.spawn((widgets::screen_root("Results screen"), DespawnOnExit(Screen::Results))).id();
     commands.entity(root).with_children(|p| {
         header(p, &fonts, s, &result);
@@ -56,8 +81,34 @@ fn spawn(
                 })
                 .with_children(|list| {
                     list.spawn(widgets::heading(&fonts, s.results_turns, 17.0));
+                    if listen {
+                        list.spawn(widgets::label(&fonts, s.results_listen, 13.0, palette::TEXT_DIM));
+                    }
                     for (i, t) in score.turns.iter().enumerate() {
-                        list.spawn(turn_card(&fonts, s.results_you, i + 1, t));
+                        if turn_voices.get(i).is_some_and(Option::is_some) {
+                            let row = Node {
+                                column_gap: px(8),
+                                flex_shrink: 0.0,
+                                align_items: AlignItems::FlexStart,
+                                ..default()
+                            };
+                            list.spawn(row).with_children(|row| {
+                                row.spawn(widgets::button(&fonts, "▶", ResultButton::Listen(i)));
+                                // The card takes the rest of the row and wraps its lines in it.
+                                let rest = Node {
+                                    flex_direction: FlexDirection::Column,
+                                    flex_grow: 1.0,
+                                    flex_basis: px(0),
+                                    min_width: px(0),
+                                    ..default()
+                                };
+                                row.spawn(rest).with_children(|rest| {
+                                    rest.spawn(turn_card(&fonts, s.results_you, i + 1, t));
+                                });
+                            });
+                        } else {
+                            list.spawn(turn_card(&fonts, s.results_you, i + 1, t));
+                        }
                     }
                 });
         });
@@ -67,6 +118,7 @@ fn spawn(
             row.spawn(widgets::button(&fonts, s.results_back, ResultButton::Back));
         });
     });
+    commands.insert_resource(TurnVoices(turn_voices));
 }
 
 /// The score, passed or failed and why, the call's ending, whether it was saved, and the receipt:
@@ -149,9 +201,16 @@ fn act(
     seeds: &mut Seeds,
     commands: &mut Commands,
     next: &mut NextState<Screen>,
+    voices: Option<&TurnVoices>,
+    cues: &mut MessageWriter<Cue>,
 ) {
     let run = &result.run;
     match action {
+        ResultButton::Listen(i) => {
+            if let Some(Some(asset)) = voices.and_then(|v| v.0.get(i)) {
+                cues.write(Cue::Voice(asset.clone()));
+            }
+        }
         ResultButton::Retry => {
             commands.insert_resource(CallRequest {
                 scenario: run.scenario.clone(),
@@ -180,9 +239,13 @@ fn keys(
     mut seeds: ResMut<Seeds>,
     mut commands: Commands,
     mut next: ResMut<NextState<Screen>>,
+    voices: Option<Res<TurnVoices>>,
+    mut cues: MessageWriter<Cue>,
 ) {
     let Some(result) = result else { return };
-    let action = if keys.just_pressed(KeyCode::KeyR) {
+    let action = if let Some(i) = digit_pressed(&keys) {
+        Some(ResultButton::Listen(i))
+    } else if keys.just_pressed(KeyCode::KeyR) {
         Some(ResultButton::Retry)
     } else if keys.just_pressed(KeyCode::KeyP) {
         Some(ResultButton::Replay)
@@ -192,7 +255,7 @@ fn keys(
         None
     };
     if let Some(a) = action {
-        act(a, &result, &mut seeds, &mut commands, &mut next);
+        act(a, &result, &mut seeds, &mut commands, &mut next, voices.as_deref(), &mut cues);
     }
 }
 
@@ -202,11 +265,13 @@ fn buttons(
     mut seeds: ResMut<Seeds>,
     mut commands: Commands,
     mut next: ResMut<NextState<Screen>>,
+    voices: Option<Res<TurnVoices>>,
+    mut cues: MessageWriter<Cue>,
 ) {
     let Some(result) = result else { return };
     for (interaction, b) in &q {
         if *interaction == Interaction::Pressed {
-            act(*b, &result, &mut seeds, &mut commands, &mut next);
+            act(*b, &result, &mut seeds, &mut commands, &mut next, voices.as_deref(), &mut cues);
         }
     }
 }
