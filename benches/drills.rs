@@ -12,21 +12,10 @@ use callforge::domain::schedule::{self, DAY};
 use callforge::domain::{Library, scorer};
 use callforge::records::{Records, TraineeRef};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn p95(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[(v.len() * 95 / 100).min(v.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+mod common;
+use common::{median, ms, p95};
 
 /// Perfect calls and Recall calls of the contract scenario, each with its own seed.
 fn runs(lib: &Library, n: usize) -> Vec<Run> {

@@ -8,21 +8,10 @@ use callforge::domain::Library;
 use callforge::domain::model::{Input, Mode, Run};
 use callforge::records::{Records, TraineeRef};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn p95(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[(v.len() * 95 / 100).min(v.len() - 1)]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+mod common;
+use common::{median, ms, p95};
 
 /// Runs of one trainee, each of its own seed (a run is stored once): a perfect call and a Recall
 /// call with typed lines, alternately, so scoring does real work; scored by the newest scorer, as

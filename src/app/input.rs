@@ -80,6 +80,21 @@ fn show_fields(
     }
 }
 
+/// A form of two fields (a user name and a password): Tab or an arrow key moves the focus to the
+/// other one.
+pub fn switch_focus<'a>(keys: &ButtonInput<KeyCode>, fields: impl IntoIterator<Item = Mut<'a, TextField>>) {
+    if keys.just_pressed(KeyCode::Tab) || keys.just_pressed(KeyCode::ArrowDown) || keys.just_pressed(KeyCode::ArrowUp) {
+        for mut f in fields {
+            f.focused = !f.focused;
+        }
+    }
+}
+
+/// The trimmed value of the field marked `which` in a form whose fields carry a marker `M`.
+pub fn value_of<M: Component + PartialEq>(fields: &Query<(&M, &mut TextField)>, which: &M) -> String {
+    fields.iter().find(|(w, _)| *w == which).map(|(_, f)| f.value.trim().to_owned()).unwrap_or_default()
+}
+
 /// A focused text field bundle with its text child.
 pub fn text_field(fonts: &super::theme::UiFonts, placeholder: &str, width: f32) -> impl Bundle {
     field(fonts, placeholder, width, true, false)

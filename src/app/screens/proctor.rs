@@ -8,7 +8,7 @@
 
 use super::enter_pressed;
 use super::work::{Pending, finished, spawn_work};
-use crate::app::input::{TextField, password_field, text_field};
+use crate::app::input::{TextField, password_field, switch_focus, text_field, value_of};
 use crate::app::text::strings;
 use crate::app::theme::{UiFonts, palette, widgets};
 use crate::app::{AppSystems, CallRequest, RecordsRes, Scenarios, Screen, Session};
@@ -86,11 +86,7 @@ fn keys(
         next.set(Screen::Picker);
         return;
     }
-    if keys.just_pressed(KeyCode::Tab) || keys.just_pressed(KeyCode::ArrowDown) || keys.just_pressed(KeyCode::ArrowUp) {
-        for (_, mut f) in &mut fields {
-            f.focused = !f.focused;
-        }
-    }
+    switch_focus(&keys, fields.iter_mut().map(|(_, f)| f));
     if !enter_pressed(&keys) || !working.is_empty() {
         return;
     }
@@ -98,10 +94,7 @@ fn keys(
     if records.records.is_none() {
         return;
     }
-    let value = |which: ProctorField| {
-        fields.iter().find(|(w, _)| **w == which).map(|(_, f)| f.value.trim().to_owned()).unwrap_or_default()
-    };
-    let (user, password) = (value(ProctorField::User), value(ProctorField::Password));
+    let (user, password) = (value_of(&fields, &ProctorField::User), value_of(&fields, &ProctorField::Password));
     for mut t in &mut message {
         strings(session.lang).proctor_checking.clone_into(&mut t.0);
     }

@@ -1,7 +1,7 @@
 //! The manager login: user name and password, checked off the frame.
 
 use super::{ManagerSession, Pending, finished, spawn_work};
-use crate::app::input::{TextField, password_field, text_field};
+use crate::app::input::{TextField, password_field, switch_focus, text_field, value_of};
 use crate::app::screens::enter_pressed;
 use crate::app::text::strings;
 use crate::app::theme::{UiFonts, palette, widgets};
@@ -54,18 +54,11 @@ fn keys(
         next.set(Screen::Start);
         return;
     }
-    if keys.just_pressed(KeyCode::Tab) || keys.just_pressed(KeyCode::ArrowDown) || keys.just_pressed(KeyCode::ArrowUp) {
-        for (_, mut f) in &mut fields {
-            f.focused = !f.focused;
-        }
-    }
+    switch_focus(&keys, fields.iter_mut().map(|(_, f)| f));
     if !enter_pressed(&keys) || !checking.is_empty() {
         return;
     }
-    let value = |which: LoginField| {
-        fields.iter().find(|(w, _)| **w == which).map(|(_, f)| f.value.trim().to_owned()).unwrap_or_default()
-    };
-    let (user, password) = (value(LoginField::User), value(LoginField::Password));
+    let (user, password) = (value_of(&fields, &LoginField::User), value_of(&fields, &LoginField::Password));
     for mut t in &mut message {
         strings(session.lang).manager_checking.clone_into(&mut t.0);
     }
