@@ -160,3 +160,36 @@ fn thirty_days_of_drills_grow_a_mastered_stage_and_shrink_a_missed_one() {
     assert!(missed_iv[at_miss].1 < missed_iv[at_miss - 1].1, "the miss shrinks the interval: {missed_iv:?}");
     assert!(missed_iv.last().expect("reviews").1 > 1, "then it grows again as it is answered well: {missed_iv:?}");
 }
+
+crate::both!(the_drill_migration_dates_and_types_the_stage_rows_of_an_older_database, |loc| {
+    drop(Records::open_at(loc, 6).expect("schema 6"));
+    crate::records::tamper(
+        loc,
+        "INSERT INTO trainees (name, role, created_at) VALUES ('Olga', 'Generator', 1700000000)",
+    );
+    // Two runs recorded on two days, a Practice call and a Recall call, each with its stage rows.
+    for (id, mode, at) in [(1, "Practice", 1_800_000_000i64), (2, "Recall", 1_800_000_000 + 3 * DAY)] {
+        crate::records::tamper(
+            loc,
+            &format!(
+                "INSERT INTO runs (id, trainee_id, scenario, role, version, scenario_hash, mode, run_ron, score, adherence,
+                    passed, critical, finished, outcome, label, breakdown, played_at, recorded_at, prev_hash, hash)
+                 VALUES ({id}, 1, 'generator/a', 'Generator', 1, 'h', '{mode}', '', 100, 100.0, 1, 0, 1, 'Success', 'ok',
+                    '', {at}, {at}, 'p', 'h{id}')"
+            ),
+        );
+        crate::records::tamper(
+            loc,
+            &format!(
+                "INSERT INTO run_stages (run_id, trainee_id, role, stage, title, quality, turns)
+                 VALUES ({id}, 1, 'Generator', 'greeting', 'Greeting', 1.0, 1)"
+            ),
+        );
+    }
+    let mut r = open(loc);
+    assert_eq!(r.schema_version().expect("version"), callforge::records::schema::CURRENT);
+    let mut reviews = r.stage_reviews(1).expect("reviews");
+    reviews.sort_by_key(|v| v.at);
+    let got: Vec<(i64, bool)> = reviews.iter().map(|v| (v.at, v.typed)).collect();
+    assert_eq!(got, [(schedule::day_of(1_800_000_000), false), (schedule::day_of(1_800_000_000 + 3 * DAY), true)]);
+});

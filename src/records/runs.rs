@@ -14,7 +14,7 @@ use crate::domain::ladder::{RunFact, Sitting, exam_note};
 use crate::domain::limits::MAX_TYPED_CHARS;
 use crate::domain::model::{Input, Mode, Role, Run};
 use crate::domain::runtime::{Ending, Reply};
-use crate::domain::schedule::Review;
+use crate::domain::schedule::{DAY, Review};
 use crate::domain::time::parse_time;
 use crate::domain::{Library, Playable, Score, replay, score};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -189,18 +189,16 @@ impl Records {
     }
 
     /// How each script stage went for one trainee, a review per stage and day (UTC) for
-    /// `domain::schedule`: the day's latest time the records received a run, the role, the stage,
-    /// the day's mean quality, and whether any answer that day was typed. Grouped by the database,
-    /// so 10,000 runs come back as a few thousand rows.
+    /// `domain::schedule`: the start of the day the records received the runs, the role, the
+    /// stage, the day's mean quality, and whether any answer that day was typed. Grouped by the
+    /// database from one covering index, so 10,000 runs come back as a few hundred rows.
     pub fn stage_reviews(&mut self, trainee_id: i64) -> Result<Vec<Review>, RecordsError> {
         Ok(self
             .db
             .query(
-                "SELECT MAX(r.recorded_at), s.role, s.stage, AVG(s.quality),
-                    MAX(CASE WHEN r.mode IN ('Recall', 'Drill') THEN 1 ELSE 0 END)
-                 FROM run_stages s JOIN runs r ON r.id = s.run_id
-                 WHERE s.trainee_id = $1 AND r.trainee_id = $1
-                 GROUP BY s.role, s.stage, r.recorded_at / 86400",
+                "SELECT day * 86400, role, stage, AVG(quality), MAX(typed)
+                 FROM run_stages WHERE trainee_id = $1
+                 GROUP BY role, stage, day",
                 &[trainee_id.into()],
             )?
             .into_iter()
@@ -468,7 +466,8 @@ fn insert_run(db: &mut Db, p: &Prepared, now: i64) -> Result<i64, RecordsError> 
         )?
         .map_or(0, |v| v.int());
     set_chain_head(db, RUNS_HEAD, &hash)?;
-    insert_stages(db, id, trainee.id, playable.scenario.role.as_str(), s)?;
+    let when = (now.div_euclid(DAY), crate::domain::schedule::typed(p.mode));
+    insert_stages(db, id, trainee.id, playable.scenario.role.as_str(), s, Some(when))?;
     if let Some(e) = &p.exam {
         insert_exam_result(db, id, trainee.id, p, e)?;
     }
@@ -504,27 +503,40 @@ fn insert_exam_result(
     Ok(())
 }
 
-/// One row per script stage the call reached, for the managers' reports.
+/// One row per script stage the call reached, for the managers' reports and drill schedules:
+/// with `when` (the day the records received the run, and whether it was typed) from schema 7 on;
+/// without it while an old database is being upgraded (schema 3 fills in its rows before schema 7
+/// adds those columns and fills them from the runs).
 pub(super) fn insert_stages(
     db: &mut Db,
     run_id: i64,
     trainee_id: i64,
     role: &str,
     s: &Score,
+    when: Option<(i64, bool)>,
 ) -> Result<(), RecordsError> {
     for st in s.stages.iter().filter(|st| st.turns > 0) {
-        db.execute(
-            "INSERT INTO run_stages (run_id, trainee_id, role, stage, title, quality, turns) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                run_id.into(),
-                trainee_id.into(),
-                role.into(),
-                st.id.as_str().into(),
-                st.title.as_str().into(),
-                st.quality.unwrap_or(0.0).into(),
-                st.turns.into(),
-            ],
-        )?;
+        let mut values: Vec<super::db::SqlValue> = vec![
+            run_id.into(),
+            trainee_id.into(),
+            role.into(),
+            st.id.as_str().into(),
+            st.title.as_str().into(),
+            st.quality.unwrap_or(0.0).into(),
+            st.turns.into(),
+        ];
+        let sql = match when {
+            Some((day, typed)) => {
+                values.extend([day.into(), i64::from(typed).into()]);
+                "INSERT INTO run_stages (run_id, trainee_id, role, stage, title, quality, turns, day, typed)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            }
+            None => {
+                "INSERT INTO run_stages (run_id, trainee_id, role, stage, title, quality, turns)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            }
+        };
+        db.execute(sql, &values)?;
     }
     Ok(())
 }

@@ -147,6 +147,16 @@ pub const MIGRATIONS: &[&str] = &[
     // 6: the language a trainee takes exams in ('' = not set: that of their latest run). Not signed:
     //    it only picks which language's exam is shown, and a pass counts in every language.
     "ALTER TABLE trainees ADD COLUMN language TEXT NOT NULL DEFAULT '';",
+    // 7: for drill schedules, each stage row's day (UTC, the day the records received its run) and
+    //    whether it was typed (Recall, Drill), so a trainee's reviews are read from one index
+    //    without joining their runs; filled in for existing rows from their runs.
+    "ALTER TABLE run_stages ADD COLUMN day BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE run_stages ADD COLUMN typed BIGINT NOT NULL DEFAULT 0;
+    UPDATE run_stages SET
+        day = COALESCE((SELECT r.recorded_at / 86400 FROM runs r WHERE r.id = run_stages.run_id), 0),
+        typed = COALESCE((SELECT CASE WHEN r.mode IN ('Recall', 'Drill') THEN 1 ELSE 0 END
+                          FROM runs r WHERE r.id = run_stages.run_id), 0);
+    CREATE INDEX run_stages_by_day ON run_stages (trainee_id, role, stage, day, quality, typed);",
 ];
 
 /// The schema version this callforge writes.
@@ -325,7 +335,7 @@ fn backfill(db: &mut Db, version: i64) -> Result<(), RecordsError> {
             let rows = db.query("SELECT id, trainee_id, role, breakdown FROM runs ORDER BY id", &[])?;
             for r in rows {
                 let Ok(score) = serde_json::from_str::<crate::domain::Score>(&r[3].text()) else { continue };
-                super::runs::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score)?;
+                super::runs::insert_stages(db, r[0].int(), r[1].int(), &r[2].text(), &score, None)?;
             }
             Ok(())
         }
