@@ -33,7 +33,13 @@ struct Words {
     weakest: &'static str,
     heatmap: &'static str,
     scores: &'static str,
+    /// The axes of the score chart (the calls axis is followed by how many), and its pass-mark line.
+    axis_score: &'static str,
+    axis_date: &'static str,
+    pass_line: &'static str,
     strength: &'static str,
+    /// Why a trainee's stage chart is empty.
+    no_stages: &'static str,
     latest: &'static str,
     played: &'static str,
     scenario: &'static str,
@@ -84,7 +90,11 @@ const EN: Words = Words {
     weakest: "Weakest script stages across the team",
     heatmap: "Stage × trainee (mean quality of the stage, 0–100)",
     scores: "Score over time",
+    axis_score: "score",
+    axis_date: "calls, oldest to newest, with their dates (UTC)",
+    pass_line: "pass 80",
     strength: "Strength per script stage",
+    no_stages: "No script stage was reached in these runs: every call ended before its first scored line.",
     latest: "Latest runs",
     played: "Played",
     scenario: "Scenario",
@@ -135,7 +145,11 @@ const RU: Words = Words {
     weakest: "Самые слабые этапы скрипта в команде",
     heatmap: "Этап × стажёр (среднее качество этапа, 0–100)",
     scores: "Баллы по времени",
+    axis_score: "баллы",
+    axis_date: "звонки от первых к последним, с датами (UTC)",
+    pass_line: "зачёт 80",
     strength: "Сила по этапам скрипта",
+    no_stages: "Ни один этап скрипта в этих звонках не был пройден: каждый звонок закончился раньше первой оцениваемой реплики.",
     latest: "Последние звонки",
     played: "Дата",
     scenario: "Сценарий",
@@ -212,24 +226,95 @@ fn heat_color(q: f64) -> String {
     format!("rgb({:.0},{:.0},{:.0})", r, g, b)
 }
 
-/// The trainee's scores in order, with the pass mark 80 as a reference line.
-fn score_chart(runs: &[RunRow]) -> Markup {
-    let (w, h, pad) = (520.0, 150.0, 26.0);
+/// A label cut into at most `lines` lines of at most `width` characters, at word boundaries (a
+/// word longer than a line is cut); when words are left out, the last line ends in "…" after its
+/// last whole word.
+fn wrap(label: &str, width: usize, lines: usize) -> Vec<String> {
+    let words: Vec<String> = label.split_whitespace().map(|w| w.chars().take(width).collect()).collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        if line.is_empty() || line.chars().count() + 1 + word.chars().count() <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            i += 1;
+        } else {
+            out.push(std::mem::take(&mut line));
+            if out.len() == lines {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() && out.len() < lines {
+        out.push(line);
+    }
+    if i < words.len()
+        && let Some(last) = out.last_mut()
+    {
+        while last.chars().count() + 1 > width {
+            match last.rfind(' ') {
+                Some(k) => last.truncate(k),
+                None => {
+                    *last = last.chars().take(width.saturating_sub(1)).collect();
+                    break;
+                }
+            }
+        }
+        last.push('…');
+    }
+    out
+}
+
+/// The trainee's scores over time: calls from oldest to newest along the bottom, evenly spaced,
+/// with the dates of the calls under four of them; the score from 0 to 100 up the side; the pass
+/// mark 80 as a dashed reference line.
+fn score_chart(w: &Words, runs: &[RunRow]) -> Markup {
+    let (width, h, left, bottom, top) = (520.0, 170.0, 34.0, 34.0, 10.0);
     // At most 200 points: every n-th run, always the last.
     let step = runs.len().div_ceil(200).max(1);
     let picked: Vec<&RunRow> =
         runs.iter().enumerate().filter(|(i, _)| i % step == 0 || *i + 1 == runs.len()).map(|(_, r)| r).collect();
     let n = picked.len().max(2) - 1;
-    let x = |i: usize| pad + (i as f64 / n as f64) * (w - pad - 12.0);
-    let y = |s: u32| h - pad - (f64::from(s) / 100.0) * (h - 2.0 * pad);
+    let plot_w = width - left - 14.0;
+    let x = |i: usize| left + 4.0 + (i as f64 / n as f64) * (plot_w - 8.0);
+    let y = |s: u32| h - bottom - (f64::from(s) / 100.0) * (h - bottom - top);
     let points: Vec<String> =
         picked.iter().enumerate().map(|(i, r)| format!("{:.1},{:.1}", x(i), y(r.score))).collect();
+    // The dates of the first, last and two calls between (fewer when there are fewer calls).
+    let mut ticks: Vec<usize> = (0..4).map(|k| k * (picked.len().max(1) - 1) / 3).collect();
+    ticks.dedup();
+    let anchor = |i: usize| {
+        if i == 0 {
+            "start"
+        } else if i + 1 == picked.len() {
+            "end"
+        } else {
+            "middle"
+        }
+    };
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" width=(w) height=(h) viewBox=(format!("0 0 {w} {h}")) role="img" {
-            @for v in [0u32, 50, 80, 100] {
-                line x1=(pad) x2=(w - 8.0) y1=(format!("{:.1}", y(v))) y2=(format!("{:.1}", y(v)))
+        svg xmlns="http://www.w3.org/2000/svg" width=(width) height=(h) viewBox=(format!("0 0 {width} {h}")) role="img" {
+            title { (w.scores) }
+            @for v in [0u32, 20, 40, 60, 80, 100] {
+                line x1=(left) x2=(width - 8.0) y1=(format!("{:.1}", y(v))) y2=(format!("{:.1}", y(v)))
                     stroke=(if v == 80 { "#2f6fd6" } else { "#dde2ea" }) stroke-dasharray=(if v == 80 { "4 3" } else { "none" }) {}
-                text x="2" y=(format!("{:.1}", y(v) + 3.0)) font-size="9" fill="#7a8294" { (v) }
+                text x=(left - 4.0) y=(format!("{:.1}", y(v) + 3.0)) font-size="9" fill="#7a8294" text-anchor="end" { (v) }
+            }
+            text x=(width - 10.0) y=(format!("{:.1}", y(80) - 3.0)) font-size="9" fill="#2f6fd6" text-anchor="end" { (w.pass_line) }
+            text x="9" y=(format!("{:.1}", top + (h - bottom - top) / 2.0)) font-size="9" fill="#5b6475" text-anchor="middle"
+                transform=(format!("rotate(-90 9 {:.1})", top + (h - bottom - top) / 2.0)) { (w.axis_score) }
+            @for i in &ticks {
+                @if let Some(r) = picked.get(*i) {
+                    line x1=(format!("{:.1}", x(*i))) x2=(format!("{:.1}", x(*i))) y1=(h - bottom) y2=(h - bottom + 4.0) stroke="#7a8294" {}
+                    text x=(format!("{:.1}", x(*i))) y=(h - bottom + 14.0) font-size="9" fill="#7a8294" text-anchor=(anchor(*i)) { (day(r.played_at)) }
+                }
+            }
+            text x=(format!("{:.1}", left + plot_w / 2.0)) y=(h - 4.0) font-size="9" fill="#5b6475" text-anchor="middle" {
+                (w.axis_date) " (" (runs.len()) ")"
             }
             @if picked.len() > 1 {
                 polyline fill="none" stroke="#2f6fd6" stroke-width="1.6" points=(points.join(" ")) {}
@@ -241,26 +326,35 @@ fn score_chart(runs: &[RunRow]) -> Markup {
                     }
                 }
             }
-            @if let (Some(first), Some(last)) = (runs.first(), runs.last()) {
-                text x=(pad) y=(h - 6.0) font-size="9" fill="#7a8294" { (day(first.played_at)) }
-                text x=(w - 12.0) y=(h - 6.0) font-size="9" fill="#7a8294" text-anchor="end" { (day(last.played_at)) }
-            }
         }
     }
 }
 
-/// Horizontal bars: (label, quality 0–1), weakest first.
+/// Horizontal bars: (label, quality 0–1), weakest first. Labels wrap at word boundaries onto two
+/// lines; a longer one ends in "…" and shows whole as a tooltip. The scale is 0–100% along the top.
 fn bars(items: &[(String, f64)]) -> Markup {
-    let (w, row, label_w) = (520.0, 18.0, 250.0);
-    let h = row * items.len().max(1) as f64 + 8.0;
+    let (width, row, label_w, top) = (520.0, 26.0, 220.0, 14.0);
+    let bar_w = width - label_w - 50.0;
+    let h = top + row * items.len().max(1) as f64 + 4.0;
     html! {
-        svg xmlns="http://www.w3.org/2000/svg" width=(w) height=(h) viewBox=(format!("0 0 {w} {h}")) role="img" {
+        svg xmlns="http://www.w3.org/2000/svg" width=(width) height=(h) viewBox=(format!("0 0 {width} {h}")) role="img" {
+            @for v in [0u32, 50, 100] {
+                @let vx = label_w + bar_w * f64::from(v) / 100.0;
+                line x1=(format!("{vx:.1}")) x2=(format!("{vx:.1}")) y1=(top - 2.0) y2=(h - 2.0) stroke="#dde2ea" {}
+                text x=(format!("{vx:.1}")) y="9" font-size="8" fill="#7a8294" text-anchor="middle" { (v) "%" }
+            }
             @for (i, (label, q)) in items.iter().enumerate() {
-                @let y = 4.0 + row * i as f64;
-                @let bw = ((w - label_w - 50.0) * q.clamp(0.0, 1.0)).max(1.0);
-                text x="4" y=(y + 12.0) font-size="10" fill="#1d2330" { (label.chars().take(42).collect::<String>()) }
-                rect x=(label_w) y=(y + 2.0) width=(format!("{bw:.1}")) height=(row - 6.0) fill=(heat_color(*q)) {}
-                text x=(format!("{:.1}", label_w + bw + 4.0)) y=(y + 12.0) font-size="10" fill="#5b6475" { (format!("{:.0}", q * 100.0)) }
+                @let y = top + row * i as f64;
+                @let bw = (bar_w * q.clamp(0.0, 1.0)).max(1.0);
+                @let lines = wrap(label, 34, 2);
+                g {
+                    title { (label) }
+                    @for (k, l) in lines.iter().enumerate() {
+                        text x="4" y=(format!("{:.1}", y + 10.0 + 10.0 * k as f64 + if lines.len() == 1 { 5.0 } else { 0.0 })) font-size="9.5" fill="#1d2330" { (l) }
+                    }
+                    rect x=(label_w) y=(y + 4.0) width=(format!("{bw:.1}")) height=(row - 10.0) fill=(heat_color(*q)) {}
+                    text x=(format!("{:.1}", label_w + bw + 4.0)) y=(y + 15.0) font-size="10" fill="#5b6475" { (format!("{:.0}%", q * 100.0)) }
+                }
             }
         }
     }
@@ -348,8 +442,11 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                 p.dim { (w.no_runs) }
             } @else {
                 div.charts {
-                    div { h3 { (w.scores) } (score_chart(&t.runs)) }
-                    @if !strength.is_empty() { div { h3 { (w.strength) } (bars(&strength)) } }
+                    div { h3 { (w.scores) } (score_chart(w, &t.runs)) }
+                    div {
+                        h3 { (w.strength) }
+                        @if strength.is_empty() { p.dim { (w.no_stages) } } @else { (bars(&strength)) }
+                    }
                 }
                 h3 { (w.latest) }
                 table {
@@ -466,4 +563,30 @@ pub fn render(report: &TeamReport, lang: Lang) -> String {
         }
     };
     page.into_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn labels_wrap_at_word_boundaries_and_say_when_words_are_left_out() {
+        assert_eq!(wrap("Greeting", 20, 2), ["Greeting"]);
+        assert_eq!(
+            wrap("Answer the objection with the approved", 20, 2),
+            ["Answer the objection", "with the approved"]
+        );
+        assert_eq!(
+            wrap("Answer the objection with the approved reply", 20, 2),
+            ["Answer the objection", "with the approved…"]
+        );
+        assert_eq!(
+            wrap("«Некогда»: не задерживать, визит с образцами", 24, 2),
+            ["«Некогда»: не", "задерживать, визит с…"]
+        );
+        assert_eq!(wrap("Supercalifragilisticexpialidocious", 10, 2), ["Supercalif"]);
+        for l in wrap(&"word ".repeat(50), 12, 2) {
+            assert!(l.chars().count() <= 12, "{l}");
+        }
+    }
 }
