@@ -112,6 +112,7 @@ fn on(screen: Screen) -> fn(&mut World) -> bool {
         Screen::Call => |w| in_screen(w, Screen::Call),
         Screen::Results => |w| in_screen(w, Screen::Results),
         Screen::Script => |w| in_screen(w, Screen::Script),
+        Screen::Drill => |w| in_screen(w, Screen::Drill),
         Screen::Proctor => |w| in_screen(w, Screen::Proctor),
         Screen::ManagerLogin => |w| in_screen(w, Screen::ManagerLogin),
         // The manager screen once the team's data is in.
