@@ -285,6 +285,9 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         "10-exam-proctor.png",
         "11-script-ru.png",
         "12-script-en.png",
+        "13-drill-ru.png",
+        "14-drill-en.png",
+        "15-home-en.png",
     ];
     for name in names {
         let path = dir.join(name);

@@ -312,7 +312,7 @@ pub const EN: Strings = Strings {
     drill_no_exercises: "Your role has no script lines to drill in this language.",
     drill_not_stored: "The records are not open: your answers are scored but not stored.",
     drill_home: "Esc  Home",
-    drill_keys: "Enter send / next · Esc home (answers given are kept)",
+    drill_keys: "Enter send / next · Esc home (your answers so far are kept)",
 };
 
 pub const RU: Strings = Strings {
@@ -454,7 +454,7 @@ pub const RU: Strings = Strings {
     drill_no_exercises: "Для вашей роли нет реплик скрипта на этом языке.",
     drill_not_stored: "Журнал не открыт: ответы оцениваются, но не сохраняются.",
     drill_home: "Esc  На главную",
-    drill_keys: "Enter отправить / дальше · Esc на главную (данные ответы сохраняются)",
+    drill_keys: "Enter отправить / дальше · Esc на главную (ответы, которые уже даны, сохранятся)",
 };
 
 /// The strings of a language.

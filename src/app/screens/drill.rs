@@ -403,7 +403,9 @@ fn refresh(
             }
             Phase::NothingDue => {
                 p.spawn(widgets::label(&fonts, s.drill_nothing_due, 18.0, palette::TEXT));
-                p.spawn(widgets::button(&fonts, s.drill_every_stage, DrillButton::EveryStage));
+                p.spawn(Node::default()).with_children(|row| {
+                    row.spawn(widgets::button(&fonts, s.drill_every_stage, DrillButton::EveryStage));
+                });
             }
             Phase::Answering | Phase::Answered => exercise(p, &fonts, s, drill),
             Phase::Done => summary(p, &fonts, s, drill),
@@ -501,7 +503,10 @@ fn feedback(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, drill: &
             panel.spawn(widgets::label(fonts, stored, 13.0, palette::TEXT_DIM));
         });
     let last = drill.index + 1 >= drill.exercises.len();
-    p.spawn(widgets::button(fonts, if last { s.drill_finish } else { s.drill_next }, DrillButton::Next));
+    // In a row, so the button is as wide as its label.
+    p.spawn(Node::default()).with_children(|row| {
+        row.spawn(widgets::button(fonts, if last { s.drill_finish } else { s.drill_next }, DrillButton::Next));
+    });
 }
 
 /// How many were answered, their average, and each with its stage and score.
