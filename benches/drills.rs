@@ -8,7 +8,7 @@
 use callforge::clock::Clock;
 use callforge::domain::drill;
 use callforge::domain::model::{Input, Mode, Role, Run};
-use callforge::domain::schedule::{self, DAY};
+use callforge::domain::schedule::DAY;
 use callforge::domain::{Library, scorer};
 use callforge::records::{Records, TraineeRef};
 use std::path::PathBuf;
@@ -74,13 +74,12 @@ fn main() {
         let t = Instant::now();
         let rv = r.stage_reviews(trainee.id).expect("reviews");
         let q = t.elapsed();
-        let m = schedule::memories(&rv);
-        let d = schedule::due(&m, &stages, now, 3);
-        let best = drill::best_call(&lib, Role::Generator, "en", &m, now);
+        // What `callforge due` and the window's home screen compute.
+        let p = drill::plan(&lib, Role::Generator, "en", &rv, now);
         plan.push(t.elapsed());
         query.push(q);
         compute.push(t.elapsed() - q);
-        due = d.len() + usize::from(best.is_some());
+        due = p.due.len() + usize::from(p.best_call.is_some());
     }
     println!(
         "due list and best call ({due} items): median {:.2} ms, p95 {:.2} ms",

@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy::time::TimeUpdateStrategy;
 use callforge::app::screens::call::ActiveCall;
+use callforge::app::screens::drill::DrillSession;
 use callforge::app::screens::work::Working;
 use callforge::app::{LastResult, RecordsRes, RunsDir, Scenarios, Screen, Seeds, Session, core_plugin};
 use callforge::domain::model::{Mode, Node, Role};
@@ -295,6 +296,9 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         "10-exam-proctor.png",
         "11-script-ru.png",
         "12-script-en.png",
+        "13-drill-ru.png",
+        "14-drill-en.png",
+        "15-home-en.png",
     ];
     for name in names {
         let path = dir.join(name);
@@ -522,6 +526,164 @@ fn the_script_screen_opens_by_key_and_shows_every_stage() {
     assert_eq!(screen(&app), Screen::Home);
 }
 
+/// Fixes the records' clock, so a drill's reviews fall on known days.
+fn set_clock(app: &mut App, at: i64) {
+    app.world()
+        .resource::<RecordsRes>()
+        .with(|r| r.set_clock(callforge::clock::Clock::Fixed(at)))
+        .expect("records open");
+}
+
+/// The stage the drill screen waits for a line of, and that stage's script line.
+fn drill_exercise(app: &App) -> (String, String) {
+    let drill = app.world().resource::<DrillSession>();
+    let d = drill.awaiting().expect("an exercise waits for its line");
+    let stage = d.expected_stage().expect("a drill expects a stage");
+    (stage.id.clone(), d.text(&stage.line).into_owned())
+}
+
+/// D on the home screen opens today's drills. The first exercise is answered with its script line,
+/// the second with a wrong one; both are stored. The records then bring the missed stage back
+/// sooner than the passed one, and two days later the home panel lists the missed stage, not the
+/// passed one.
+#[test]
+fn a_drill_session_reschedules_a_missed_stage_sooner_than_a_passed_one() {
+    use callforge::domain::schedule::{self, DAY, Grade};
+    let db = tmp("drill.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let mut app = headless(&db);
+    let t0 = 1_800_000_000 - 1_800_000_000 % DAY + 9 * 3600;
+    set_clock(&mut app, t0);
+    type_text(&mut app, "Dana");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Home);
+    let lib = bundled();
+    let fresh = callforge::domain::drill::plan(&lib, Role::Generator, "en", &[], t0);
+    assert!(!fresh.due.is_empty());
+    let (home, _) = texts_and_highlights(&mut app);
+    assert!(home.contains(&format!("Drills due today: {} stage(s)", fresh.due.len())), "{home}");
+    assert!(home.contains(&format!("· {}", fresh.due[0].title)), "{home}");
+    assert!(home.contains("D  Drill now") && home.contains("D Drill"), "the button and the key hint: {home}");
+
+    press(&mut app, KeyCode::KeyD);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Drill);
+    assert_eq!(app.world().resource::<DrillSession>().exercises.len(), fresh.due.len(), "one exercise per due stage");
+    let (passed, line) = drill_exercise(&app);
+    assert_eq!(passed, fresh.due[0].due.key.stage, "the first due stage first");
+    let (texts, _) = texts_and_highlights(&mut app);
+    assert!(texts.contains(&format!("Stage: {}", fresh.due[0].title)) && texts.contains("Drill · 1 / "), "{texts}");
+    type_text(&mut app, &line);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    let first = app.world().resource::<DrillSession>().answered().expect("scored").clone();
+    assert_eq!(first.finished.score.score, 100, "{:?}", first.finished.score.turns);
+    assert_eq!(first.finished.run.mode, Mode::Drill);
+    first.stored.clone().expect("stored in the records");
+    let (texts, _) = texts_and_highlights(&mut app);
+    assert!(
+        texts.contains("✓") && texts.contains("By the script") && texts.contains("Saved to your records"),
+        "{texts}"
+    );
+
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    let (missed, _) = drill_exercise(&app);
+    assert_ne!(missed, passed);
+    type_text(&mut app, "Is your boss around? Put me through.");
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    let second = app.world().resource::<DrillSession>().answered().expect("scored").clone();
+    assert!(second.finished.score.score < 50, "{:?}", second.finished.score);
+    assert!(second.finished.score.turns[0].diff.is_some(), "the word diff");
+    second.stored.clone().expect("stored in the records");
+    let (texts, _) = texts_and_highlights(&mut app);
+    assert!(texts.contains("✗"), "{texts}");
+
+    // Esc mid-session goes home; the answers given are kept.
+    press(&mut app, KeyCode::Escape);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Home);
+    let id = app.world().resource::<Session>().trainee.as_ref().and_then(|t| t.id).expect("in the records");
+    let (memories, runs) = app
+        .world()
+        .resource::<RecordsRes>()
+        .with(|r| (schedule::memories(&r.stage_reviews(id).expect("reviews")), r.runs(Some(id)).expect("runs")))
+        .expect("records open");
+    assert_eq!(runs.iter().map(|r| r.mode).collect::<Vec<_>>(), [Mode::Drill, Mode::Drill]);
+    let memory = |stage: &str| memories.iter().find(|m| m.key.stage == stage).unwrap_or_else(|| panic!("{stage}"));
+    let (p, m) = (memory(&passed), memory(&missed));
+    assert_eq!((p.last_grade, m.last_grade), (Grade::Good, Grade::Again));
+    assert!(m.due < p.due, "the missed stage comes back sooner: {m:?} {p:?}");
+
+    // Two days later the missed stage is due again and the passed one is not.
+    set_clock(&mut app, t0 + 2 * DAY);
+    press(&mut app, KeyCode::Escape);
+    app.update();
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Home);
+    let title = |stage: &str| fresh.due.iter().find(|d| d.due.key.stage == stage).expect("due at first").title.clone();
+    let (home, _) = texts_and_highlights(&mut app);
+    assert!(home.contains(&format!("· {}", title(&missed))), "{home}");
+    assert!(!home.contains(&title(&passed)), "{home}");
+}
+
+/// The home panel names the best next call (for a new trainee, the first scenario of the role that
+/// expects the most stages); N starts it as a Practice call.
+#[test]
+fn the_home_panel_shows_the_best_next_call_and_n_starts_it_in_practice() {
+    let db = tmp("best-call.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let mut app = headless(&db);
+    type_text(&mut app, "Nick");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    let lib = bundled();
+    let best = callforge::domain::drill::plan(&lib, Role::Generator, "en", &[], 0).best_call.expect("a best call");
+    let sc = lib.scenario(&best).expect("the scenario").scenario.clone();
+    let (home, _) = texts_and_highlights(&mut app);
+    assert!(home.contains("Best next call"), "{home}");
+    assert!(home.contains(&format!("«{}»", sc.title)), "{home}");
+    assert!(home.contains(&format!("{}, {}", sc.persona.name, sc.persona.company)), "{home}");
+
+    press(&mut app, KeyCode::KeyN);
+    app.update();
+    assert_eq!(screen(&app), Screen::Call);
+    assert_eq!(app.world().resource::<Session>().mode, Mode::Practice);
+    let call = app.world().resource::<ActiveCall>();
+    assert_eq!((call.dialogue.playable().id(), call.dialogue.mode()), (best.as_str(), Mode::Practice));
+}
+
+/// Without records the home panel and the drill screen say so, and the trainee still drills:
+/// answers are scored, nothing is stored.
+#[test]
+fn without_records_drills_are_scored_but_not_stored() {
+    let blocker = tmp("not-a-folder");
+    std::fs::write(&blocker, "a file where a folder should be").expect("write");
+    let mut app = headless(&blocker.join("records.db").display().to_string());
+    assert!(app.world().resource::<RecordsRes>().records.is_none(), "the records cannot open");
+    type_text(&mut app, "Nora");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Home);
+    let (home, _) = texts_and_highlights(&mut app);
+    assert!(home.contains("drills are scored but not stored") && home.contains("Drills due today"), "{home}");
+    press(&mut app, KeyCode::KeyD);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Drill);
+    let (_, line) = drill_exercise(&app);
+    type_text(&mut app, &line);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    let answer = app.world().resource::<DrillSession>().answered().expect("scored").clone();
+    assert_eq!(answer.finished.score.score, 100);
+    assert!(answer.stored.is_err());
+    let (texts, _) = texts_and_highlights(&mut app);
+    assert!(texts.contains("your answers are scored but not stored"), "{texts}");
+}
+
 /// A small deterministic generator for the abuse test.
 struct Dice(u64);
 
@@ -568,6 +730,8 @@ fn abuse(seed: u64) {
         KeyCode::KeyH,
         KeyCode::KeyA,
         KeyCode::KeyP,
+        KeyCode::KeyD,
+        KeyCode::KeyN,
         KeyCode::F2,
         KeyCode::F3,
         KeyCode::F4,

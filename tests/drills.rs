@@ -193,3 +193,38 @@ crate::both!(the_drill_migration_dates_and_types_the_stage_rows_of_an_older_data
     let got: Vec<(i64, bool)> = reviews.iter().map(|v| (v.at, v.typed)).collect();
     assert_eq!(got, [(schedule::day_of(1_800_000_000), false), (schedule::day_of(1_800_000_000 + 3 * DAY), true)]);
 });
+
+/// The plan `callforge due` prints and the window's home screen shows: a new trainee has the first
+/// stages of the script due (a few a day), each with its title, about 40 seconds each, and a best
+/// next call; a stage missed today is due again after a day, one passed is not.
+#[test]
+fn the_plan_lists_new_stages_then_brings_a_missed_one_back() {
+    use callforge::domain::schedule::Review;
+    let lib = bundled();
+    let stages = drill::stages(&lib, Role::Generator, "en");
+    let fresh = drill::plan(&lib, Role::Generator, "en", &[], 0);
+    let due: Vec<&str> = fresh.due.iter().map(|d| d.due.key.stage.as_str()).collect();
+    let first: Vec<&str> = stages.iter().take(drill::NEW_PER_DAY).map(|k| k.stage.as_str()).collect();
+    assert_eq!(due, first, "the script's first stages, a few a day");
+    let script = &lib.scenario("generator/busy-office-manager").expect("scenario").script;
+    let greeting = script.stages.iter().find(|s| s.id == "greeting").expect("greeting");
+    assert_eq!(fresh.due[0].title, greeting.title);
+    assert_eq!(fresh.minutes, (fresh.due.len() as u32 * drill::SECONDS_PER_EXERCISE).div_ceil(60));
+    assert!(fresh.best_call.is_some() && fresh.stages.is_empty());
+
+    let day = 20_000 * DAY;
+    let review = |stage: &str, quality: f64| Review {
+        at: day + 3600,
+        role: Role::Generator,
+        stage: stage.to_owned(),
+        quality,
+        typed: true,
+    };
+    let (passed, missed) = (first[0], first[1]);
+    let reviews = [review(passed, 1.0), review(missed, 0.0)];
+    let later = drill::plan(&lib, Role::Generator, "en", &reviews, day + 2 * DAY);
+    let due: Vec<&str> = later.due.iter().map(|d| d.due.key.stage.as_str()).collect();
+    assert_eq!(due[0], missed, "the missed stage first: {due:?}");
+    assert!(!due.contains(&passed), "the passed stage is not due yet: {due:?}");
+    assert_eq!(later.stages.len(), 2);
+}

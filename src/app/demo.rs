@@ -2,7 +2,9 @@
 //! presses, saving a screenshot of each, or measuring start-up time, frame rate and memory.
 
 use super::screens::call::ActiveCall;
+use super::screens::drill::DrillSession;
 use super::screens::manager::ManagerView;
+use super::screens::next_up::NextUp;
 use super::theme::UiFonts;
 use super::{Screen, Session};
 use bevy::diagnostic::FrameCount;
@@ -41,6 +43,8 @@ enum Step {
     Answer,
     /// Type the script line half-way without sending it.
     TypeHalf,
+    /// Answer the drill's exercise: its script line with the last word left out.
+    AnswerDrill,
     /// Start measuring the frame rate.
     BenchStart,
     /// Stop measuring and report.
@@ -114,6 +118,7 @@ fn on(screen: Screen) -> fn(&mut World) -> bool {
         Screen::Call => |w| in_screen(w, Screen::Call),
         Screen::Results => |w| in_screen(w, Screen::Results),
         Screen::Script => |w| in_screen(w, Screen::Script),
+        Screen::Drill => |w| in_screen(w, Screen::Drill),
         Screen::Proctor => |w| in_screen(w, Screen::Proctor),
         Screen::ManagerLogin => |w| in_screen(w, Screen::ManagerLogin),
         // The manager screen once the team's data is in.
@@ -148,19 +153,63 @@ fn awaiting_skipping(w: &mut World) -> bool {
     awaiting(w)
 }
 
-fn tour_steps() -> Vec<Step> {
+/// The home screen once its panel of what to do next is filled.
+fn home_ready(w: &mut World) -> bool {
+    in_screen(w, Screen::Home) && w.get_resource::<NextUp>().is_some()
+}
+
+fn drill_awaiting(w: &mut World) -> bool {
+    w.get_resource::<DrillSession>().is_some_and(|d| d.awaiting().is_some())
+}
+
+fn drill_answered(w: &mut World) -> bool {
+    w.get_resource::<DrillSession>().is_some_and(|d| d.answered().is_some())
+}
+
+/// A drill in the interface's language: the home panel, then an exercise answered, with its
+/// feedback; back home.
+fn drill_steps(home: &'static str, drill: &'static str) -> Vec<Step> {
     use Step::*;
     vec![
+        Until("home with what to do next", home_ready),
+        Frames(15),
+        Shot(home),
+        Press(KeyCode::KeyD),
+        Until("a drill exercise", drill_awaiting),
+        Frames(3),
+        AnswerDrill,
+        Until("the drill's feedback", drill_answered),
+        Frames(15),
+        Shot(drill),
+        Press(KeyCode::Escape),
+        Until("home after the drill", home_ready),
+    ]
+}
+
+fn tour_steps() -> Vec<Step> {
+    use Step::*;
+    let mut steps = vec![
         Until("start screen", on(Screen::Start)),
         Frames(20),
         Shot("01-start.png"),
+        // An English trainee drills first.
+        Type("Olga"),
+        Press(KeyCode::Enter),
+    ];
+    steps.extend(drill_steps("15-home-en.png", "14-drill-en.png"));
+    steps.extend([
+        Press(KeyCode::Escape),
+        Until("start before the Russian trainee", on(Screen::Start)),
         Press(KeyCode::F2),
         Frames(5),
+        // Olga's row is selected: down to the new-profile field.
+        Press(KeyCode::ArrowDown),
+        Frames(2),
         Type("Ольга"),
         Press(KeyCode::Enter),
-        Until("home", on(Screen::Home)),
-        Frames(15),
-        Shot("02-home.png"),
+    ]);
+    steps.extend(drill_steps("02-home.png", "13-drill-ru.png"));
+    steps.extend(vec![
         Press(KeyCode::KeyS),
         Until("script", on(Screen::Script)),
         Frames(15),
@@ -245,6 +294,9 @@ fn tour_steps() -> Vec<Step> {
         Until("manager screen", on(Screen::Manager)),
         Frames(15),
         Shot("07-manager-team.png"),
+        // Ольга, below Olga (who has only drilled): her calls fill the trainee page.
+        Press(KeyCode::ArrowDown),
+        Frames(2),
         Press(KeyCode::Enter),
         Frames(15),
         Shot("08-manager-trainee.png"),
@@ -254,7 +306,8 @@ fn tour_steps() -> Vec<Step> {
         Frames(15),
         Shot("09-manager-heatmap.png"),
         Exit,
-    ]
+    ]);
+    steps
 }
 
 /// The manager account the tour logs in with (created only in the tour's in-memory records).
@@ -353,6 +406,16 @@ fn answer(w: &mut World) {
     w.resource_mut::<Tour>().answered = Some((turn, clock));
 }
 
+/// Types the drill exercise's script line with its last word left out, and sends it.
+fn answer_drill(w: &mut World) {
+    let Some(d) = w.get_resource::<DrillSession>().and_then(|s| s.awaiting()) else { return };
+    let line = d.expected_stage().map(|s| d.text(&s.line).into_owned()).unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let typed = words[..words.len().saturating_sub(1)].join(" ");
+    type_text(w, &typed);
+    press(w, KeyCode::Enter);
+}
+
 fn type_half(w: &mut World) {
     let Some(call) = w.get_resource::<ActiveCall>() else { return };
     let d = &call.dialogue;
@@ -405,6 +468,7 @@ fn run_tour(w: &mut World) {
                 info!("demo: the customer's line has no voice clip (run `callforge voice`)");
             }
         }
+        Step::AnswerDrill => answer_drill(w),
         Step::MarkLaunch => {
             let elapsed = w.resource::<Tour>().started.elapsed();
             w.resource_mut::<Tour>().launch = Some(elapsed);

@@ -43,6 +43,8 @@ pub enum Screen {
     Results,
     /// The whole script of the trainee's role, to study.
     Script,
+    /// Drills: the due stages' exercises, one typed line each.
+    Drill,
     /// A proctor signs in to start an exam.
     Proctor,
     /// A manager logs in.

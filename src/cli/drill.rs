@@ -1,9 +1,9 @@
 //! `callforge drill` and `callforge due`: spaced drills of single script stages in the terminal.
 
 use super::{CliError, CliResult, ScenarioDir, load_library, report_text, safe};
-use crate::domain::drill::{self, Exercise, SECONDS_PER_EXERCISE};
+use crate::domain::drill::{self, Exercise};
 use crate::domain::feedback::Lang;
-use crate::domain::schedule::{self, Due, Memory, StageKey};
+use crate::domain::schedule::Memory;
 use crate::domain::seed::fresh_seed;
 use crate::domain::time::format_time;
 use crate::domain::{Library, finish_call};
@@ -82,9 +82,6 @@ pub struct DueArgs {
     db: super::records_args::DbArg,
 }
 
-/// Stages never drilled that join the due list each day.
-pub const NEW_PER_DAY: usize = 3;
-
 /// A trainee's drill plan at a moment: what `due` prints and `drill` works through.
 #[derive(Debug, Serialize)]
 pub struct Plan {
@@ -93,20 +90,8 @@ pub struct Plan {
     pub role: crate::domain::model::Role,
     pub language: String,
     pub now: String,
-    pub due: Vec<DueStage>,
-    /// About how long the due drills take, in minutes.
-    pub minutes: u32,
-    /// Every stage reviewed so far, with its next date.
-    pub stages: Vec<Memory>,
-    pub best_call: Option<String>,
-}
-
-/// A due stage with its title, for people.
-#[derive(Debug, Serialize)]
-pub struct DueStage {
     #[serde(flatten)]
-    pub due: Due,
-    pub title: String,
+    pub plan: drill::Plan,
 }
 
 /// The language of the drill: given, else the trainee's (as set in the records, else their latest
@@ -122,35 +107,17 @@ fn language(given: Option<&str>, records: &mut Records, trainee: &Trainee, lib: 
     Ok(crate::domain::ladder::trainee_language(&trainee.language, &facts, lib))
 }
 
-/// The title of a stage in the role's scripts of a language.
-fn stage_title(lib: &Library, key: &StageKey, language: &str) -> String {
-    lib.playable()
-        .filter(|p| p.scenario.role == key.role && p.scenario.language == language)
-        .find_map(|p| p.script.stages.iter().find(|s| s.id == key.stage).map(|s| s.title.clone()))
-        .unwrap_or_else(|| key.stage.clone())
-}
-
 /// The plan of one trainee now.
 pub fn plan(records: &mut Records, trainee: &Trainee, lib: &Library, language: &str) -> Result<Plan, CliError> {
     let now = records.now();
-    let memories = schedule::memories(&records.stage_reviews(trainee.id)?);
-    let stages = drill::stages(lib, trainee.role, language);
-    let due: Vec<DueStage> = schedule::due(&memories, &stages, now, NEW_PER_DAY)
-        .into_iter()
-        .map(|d| DueStage { title: stage_title(lib, &d.key, language), due: d })
-        .collect();
-    let minutes = (due.len() as u32 * SECONDS_PER_EXERCISE).div_ceil(60);
-    let best_call = drill::best_call(lib, trainee.role, language, &memories, now);
+    let reviews = records.stage_reviews(trainee.id)?;
     Ok(Plan {
         trainee: trainee.name.clone(),
         trainee_id: trainee.id,
         role: trainee.role,
         language: language.to_owned(),
         now: format_time(now),
-        due,
-        minutes,
-        stages: memories.into_iter().filter(|m| m.key.role == trainee.role).collect(),
-        best_call,
+        plan: drill::plan(lib, trainee.role, language, &reviews, now),
     })
 }
 
@@ -159,14 +126,15 @@ pub fn run_due(args: DueArgs) -> CliResult {
     let mut records = args.db.open_existing()?;
     let trainee = records.trainee(TraineeRef::parse(&args.trainee))?;
     let language = language(args.lang.as_deref(), &mut records, &trainee, &lib)?;
-    let plan = plan(&mut records, &trainee, &lib, &language)?;
+    let full = plan(&mut records, &trainee, &lib, &language)?;
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&plan)?);
+        outln!("{}", serde_json::to_string_pretty(&full)?);
         return Ok(ExitCode::SUCCESS);
     }
     let say = Say::of(Lang::from_code(&language));
-    let role = Lang::from_code(&language).role_name(plan.role);
-    outln!("{} (id {}), {role}, {language}", safe(&plan.trainee), plan.trainee_id);
+    let role = Lang::from_code(&language).role_name(full.role);
+    outln!("{} (id {}), {role}, {language}", safe(&full.trainee), full.trainee_id);
+    let plan = &full.plan;
     if plan.due.is_empty() {
         outln!("{}", say.nothing_due);
     } else {
@@ -213,7 +181,7 @@ pub fn run(args: Args) -> CliResult {
     let language = language(args.lang.as_deref(), &mut records, &trainee, &lib)?;
     let say = Say::of(Lang::from_code(&language));
     let stages: Vec<String> = if args.stages.is_empty() {
-        plan(&mut records, &trainee, &lib, &language)?.due.into_iter().map(|d| d.due.key.stage).collect()
+        plan(&mut records, &trainee, &lib, &language)?.plan.due.into_iter().map(|d| d.due.key.stage).collect()
     } else {
         let known = drill::exercises(&lib, trainee.role, &language);
         for s in &args.stages {

@@ -10,7 +10,7 @@
 use super::library::Library;
 use super::model::Role;
 use super::runtime::Dialogue;
-use super::schedule::{Memory, StageKey};
+use super::schedule::{self, Due, Memory, Review, StageKey};
 use super::seed::{draw, rng_for};
 use super::{Playable, scorer};
 use serde::Serialize;
@@ -19,6 +19,9 @@ use std::sync::Arc;
 
 /// About how long one exercise takes, for "about N minutes" on the home screen.
 pub const SECONDS_PER_EXERCISE: u32 = 40;
+
+/// Stages never drilled that join the due list each day.
+pub const NEW_PER_DAY: usize = 3;
 
 /// One customer line that expects a stage.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -137,4 +140,48 @@ pub fn best_call(lib: &Library, role: Role, language: &str, memories: &[Memory],
         }
     }
     best.map(|(_, id)| id.to_owned())
+}
+
+/// What a trainee should drill at a moment, as `callforge due` prints it and the window's home
+/// screen shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// The stages due now: most forgotten first, then a few never drilled.
+    pub due: Vec<DueStage>,
+    /// About how long the due drills take, in minutes.
+    pub minutes: u32,
+    /// Every stage of the role reviewed so far, with its next date.
+    pub stages: Vec<Memory>,
+    /// The single best next call (a scenario id): see [`best_call`].
+    pub best_call: Option<String>,
+}
+
+/// A due stage with its title, for people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DueStage {
+    #[serde(flatten)]
+    pub due: Due,
+    pub title: String,
+}
+
+/// The drill plan of a trainee of `role` in `language` at `now`, from their stage reviews
+/// (`Records::stage_reviews`): the stages due ([`schedule::due`], with [`NEW_PER_DAY`] new ones),
+/// about how long they take, and the best next call.
+pub fn plan(lib: &Library, role: Role, language: &str, reviews: &[Review], now: i64) -> Plan {
+    let memories = schedule::memories(reviews);
+    let stages = stages(lib, role, language);
+    let due: Vec<DueStage> = schedule::due(&memories, &stages, now, NEW_PER_DAY)
+        .into_iter()
+        .map(|d| DueStage { title: stage_title(lib, &d.key, language), due: d })
+        .collect();
+    let minutes = (due.len() as u32 * SECONDS_PER_EXERCISE).div_ceil(60);
+    let best_call = best_call(lib, role, language, &memories, now);
+    Plan { due, minutes, stages: memories.into_iter().filter(|m| m.key.role == role).collect(), best_call }
+}
+
+/// The title of a stage in the role's scripts of a language (its id when no script has it).
+pub fn stage_title(lib: &Library, key: &StageKey, language: &str) -> String {
+    scenarios(lib, key.role, language)
+        .find_map(|p| p.script.stages.iter().find(|s| s.id == key.stage).map(|s| s.title.clone()))
+        .unwrap_or_else(|| key.stage.clone())
 }

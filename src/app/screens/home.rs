@@ -1,4 +1,4 @@
-//! The home screen: the trainee's rung, progress toward the next one, the three ways to train and the script to study.
+//! The home screen: the trainee's rung, progress toward the next one, what to do next, the three ways to train and the script to study.
 
 use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
@@ -56,73 +56,82 @@ fn spawn(
     commands.entity(root).with_children(|p| {
         p.spawn(widgets::heading(&fonts, trainee.name.clone(), 30.0));
         p.spawn(widgets::label(&fonts, format!("{}: {}", s.home_rung, s.role(trainee.role)), 22.0, palette::ACCENT));
-        p.spawn(widgets::panel("Progress", px(760))).with_children(|panel| match &standing {
-            Some(e) if e.next.is_some() => {
-                let next = e.next.unwrap_or(trainee.role);
-                panel.spawn(widgets::heading(&fonts, format!("{}: {}", s.home_next, s.role(next)), 20.0));
-                let need = e.practice_needed.max(1);
-                panel.spawn(widgets::label(
-                    &fonts,
-                    format!("{}: {} / {}", s.home_practice_runs, e.practice_runs, e.practice_needed),
-                    17.0,
-                    palette::TEXT,
-                ));
-                panel.spawn(widgets::bar(e.practice_runs as f32 / need as f32, 700.0, palette::ACCENT));
-                let passed = e.exams.iter().filter(|x| x.passed).count();
-                panel.spawn(widgets::label(
-                    &fonts,
-                    format!("{}: {} / {}", s.home_exams, passed, e.exams.len()),
-                    17.0,
-                    palette::TEXT,
-                ));
-                panel.spawn(widgets::bar(passed as f32 / e.exams.len().max(1) as f32, 700.0, palette::GOOD));
-                for x in &e.exams {
-                    let mark = if x.passed { "✓" } else { "·" };
-                    let best = x.best.map(|b| format!(" — {} {b}", s.picker_best)).unwrap_or_default();
-                    let lock = x
-                        .locked_until
-                        .map(|u| format!(" — {} {}", s.picker_locked, format_time(u)))
-                        .unwrap_or_default();
+        // Progress toward the next rung, and beside it what to do next (drills, the best next call).
+        p.spawn(Node { column_gap: px(16), align_items: AlignItems::FlexStart, ..default() }).with_children(|top| {
+            top.spawn(widgets::panel("Progress", px(760))).with_children(|panel| match &standing {
+                Some(e) if e.next.is_some() => {
+                    let next = e.next.unwrap_or(trainee.role);
+                    panel.spawn(widgets::heading(&fonts, format!("{}: {}", s.home_next, s.role(next)), 20.0));
+                    let need = e.practice_needed.max(1);
                     panel.spawn(widgets::label(
                         &fonts,
-                        format!("  {mark} {} ({}, ≥ {}){best}{lock}", x.scenario, s.mode(x.mode), x.min_score),
-                        15.0,
-                        if x.passed { palette::GOOD } else { palette::TEXT_DIM },
+                        format!("{}: {} / {}", s.home_practice_runs, e.practice_runs, e.practice_needed),
+                        17.0,
+                        palette::TEXT,
                     ));
-                }
-                if e.eligible {
-                    panel.spawn(widgets::label(&fonts, s.home_eligible, 17.0, palette::GOOD));
-                } else {
-                    panel.spawn(widgets::label(&fonts, format!("{}:", s.home_not_eligible), 16.0, palette::TEXT_DIM));
-                    if e.practice_runs < e.practice_needed {
-                        let more = e.practice_needed - e.practice_runs;
+                    panel.spawn(widgets::bar(e.practice_runs as f32 / need as f32, 700.0, palette::ACCENT));
+                    let passed = e.exams.iter().filter(|x| x.passed).count();
+                    panel.spawn(widgets::label(
+                        &fonts,
+                        format!("{}: {} / {}", s.home_exams, passed, e.exams.len()),
+                        17.0,
+                        palette::TEXT,
+                    ));
+                    panel.spawn(widgets::bar(passed as f32 / e.exams.len().max(1) as f32, 700.0, palette::GOOD));
+                    for x in &e.exams {
+                        let mark = if x.passed { "✓" } else { "·" };
+                        let best = x.best.map(|b| format!(" — {} {b}", s.picker_best)).unwrap_or_default();
+                        let lock = x
+                            .locked_until
+                            .map(|u| format!(" — {} {}", s.picker_locked, format_time(u)))
+                            .unwrap_or_default();
                         panel.spawn(widgets::label(
                             &fonts,
-                            format!("  – {} {more}", s.home_more_practice),
+                            format!("  {mark} {} ({}, ≥ {}){best}{lock}", x.scenario, s.mode(x.mode), x.min_score),
                             15.0,
-                            palette::TEXT_DIM,
+                            if x.passed { palette::GOOD } else { palette::TEXT_DIM },
                         ));
                     }
-                    for x in e.exams.iter().filter(|x| !x.passed) {
-                        let title = scenarios
-                            .lib
-                            .scenario(&x.scenario)
-                            .map_or(x.scenario.clone(), |p| p.scenario.title.clone());
+                    if e.eligible {
+                        panel.spawn(widgets::label(&fonts, s.home_eligible, 17.0, palette::GOOD));
+                    } else {
                         panel.spawn(widgets::label(
                             &fonts,
-                            format!("  – {} «{title}»", s.home_pass_exam),
-                            15.0,
+                            format!("{}:", s.home_not_eligible),
+                            16.0,
                             palette::TEXT_DIM,
                         ));
+                        if e.practice_runs < e.practice_needed {
+                            let more = e.practice_needed - e.practice_runs;
+                            panel.spawn(widgets::label(
+                                &fonts,
+                                format!("  – {} {more}", s.home_more_practice),
+                                15.0,
+                                palette::TEXT_DIM,
+                            ));
+                        }
+                        for x in e.exams.iter().filter(|x| !x.passed) {
+                            let title = scenarios
+                                .lib
+                                .scenario(&x.scenario)
+                                .map_or(x.scenario.clone(), |p| p.scenario.title.clone());
+                            panel.spawn(widgets::label(
+                                &fonts,
+                                format!("  – {} «{title}»", s.home_pass_exam),
+                                15.0,
+                                palette::TEXT_DIM,
+                            ));
+                        }
                     }
                 }
-            }
-            Some(_) => {
-                panel.spawn(widgets::label(&fonts, s.home_top, 18.0, palette::GOOD));
-            }
-            None => {
-                panel.spawn(widgets::label(&fonts, records.error.clone().unwrap_or_default(), 15.0, palette::WARN));
-            }
+                Some(_) => {
+                    panel.spawn(widgets::label(&fonts, s.home_top, 18.0, palette::GOOD));
+                }
+                None => {
+                    panel.spawn(widgets::label(&fonts, records.error.clone().unwrap_or_default(), 15.0, palette::WARN));
+                }
+            });
+            top.spawn(super::next_up::panel(&fonts, s));
         });
         p.spawn(Node { column_gap: px(16), ..default() }).with_children(|row| {
             for (i, (mode, hint)) in [

@@ -1,8 +1,10 @@
 //! The screens, one plugin per file; this module only declares them and shared keyboard helpers.
 
 pub mod call;
+pub mod drill;
 mod home;
 pub mod manager;
+pub mod next_up;
 mod picker;
 mod proctor;
 mod results;
@@ -22,6 +24,8 @@ pub(super) fn plugin(app: &mut App) {
         results::plugin,
         script::plugin,
         manager::plugin,
+        drill::plugin,
+        next_up::plugin,
     ));
 }
 
