@@ -612,6 +612,23 @@ fn a_drill_session_reschedules_a_missed_stage_sooner_than_a_passed_one() {
         .with(|r| (schedule::memories(&r.stage_reviews(id).expect("reviews")), r.runs(Some(id)).expect("runs")))
         .expect("records open");
     assert_eq!(runs.iter().map(|r| r.mode).collect::<Vec<_>>(), [Mode::Drill, Mode::Drill]);
+    // Each answer is also saved as a run file, as a call is, and replays to its stored score.
+    let lib = bundled();
+    for row in &runs {
+        let (_, stored_score, run) =
+            app.world().resource::<RecordsRes>().with(|r| r.run_detail(row.id).expect("detail")).expect("open");
+        let dir = app.world().resource::<RunsDir>().0.clone();
+        let saved = std::fs::read_dir(&dir).expect("the runs folder").filter_map(Result::ok).any(|e| {
+            std::fs::read_to_string(e.path())
+                .ok()
+                .and_then(|t| callforge::domain::parse::ron_options().from_str::<callforge::domain::Run>(&t).ok())
+                .is_some_and(|f| f == run)
+        });
+        assert!(saved, "run {} has its run file in {}", row.id, dir.display());
+        let p = lib.scenario(&run.scenario).expect("scenario");
+        let replayed = callforge::domain::replay(p, &run, false).expect("replays");
+        assert_eq!(callforge::domain::score(&replayed).score, stored_score.score);
+    }
     let memory = |stage: &str| memories.iter().find(|m| m.key.stage == stage).unwrap_or_else(|| panic!("{stage}"));
     let (p, m) = (memory(&passed), memory(&missed));
     assert_eq!((p.last_grade, m.last_grade), (Grade::Good, Grade::Again));

@@ -124,6 +124,17 @@ impl RecordsRes {
 #[derive(Resource, Debug, Clone)]
 pub struct RunsDir(pub PathBuf);
 
+impl RunsDir {
+    /// Saves a finished call's (or drill answer's) run file here, named by `run_file_name`; the
+    /// file, or why it was not written.
+    pub fn write(&self, run: &Run, now: i64) -> Result<PathBuf, String> {
+        std::fs::create_dir_all(&self.0).map_err(|e| format!("cannot create {}: {e}", self.0.display()))?;
+        let path = self.0.join(crate::domain::finish::run_file_name(run, now));
+        crate::domain::model::write_run(&path, run).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(path)
+    }
+}
+
 /// Where seeds for new calls come from: the shell draws them; tests fix them.
 #[derive(Resource, Debug, Clone)]
 pub enum Seeds {

@@ -10,11 +10,9 @@ use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, CallRequest, Cue, LastResult, RecordsRes, RunsDir, Scenarios, Screen, Session};
 use super::{digit_pressed, enter_pressed};
-use crate::domain::finish::run_file_name;
-use crate::domain::model::{Mode, Run};
+use crate::domain::model::Mode;
 use crate::domain::{Dialogue, FinishedCall, finish_call};
 use bevy::prelude::*;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Seconds the phone rings before the customer picks up.
@@ -614,7 +612,7 @@ fn finish(
     let now = records.with(|r| r.now()).unwrap_or(0);
     let FinishedCall { run, score } = finish_call(&call.dialogue, call.times_ms.clone(), now);
     let run_file = match runs_dir {
-        Some(dir) => write_run_file(&dir.0, &run, now),
+        Some(dir) => dir.write(&run, now),
         None => Err("no folder for run files".to_owned()),
     };
     let stored = match session.trainee.as_ref().and_then(|t| t.id) {
@@ -635,11 +633,4 @@ fn finish(
         warn!("the call was not stored in the records: {e}");
     }
     LastResult { score, run, stored, run_file, ticket: call.ticket }
-}
-
-fn write_run_file(dir: &std::path::Path, run: &Run, now: i64) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join(run_file_name(run, now));
-    crate::domain::model::write_run(&path, run).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(path)
 }

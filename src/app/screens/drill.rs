@@ -4,7 +4,7 @@ use super::super::input::{TextField, text_field};
 use super::super::text::{Strings, strings};
 use super::super::theme::turn_card::turn_card;
 use super::super::theme::{UiFonts, palette, widgets};
-use super::super::{AppSystems, Profile, RecordsRes, Scenarios, Screen, Seeds, Session};
+use super::super::{AppSystems, Profile, RecordsRes, RunsDir, Scenarios, Screen, Seeds, Session};
 use super::enter_pressed;
 use super::work::{Pending, finished, spawn_work};
 use crate::domain::drill::{self, Exercise, Plan};
@@ -114,6 +114,9 @@ pub struct DrillSession {
     every_stage: Vec<String>,
     /// Why answers are not stored, when they are not.
     not_stored: Option<String>,
+    /// Where every answer's run file is saved too, as a call's is (so none is lost when the
+    /// records refuse it).
+    runs_dir: Option<RunsDir>,
     /// Whether the trainee's facts are being gathered off the frame.
     waiting: bool,
     /// Seconds since the screen opened, and when the current exercise was shown.
@@ -169,7 +172,13 @@ enum DrillButton {
     Home,
 }
 
-fn start(mut commands: Commands, session: Res<Session>, records: Res<RecordsRes>, mut next: ResMut<NextState<Screen>>) {
+fn start(
+    mut commands: Commands,
+    session: Res<Session>,
+    records: Res<RecordsRes>,
+    runs_dir: Option<Res<RunsDir>>,
+    mut next: ResMut<NextState<Screen>>,
+) {
     let Some(profile) = session.trainee.clone() else {
         next.set(Screen::Start);
         return;
@@ -202,6 +211,7 @@ fn start(mut commands: Commands, session: Res<Session>, records: Res<RecordsRes>
         answers: Vec::new(),
         every_stage: Vec::new(),
         not_stored,
+        runs_dir: runs_dir.map(|d| d.clone()),
         waiting,
         clock: 0.0,
         shown_at: 0.0,
@@ -317,6 +327,9 @@ fn submit(drill: &mut DrillSession, text: &str, profile: &Profile, records: &Rec
     };
     if let Err(e) = &stored {
         warn!("the drill answer was not stored in the records: {e}");
+    }
+    if let Some(Err(e)) = drill.runs_dir.as_ref().map(|dir| dir.write(&finished.run, now)) {
+        warn!("the drill answer's run file was not written: {e}");
     }
     let stage = drill.exercises.get(drill.index).map(|e| e.stage.clone()).unwrap_or_default();
     drill.answers.push(Answer { stage, title, finished, stored });
