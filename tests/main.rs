@@ -3,6 +3,7 @@
 #[cfg(feature = "gui")]
 mod app;
 mod architecture;
+mod assignments;
 mod attacks;
 mod cli;
 mod content;

@@ -92,6 +92,8 @@ pub struct Plan {
     pub now: String,
     #[serde(flatten)]
     pub plan: drill::Plan,
+    /// What managers assigned the trainee: open and overdue first.
+    pub assignments: Vec<crate::records::TraineeAssignment>,
 }
 
 /// The language of the drill: given, else the trainee's (as set in the records, else their latest
@@ -118,6 +120,7 @@ pub fn plan(records: &mut Records, trainee: &Trainee, lib: &Library, language: &
         language: language.to_owned(),
         now: format_time(now),
         plan: drill::plan(lib, trainee.role, language, &reviews, now),
+        assignments: records.trainee_assignments(TraineeRef::Id(trainee.id), lib)?,
     })
 }
 
@@ -166,6 +169,24 @@ pub fn run_due(args: DueArgs) -> CliResult {
     if let Some(id) = &plan.best_call {
         let title = lib.scenario(id).map(|p| p.scenario.title.clone()).unwrap_or_default();
         outln!("{} {id} — «{}»", say.best_call, safe(&title));
+    }
+    if !full.assignments.is_empty() {
+        outln!("{}", say.assigned);
+        for item in &full.assignments {
+            let a = &item.assignment;
+            outln!(
+                "  #{} {} — {} {} UTC{}: {}",
+                a.id,
+                safe(&a.task.describe()),
+                say.due_by,
+                crate::domain::time::format_minute(a.due),
+                a.min_score.map(|m| format!(", ≥ {m}")).unwrap_or_default(),
+                super::assign::state_text(&item.progress)
+            );
+            if !a.note.is_empty() {
+                outln!("      «{}» — {}", safe(&a.note), safe(&a.manager));
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -308,6 +329,8 @@ struct Say {
     later: &'static str,
     days: &'static str,
     best_call: &'static str,
+    assigned: &'static str,
+    due_by: &'static str,
 }
 
 impl Say {
@@ -329,6 +352,8 @@ impl Say {
                 later: "Later:",
                 days: "days",
                 best_call: "Best next call:",
+                assigned: "Assigned by your manager:",
+                due_by: "due",
             },
             Lang::Ru => Say {
                 intro: "Упражнения: {n} (seed {seed}). На каждую реплику клиента напишите строку скрипта; q — закончить.",
@@ -346,6 +371,8 @@ impl Say {
                 later: "Позже:",
                 days: "дн.",
                 best_call: "Лучший следующий звонок:",
+                assigned: "Задания от руководителя:",
+                due_by: "срок",
             },
         }
     }

@@ -12,6 +12,7 @@ macro_rules! out {
     ($($t:tt)*) => { $crate::cli::write_out(format_args!($($t)*), false) };
 }
 
+mod assign;
 mod audit;
 mod calibrate;
 mod checkpoint;
@@ -82,6 +83,7 @@ pub enum Tool {
     Trainee(trainee::Args),
     Record(record::Args),
     Manager(manager::Args),
+    Assign(assign::Args),
     Promote(promote::Args),
     /// Move a trainee one rung down, with a manager's approval (see `promote --help`).
     Demote(promote::Args),
@@ -118,6 +120,7 @@ pub fn run(command: Tool) -> ExitCode {
         Tool::Trainee(a) => trainee::run(a),
         Tool::Record(a) => record::run(a),
         Tool::Manager(a) => manager::run(a),
+        Tool::Assign(a) => assign::run(a),
         Tool::Promote(a) => promote::run(crate::records::RungChange::Promote, a),
         Tool::Demote(a) => promote::run(crate::records::RungChange::Demote, a),
         Tool::Reset(a) => promote::run(crate::records::RungChange::Reset, a),

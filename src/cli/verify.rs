@@ -100,11 +100,12 @@ pub fn run(args: Args) -> CliResult {
         }
         let rate = if secs > 0.0 { report.runs as f64 / secs } else { 0.0 };
         outln!(
-            "verified {} runs, {} promotions, {} managers, {} tickets and {} checkpoints in {secs:.2} s ({rate:.0} runs/s): {}{}",
+            "verified {} runs, {} promotions, {} managers, {} tickets, {} assignments and {} checkpoints in {secs:.2} s ({rate:.0} runs/s): {}{}",
             report.runs,
             report.promotions,
             report.managers,
             report.tickets,
+            report.assignments,
             report.checkpoints,
             if report.problems.is_empty() {
                 "no problems".to_owned()

@@ -4,6 +4,7 @@
 //! and returns values; the app, the command line and the records call into it, never the reverse.
 //! `cargo test --no-default-features` builds and tests it without any of them.
 
+pub mod assign;
 pub mod calibrate;
 mod compile;
 pub mod digest;

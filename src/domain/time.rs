@@ -21,9 +21,58 @@ pub fn format_minute(t: i64) -> String {
     format_time(t).replace('T', " ").trim_end_matches('Z').chars().take(16).collect()
 }
 
+/// A due date as a manager types it, to seconds since the epoch, given the time `now`:
+/// `2027-01-15` (the end of that day, UTC), `2027-01-15T18:00` or `2027-01-15 18:00` (UTC),
+/// RFC 3339 with a zone, or `+7` / `7d` (the end of the day seven days from now, UTC).
+pub fn parse_due(text: &str, now: i64) -> Result<i64, String> {
+    const DAY: i64 = 86_400;
+    let t = text.trim();
+    let end_of_day = |day: i64| day * DAY + DAY - 1;
+    let days = t.strip_prefix('+').or_else(|| t.strip_suffix('d')).or_else(|| t.strip_suffix('д'));
+    if let Some(n) = days {
+        return match n.trim().parse::<i64>() {
+            Ok(n) if (0..=3650).contains(&n) => Ok(end_of_day(now.div_euclid(DAY) + n)),
+            _ => Err(format!("\"{t}\" is no number of days from today (0 to 3650: +7 or 7d)")),
+        };
+    }
+    if let Some(at) = parse_time(t) {
+        return Ok(at);
+    }
+    let date = ::time::macros::format_description!("[year]-[month]-[day]");
+    if let Ok(d) = ::time::Date::parse(t, &date) {
+        return Ok(end_of_day(d.midnight().assume_utc().unix_timestamp().div_euclid(DAY)));
+    }
+    let minute_t = ::time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let minute_s = ::time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    for f in [minute_t, minute_s] {
+        if let Ok(d) = ::time::PrimitiveDateTime::parse(t, &f) {
+            return Ok(d.assume_utc().unix_timestamp());
+        }
+    }
+    Err(format!(
+        "\"{t}\" is no due date: give a date (2027-01-15, the end of that day UTC), a time (2027-01-15 18:00 UTC) \
+         or a number of days from today (+7)"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn due_dates_are_dates_times_or_days_from_now() {
+        let now = 1_800_000_000; // 2027-01-15T08:00:00Z
+        assert_eq!(parse_due("2027-01-15", now).map(format_time).as_deref(), Ok("2027-01-15T23:59:59Z"));
+        assert_eq!(parse_due("2027-01-20 18:30", now).map(format_time).as_deref(), Ok("2027-01-20T18:30:00Z"));
+        assert_eq!(parse_due("2027-01-20T18:30", now).map(format_time).as_deref(), Ok("2027-01-20T18:30:00Z"));
+        assert_eq!(parse_due("2027-01-20T18:30:00+03:00", now).map(format_time).as_deref(), Ok("2027-01-20T15:30:00Z"));
+        assert_eq!(parse_due("+7", now).map(format_time).as_deref(), Ok("2027-01-22T23:59:59Z"));
+        assert_eq!(parse_due("7d", now), parse_due("+7", now));
+        assert_eq!(parse_due("0d", now).map(format_time).as_deref(), Ok("2027-01-15T23:59:59Z"));
+        for bad in ["friday", "+x", "+99999", "2027-13-01", "", "-3"] {
+            assert!(parse_due(bad, now).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn times_round_trip() {

@@ -236,6 +236,10 @@ pub enum RecordsError {
     ExamLocked { name: String, scenario: String, until: String },
     #[error("no exam ticket {0}")]
     TicketNotFound(i64),
+    #[error("no assignment {0}; `callforge assign list` shows them")]
+    AssignmentNotFound(i64),
+    #[error("the assignment was not set: {0}")]
+    AssignmentInvalid(String),
     #[error("exam ticket {ticket} cannot be used: {why}")]
     TicketInvalid { ticket: i64, why: String },
     #[error(

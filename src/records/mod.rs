@@ -11,13 +11,15 @@
 //! The map: `error` (what can go wrong), `rows` (what the records hand out), `open` (probing,
 //! opening, migrating), `chain` (the hash chains), `keys` (managers' signing keys), `trainees`,
 //! `runs`, `managers` (accounts, signing in, the trust that ties accounts to the first manager),
-//! `promotions` (signed moves on the ladder), `tickets` (proctored exams), `checkpoints`,
+//! `promotions` (signed moves on the ladder), `tickets` (proctored exams), `assignments` (work a
+//! manager sets, signed), `checkpoints`,
 //! `verify`; `db` is the SQL surface shared by both engines, `file` the SQLite file behind it
 //! (deleted, replaced, read-only), `pg` the PostgreSQL connection with its time limits, `pg_login`
 //! how it is reached (TLS, the password), `roles` the PostgreSQL roles of a department server, and
 //! `schema` the migrations. Each adds its own `impl Records`; this file holds the handle and the
 //! write transaction and audit every writer shares.
 
+mod assignments;
 mod chain;
 mod checkpoints;
 pub mod db;
@@ -38,6 +40,7 @@ mod trainees;
 mod verify;
 
 pub use crate::domain::ladder::ExamNote;
+pub use assignments::{AssignTo, MAX_NOTE_CHARS, NewAssignment, TraineeAssignment};
 pub use checkpoints::Checkpoint;
 pub use error::RecordsError;
 pub use managers::{LOCK_SECONDS, MAX_FAILURES, MIN_PASSWORD_CHARS, ManagerAdded, ManagerRow};

@@ -49,8 +49,10 @@ pub const TRAINEE_UPDATES: &[(&str, &str)] = &[
 ];
 
 /// The tables whose rows a manager's approvals change: a trainee's rung, a manager's password,
-/// sealed key and approval, the chain heads, a ticket's or checkpoint's signature, failed sign-ins.
-pub const MANAGER_UPDATES: &[&str] = &["trainees", "managers", "meta", "tickets", "checkpoints", "sign_in_failures"];
+/// sealed key and approval, the chain heads, a ticket's or checkpoint's signature, failed sign-ins,
+/// an assignment's signature and its withdrawal.
+pub const MANAGER_UPDATES: &[&str] =
+    &["trainees", "managers", "meta", "tickets", "checkpoints", "sign_in_failures", "assignments"];
 
 /// Whether a name is a plain PostgreSQL role name (lower case, so it needs no quoting to be typed).
 fn plain_name(name: &str) -> bool {

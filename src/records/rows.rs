@@ -155,6 +155,7 @@ impl Problem {
             "managers" => "manager",
             "tickets" => "ticket",
             "checkpoints" => "checkpoint",
+            "assignments" => "assignment",
             other => other,
         };
         if self.id == 0 { self.table.to_owned() } else { format!("{one} {}", self.id) }
@@ -174,6 +175,7 @@ pub struct VerifyReport {
     pub promotions: u64,
     pub managers: u64,
     pub tickets: u64,
+    pub assignments: u64,
     pub checkpoints: u64,
     /// Tampering: edited, removed or forged rows, broken signatures.
     pub problems: Vec<Problem>,

@@ -157,6 +157,29 @@ pub const MIGRATIONS: &[&str] = &[
         typed = COALESCE((SELECT CASE WHEN r.mode IN ('Recall', 'Drill') THEN 1 ELSE 0 END
                           FROM runs r WHERE r.id = run_stages.run_id), 0);
     CREATE INDEX run_stages_by_day ON run_stages (trainee_id, role, stage, day, quality, typed);",
+    // 8: assignments a manager sets a trainee (trainee_id) or a whole rung (role, trainee_id 0): a
+    //    call (scenario, mode) or drill answers (stage, '' for any; answers), a due time, a minimum
+    //    score (-1: none) and a note, signed by the manager; a withdrawal is signed too.
+    "CREATE TABLE assignments (
+        id {id},
+        trainee_id BIGINT NOT NULL,
+        role TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        scenario TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        answers BIGINT NOT NULL,
+        due_at BIGINT NOT NULL,
+        min_score BIGINT NOT NULL,
+        note TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        manager TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        cancelled_at BIGINT NOT NULL DEFAULT 0,
+        cancelled_by TEXT NOT NULL DEFAULT '',
+        cancel_signature TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX assignments_by_trainee ON assignments (trainee_id);",
 ];
 
 /// The schema version this callforge writes.
@@ -414,5 +437,6 @@ mod tests {
         assert_eq!(tables, ["tickets", "checkpoints", "sign_in_failures"]);
         assert!(columns.contains(&("managers", "public_key")) && columns.contains(&("runs", "fingerprint")));
         assert_eq!(creates(MIGRATIONS[5]), (vec![], vec![("trainees", "language")]));
+        assert_eq!(creates(MIGRATIONS[7]), (vec!["assignments"], vec![]));
     }
 }

@@ -183,6 +183,7 @@ impl Records {
         let tickets = self.tickets(None)?;
         let ticket_count = tickets.len() as u64;
         let checked_tickets = check_tickets(tickets, &accounts, &standing, &trainees, &mut problems);
+        let assignments = self.check_assignments(&accounts, &standing, &mut problems)?;
         let checkpoints = self.checkpoints()?;
         let wanted_runs: HashSet<i64> = checkpoints.iter().map(|c| c.runs_last).collect();
         let wanted_promotions: HashSet<i64> = checkpoints.iter().map(|c| c.promotions_last).collect();
@@ -246,6 +247,7 @@ impl Records {
             promotions,
             managers: accounts.len() as u64,
             tickets: ticket_count,
+            assignments,
             checkpoints: checkpoints.len() as u64,
             problems,
             warnings,
