@@ -2,8 +2,9 @@
 
 use crate::records::{PROCTOR, add_proctor, fresh, lib, run_for, sit_exam};
 use callforge::clock::Clock;
+use callforge::domain::assign::{State, Task};
 use callforge::domain::model::{Mode, Role};
-use callforge::records::Records;
+use callforge::records::{AssignTo, NewAssignment, Records, TraineeRef};
 use callforge::report;
 use std::process::Command;
 
@@ -17,6 +18,19 @@ fn team() -> (Records, callforge::domain::Library) {
     add_proctor(&mut r);
     r.enrol_trainee("Anna", Role::Closer, PROCTOR.0, PROCTOR.1).expect("add");
     let olga = "Ольга Петрова";
+    // Olga's practice call (met by her runs below) and every generator's Recall call (never met).
+    let week = 1_800_000_000 + 7 * 86_400;
+    let call = |to, scenario: &str, mode, min| NewAssignment {
+        to,
+        task: Task::Call { scenario: scenario.into(), mode },
+        due: week,
+        min_score: min,
+        note: "До пятницы, пожалуйста".into(),
+    };
+    let olgas = call(AssignTo::Trainee(TraineeRef::parse(olga)), "generator/a", Mode::Practice, Some(80));
+    r.add_assignment(olgas, PROCTOR.0, PROCTOR.1, &lib).expect("Olga's assignment");
+    let everyones = call(AssignTo::Role(Role::Generator), "generator/b", Mode::Recall, None);
+    r.add_assignment(everyones, PROCTOR.0, PROCTOR.1, &lib).expect("the generators' assignment");
     for _ in 0..2 {
         r.store_run(olga, &lib, &run_for(olga, "generator/a", Mode::Practice, &[0, 0])).expect("store");
     }
@@ -55,6 +69,15 @@ fn the_html_report_is_self_contained_escaped_and_printable() {
     assert!(data.stages.iter().all(|s| s.quality >= weakest.quality));
     let ru = report::html::render(&data, callforge::domain::feedback::Lang::Ru);
     assert!(ru.contains("Отчёт по обучению продажам") && ru.contains("lang=\"ru\""));
+    // Assignments: Olga met hers, and both generators are overdue on the Recall call; Anna (a
+    // closer) has none.
+    let states = |t: &report::TraineeSummary| t.assignments.iter().map(|a| a.progress.state).collect::<Vec<_>>();
+    assert_eq!(states(olga), [State::Overdue, State::Done]);
+    assert_eq!(states(ivan), [State::Overdue]);
+    assert!(data.trainees[2].assignments.is_empty());
+    assert!(html.contains("<h2>Assignments</h2>") && html.contains("1/2 done") && html.contains("До пятницы"));
+    assert_eq!(html.matches(">overdue<").count(), 2 * 2, "in the team's list and on each trainee's page");
+    assert!(ru.contains("<h2>Задания</h2>") && ru.contains("просрочено") && ru.contains("выполнено"));
 }
 
 #[test]
@@ -75,7 +98,21 @@ fn csv_tables_carry_a_bom_and_cyrillic() {
     let data = report::team(&mut r, &lib, None, None).expect("report");
     let dir = std::env::temp_dir().join(format!("callforge-csv-{}", std::process::id()));
     let files = report::csv::write_all(&data, &dir, callforge::domain::feedback::Lang::En).expect("csv");
-    assert_eq!(files.len(), 4);
+    assert_eq!(files.len(), 5);
+    let assigned = std::fs::read_to_string(dir.join("assignments.csv")).expect("assignments");
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(assigned.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    let cells: Vec<(&str, &str, &str)> = rows.iter().map(|r| (r[2].as_str(), r[4].as_str(), r[10].as_str())).collect();
+    assert_eq!(
+        cells,
+        [
+            ("Ольга Петрова", "generator/b", "overdue"),
+            ("Ольга Петрова", "generator/a", "done"),
+            ("<b>Ivan</b> & co", "generator/b", "overdue")
+        ]
+    );
     let bytes = std::fs::read(dir.join("trainees.csv")).expect("read");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
     let text = String::from_utf8(bytes[3..].to_vec()).expect("utf8");
@@ -92,10 +129,29 @@ fn xapi_statements_follow_the_spec_and_are_stable() {
     let id = report::xapi::Identity::default();
     let a = report::xapi::statements(&mut r, &lib, None, &id).expect("statements");
     let b = report::xapi::statements(&mut r, &lib, None, &id).expect("statements");
-    assert_eq!(a.len(), 7);
+    // 7 runs, 2 assignments set, 1 met.
+    assert_eq!(a.len(), 10);
     assert_eq!(a, b, "a re-export gives the same statements and ids");
     let ids: std::collections::HashSet<&str> = a.iter().filter_map(|s| s["id"].as_str()).collect();
-    assert_eq!(ids.len(), 7);
+    assert_eq!(ids.len(), 10);
+    let assigned: Vec<&serde_json::Value> =
+        a.iter().filter(|s| s["verb"]["id"] == "http://activitystrea.ms/schema/1.0/assign").collect();
+    assert_eq!(assigned.len(), 2);
+    assert_eq!(assigned[0]["actor"]["account"]["name"], "manager:proctor");
+    assert_eq!(
+        assigned[1]["object"]["definition"]["extensions"]["https://callforge.local/xapi/extensions/assignee"],
+        "role:Generator"
+    );
+    let met = a
+        .iter()
+        .find(|s| {
+            s["object"]["id"] == "https://callforge.local/assignments/1" && s["verb"]["display"]["en-US"] == "completed"
+        })
+        .expect("Olga met assignment 1");
+    assert_eq!(met["actor"]["account"]["name"], "1");
+    assert_eq!(met["result"]["success"], true);
+    let run_ref = met["context"]["statement"]["id"].as_str().expect("the run that met it");
+    assert!(a.iter().any(|s| s["id"] == run_ref), "it points at that run's own statement");
     let exam = a
         .iter()
         .find(|s| {
@@ -115,7 +171,7 @@ fn xapi_statements_follow_the_spec_and_are_stable() {
     assert!(exam["result"]["duration"].as_str().is_some_and(|d| d.starts_with("PT") && d.ends_with('S')));
     assert!(exam["timestamp"].as_str().is_some_and(|t| callforge::domain::time::parse_time(t).is_some()));
     let practice = a.iter().filter(|s| s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/completed").count();
-    assert_eq!(practice, 5);
+    assert_eq!(practice, 5 + 1, "five practice runs, and one assignment met");
 }
 
 fn which(cmd: &str) -> bool {

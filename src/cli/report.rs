@@ -13,8 +13,8 @@ use std::time::Instant;
 /// who is eligible for promotion.
 ///
 /// --out writes one self-contained HTML file (inline charts, no external files) that prints on
-/// A4, one page per trainee. --csv writes trainees.csv, runs.csv, stages.csv and promotions.csv,
-/// UTF-8 with a byte-order mark so Excel opens Cyrillic names correctly. Give either or both.
+/// A4, one page per trainee, with every trainee's assignments (done, open, overdue). --csv writes
+/// trainees.csv, runs.csv, stages.csv, promotions.csv and assignments.csv, UTF-8 with a byte-order mark so Excel opens Cyrillic names correctly. Give either or both.
 ///
 /// Examples:
 ///   callforge report --out report.html

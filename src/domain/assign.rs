@@ -4,6 +4,7 @@
 //! its state (done, open or overdue) at a given time. The records store assignments and hand the
 //! runs in; nothing here reads the clock.
 
+use super::feedback::Lang;
 use super::library::Library;
 use super::model::{Mode, Role};
 use serde::Serialize;
@@ -43,6 +44,33 @@ impl Task {
                     None => answers,
                 }
             }
+        }
+    }
+}
+
+impl Task {
+    /// The task in the trainee's or manager's language, with the scenario's title when the
+    /// caller knows it (`title`): «Call "Busy office manager" in Recall», «3 drill answers on
+    /// stage price».
+    pub fn describe_in(&self, lang: Lang, title: Option<&str>) -> String {
+        match (self, lang) {
+            (Task::Call { scenario, mode }, Lang::En) => {
+                format!("Call «{}» in {}", title.unwrap_or(scenario), lang.mode_name(*mode))
+            }
+            (Task::Call { scenario, mode }, Lang::Ru) => {
+                format!("Звонок «{}», режим «{}»", title.unwrap_or(scenario), lang.mode_name(*mode))
+            }
+            (Task::Drills { stage, count }, Lang::En) => {
+                let answers = if *count == 1 { "1 drill answer".to_owned() } else { format!("{count} drill answers") };
+                match stage {
+                    Some(s) => format!("{answers} on stage «{s}»"),
+                    None => format!("{answers}, any stage"),
+                }
+            }
+            (Task::Drills { stage, count }, Lang::Ru) => match stage {
+                Some(s) => format!("Упражнения: {count}, этап «{s}»"),
+                None => format!("Упражнения: {count}, любой этап"),
+            },
         }
     }
 }
@@ -109,6 +137,20 @@ impl State {
             State::Overdue => "overdue",
             State::Open => "open",
             State::Done => "done",
+        }
+    }
+
+    /// The state in words; a late completion says so.
+    pub fn name_in(self, lang: Lang, late: bool) -> &'static str {
+        match (lang, self, late) {
+            (Lang::En, State::Overdue, _) => "overdue",
+            (Lang::En, State::Open, _) => "open",
+            (Lang::En, State::Done, false) => "done",
+            (Lang::En, State::Done, true) => "done late",
+            (Lang::Ru, State::Overdue, _) => "просрочено",
+            (Lang::Ru, State::Open, _) => "открыто",
+            (Lang::Ru, State::Done, false) => "выполнено",
+            (Lang::Ru, State::Done, true) => "выполнено с опозданием",
         }
     }
 }
@@ -363,5 +405,10 @@ mod tests {
         assert_eq!(call(None).task.describe(), "call generator/a (Practice)");
         assert_eq!(Task::Drills { stage: None, count: 1 }.describe(), "1 drill answer");
         assert_eq!(Task::Drills { stage: Some("price".into()), count: 4 }.describe(), "4 drill answers on price");
+        let recall = Task::Call { scenario: "closer/x".into(), mode: Mode::Recall };
+        assert_eq!(recall.describe_in(Lang::En, Some("Warm lead")), "Call «Warm lead» in Recall");
+        assert!(recall.describe_in(Lang::Ru, None).starts_with("Звонок «closer/x», режим «"));
+        assert_eq!(Task::Drills { stage: None, count: 2 }.describe_in(Lang::Ru, None), "Упражнения: 2, любой этап");
+        assert_eq!(State::Done.name_in(Lang::Ru, true), "выполнено с опозданием");
     }
 }

@@ -37,11 +37,11 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// One CSV file: its name, its header and its rows.
 type Table<'a> = (&'a str, &'a [&'a str], Vec<Vec<String>>);
 
-/// Writes trainees.csv, runs.csv, stages.csv and promotions.csv into `dir`; returns their paths.
+/// Writes trainees.csv, runs.csv, stages.csv, promotions.csv and assignments.csv into `dir`; returns their paths.
 /// What trainees still miss is said in `lang`; the column names are the same in every language.
 pub fn write_all(report: &TeamReport, dir: &Path, lang: Lang) -> std::io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
-    let tables: [Table; 4] = [
+    let tables: [Table; 5] = [
         (
             "trainees.csv",
             &[
@@ -89,6 +89,32 @@ pub fn write_all(report: &TeamReport, dir: &Path, lang: Lang) -> std::io::Result
             &["id", "trainee_id", "trainee", "kind", "from_role", "to_role", "manager", "at"],
             promotion_rows(report),
         ),
+        (
+            "assignments.csv",
+            &[
+                "assignment_id",
+                "trainee_id",
+                "trainee",
+                "task",
+                "scenario",
+                "mode",
+                "stage",
+                "answers",
+                "due",
+                "min_score",
+                "state",
+                "late",
+                "done_at",
+                "run_id",
+                "counted",
+                "needed",
+                "attempts",
+                "best",
+                "manager",
+                "note",
+            ],
+            assignment_rows(report),
+        ),
     ];
     let mut paths = Vec::with_capacity(tables.len());
     for (name, header, rows) in tables {
@@ -97,6 +123,46 @@ pub fn write_all(report: &TeamReport, dir: &Path, lang: Lang) -> std::io::Result
         paths.push(path);
     }
     Ok(paths)
+}
+
+/// One row per trainee and assignment.
+fn assignment_rows(report: &TeamReport) -> Vec<Vec<String>> {
+    use crate::domain::assign::Task;
+    let mut rows = Vec::new();
+    for t in &report.trainees {
+        for item in &t.assignments {
+            let (a, p) = (&item.assignment, &item.progress);
+            let (scenario, mode, stage, answers) = match &a.task {
+                Task::Call { scenario, mode } => (scenario.clone(), mode.to_string(), String::new(), 1),
+                Task::Drills { stage, count } => {
+                    (String::new(), String::new(), stage.clone().unwrap_or_default(), *count)
+                }
+            };
+            rows.push(vec![
+                a.id.to_string(),
+                t.trainee.id.to_string(),
+                t.trainee.name.clone(),
+                a.task.kind().to_owned(),
+                scenario,
+                mode,
+                stage,
+                answers.to_string(),
+                format_time(a.due),
+                opt(a.min_score),
+                p.state.as_str().to_owned(),
+                p.late.to_string(),
+                opt(p.done_at.map(format_time)),
+                opt(p.run),
+                p.counted.to_string(),
+                p.needed.to_string(),
+                p.attempts.to_string(),
+                opt(p.best),
+                a.manager.clone(),
+                a.note.clone(),
+            ]);
+        }
+    }
+    rows
 }
 
 /// The name of trainee `id`, or nothing.

@@ -2,10 +2,11 @@
 //! assets, laid out to print on A4 (each trainee starts a new page).
 
 use super::{StageColumn, TeamReport, TraineeSummary};
+use crate::domain::assign::State;
 use crate::domain::feedback::Lang;
 use crate::domain::model::Outcome;
 use crate::domain::time::{format_minute, format_time};
-use crate::records::RunRow;
+use crate::records::{RunRow, TraineeAssignment};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 /// The report's words, per language.
@@ -65,6 +66,15 @@ struct Words {
     labels: &'static str,
     agreement: &'static str,
     receipt: &'static str,
+    drills: &'static str,
+    assignments: &'static str,
+    assignments_hint: &'static str,
+    task: &'static str,
+    due: &'static str,
+    min_score: &'static str,
+    state: &'static str,
+    note: &'static str,
+    set_by: &'static str,
 }
 
 const EN: Words = Words {
@@ -120,6 +130,15 @@ const EN: Words = Words {
     labels: "Labels",
     agreement: "Agreement",
     receipt: "scored by scorer",
+    drills: "Drill answers",
+    assignments: "Assignments",
+    assignments_hint: "Work managers set, with where it stands: overdue first, then open (the soonest due first), then done. Only runs recorded after an assignment was set count toward it.",
+    task: "Task",
+    due: "Due (UTC)",
+    min_score: "Min. score",
+    state: "State",
+    note: "Note",
+    set_by: "set by",
 };
 
 const RU: Words = Words {
@@ -175,6 +194,15 @@ const RU: Words = Words {
     labels: "Разметок",
     agreement: "Совпадение",
     receipt: "оценка по версии",
+    drills: "Упражнения",
+    assignments: "Задания",
+    assignments_hint: "Задания руководителей и их состояние: сначала просроченные, затем открытые (ближайший срок первым), затем выполненные. Засчитываются только прогоны, записанные после того, как задание дано.",
+    task: "Задание",
+    due: "Срок (UTC)",
+    min_score: "Мин. оценка",
+    state: "Состояние",
+    note: "Комментарий",
+    set_by: "дал(а)",
 };
 
 fn words(lang: Lang) -> &'static Words {
@@ -366,7 +394,8 @@ fn team_table(w: &Words, report: &TeamReport) -> Markup {
         table.sortable #team {
             thead { tr {
                 th { (w.trainee) } th { (w.role) } th.num { (w.runs_week) } th.num { (w.runs) }
-                th.num { (w.average) } th.num { (w.best) } th { (w.last) } th { (w.eligible) }
+                th.num { (w.average) } th.num { (w.best) } th.num { (w.drills) } th { (w.last) } th { (w.assignments) }
+                th { (w.eligible) }
             } }
             tbody {
                 @for t in &report.trainees {
@@ -377,7 +406,9 @@ fn team_table(w: &Words, report: &TeamReport) -> Markup {
                         td.num { (t.runs.len()) }
                         td.num data-v=(t.average.unwrap_or(-1.0)) { @if let Some(a) = t.average { (format!("{a:.1}")) } @else { "—" } }
                         td.num data-v=(t.best.map_or(-1, i64::from)) { @if let Some(b) = t.best { (b) } @else { "—" } }
+                        td.num { (t.drills) }
                         td data-v=(t.last_activity.unwrap_or(0)) { @if let Some(l) = t.last_activity { (format_minute(l)) } @else { "—" } }
+                        td data-v=(overdue(t)) { (assignment_tally(w, t)) }
                         td { @if t.eligible() { span.ok { (w.yes) } } @else { span.dim { (w.no) } } }
                     }
                 }
@@ -438,6 +469,10 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
                     }
                 }
             }
+            @if !t.assignments.is_empty() {
+                h3 { (w.assignments) }
+                (assignment_table(w, &t.assignments.iter().map(|a| ("", a)).collect::<Vec<_>>(), false))
+            }
             @if t.runs.is_empty() {
                 p.dim { (w.no_runs) }
             } @else {
@@ -481,6 +516,63 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
             }
         }
     }
+}
+
+/// How many of a trainee's assignments are overdue.
+fn overdue(t: &TraineeSummary) -> usize {
+    t.assignments.iter().filter(|a| a.progress.state == State::Overdue).count()
+}
+
+/// "2/3 done · 1 overdue", or "—" without assignments.
+fn assignment_tally(w: &Words, t: &TraineeSummary) -> Markup {
+    let done = t.assignments.iter().filter(|a| a.progress.state == State::Done).count();
+    let late = overdue(t);
+    html! {
+        @if t.assignments.is_empty() { span.dim { "—" } } @else {
+            (done) "/" (t.assignments.len()) " " (State::Done.name_in(w.lang, false))
+            @if late > 0 { " · " span.bad { (late) " " (State::Overdue.name_in(w.lang, false)) } }
+        }
+    }
+}
+
+/// A table of assignments: one row per trainee and assignment, `who` naming the trainee column.
+fn assignment_table(w: &Words, rows: &[(&str, &TraineeAssignment)], who: bool) -> Markup {
+    html! {
+        table {
+            thead { tr {
+                @if who { th { (w.trainee) } }
+                th { (w.task) } th { (w.due) } th.num { (w.min_score) } th { (w.state) } th { (w.note) }
+            } }
+            tbody {
+                @for (name, item) in rows {
+                    @let (a, p) = (&item.assignment, &item.progress);
+                    tr {
+                        @if who { td { (name) } }
+                        td { (a.task.describe_in(w.lang, None)) }
+                        td { (format_minute(a.due)) }
+                        td.num { @if let Some(m) = a.min_score { (m) } @else { "—" } }
+                        td {
+                            span class=(match p.state { State::Done => "ok", State::Overdue => "bad", State::Open => "" }) {
+                                (p.state.name_in(w.lang, p.late))
+                            }
+                            @if let Some(at) = p.done_at { " " (format_minute(at)) }
+                            @if p.needed > 1 { " · " (p.counted) "/" (p.needed) }
+                            @if let Some(b) = p.best { " · " (w.best) " " (b) }
+                        }
+                        td { @if !a.note.is_empty() { "«" (a.note) "» " } span.dim { (w.set_by) " " (a.manager) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every trainee's assignments, overdue first, then open, then done.
+fn all_assignments(w: &Words, report: &TeamReport) -> Markup {
+    let mut rows: Vec<(&str, &TraineeAssignment)> =
+        report.trainees.iter().flat_map(|t| t.assignments.iter().map(|a| (t.trainee.name.as_str(), a))).collect();
+    rows.sort_by_key(|(_, a)| (a.progress.state, a.assignment.due, a.assignment.id));
+    assignment_table(w, &rows, true)
 }
 
 /// Each script's agreement with its trainer's calibration set.
@@ -531,6 +623,11 @@ pub fn render(report: &TeamReport, lang: Lang) -> String {
                 }
                 h2 { (w.team) }
                 @if report.trainees.is_empty() { p.dim { (w.no_trainees) } } @else { (team_table(w, report)) }
+                @if report.trainees.iter().any(|t| !t.assignments.is_empty()) {
+                    h2 { (w.assignments) }
+                    p.dim { (w.assignments_hint) }
+                    (all_assignments(w, report))
+                }
                 @if !report.stages.is_empty() {
                     h2 { (w.weakest) }
                     (bars(&weakest))

@@ -64,6 +64,11 @@ pub struct TraineeSummary {
     pub eligibility: Option<Eligibility>,
     /// The latest runs with their turn-by-turn breakdown.
     pub transcripts: Vec<(RunRow, crate::domain::Score)>,
+    /// Drill answers in the period (one typed line each, so not among `runs`).
+    pub drills: u32,
+    /// What managers assigned them (their own and their rung's, not withdrawn), open and overdue
+    /// first, with where each stands now.
+    pub assignments: Vec<crate::records::TraineeAssignment>,
 }
 
 impl TraineeSummary {
@@ -86,6 +91,7 @@ pub fn team(
     for r in all {
         by_trainee.entry(r.trainee_id).or_default().push(r);
     }
+    let assigned = records.assignments()?;
     let mut trainees = Vec::new();
     for t in records.trainees()? {
         if role.is_some_and(|r| r != t.role) {
@@ -97,10 +103,11 @@ pub fn team(
         let eligibility = lib.ladder.as_ref().map(|l| ladder::eligibility(l, lib, t.role, &language, &facts, now));
         // The calls: a drill is one line, so it is left out of the call statistics (its stage
         // still counts in the stage strengths below).
-        let runs: Vec<RunRow> = everything
+        let (drills, runs): (Vec<RunRow>, Vec<RunRow>) = everything
             .into_iter()
-            .filter(|r| r.mode != crate::domain::model::Mode::Drill && since.is_none_or(|s| r.played_at >= s))
-            .collect();
+            .filter(|r| since.is_none_or(|s| r.played_at >= s))
+            .partition(|r| r.mode == crate::domain::model::Mode::Drill);
+        let assignments = records.progress_of(&t, &assigned, lib)?;
         let scores: Vec<u32> = runs.iter().map(|r| r.score).collect();
         let mut transcripts = Vec::new();
         for r in runs.iter().rev().take(TRANSCRIPTS_PER_TRAINEE) {
@@ -117,6 +124,8 @@ pub fn team(
             eligibility,
             transcripts,
             runs,
+            drills: drills.len() as u32,
+            assignments,
             trainee: t,
         });
     }

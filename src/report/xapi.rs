@@ -1,9 +1,11 @@
-//! xAPI 1.0.3 statements, one per finished run, for a company's Learning Record Store.
+//! xAPI 1.0.3 statements for a company's Learning Record Store: one per finished run, and each assignment's "assigned" and "completed".
 //!
 //! Statement ids are UUIDs derived from the run's chained hash, so exporting the same run again
 //! gives the same statement and an LRS does not count it twice.
 
 use crate::domain::Library;
+use crate::domain::assign::{Assignee, Assignment, Progress, State, Task};
+use crate::domain::feedback::Lang;
 use crate::domain::model::Mode;
 use crate::domain::time::format_time;
 use crate::records::{Records, RecordsError, RunRow};
@@ -14,6 +16,8 @@ const NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5c3a_0b1e_7d42_4f7a_9a61_3
 const VERB_PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
 const VERB_FAILED: &str = "http://adlnet.gov/expapi/verbs/failed";
 const VERB_COMPLETED: &str = "http://adlnet.gov/expapi/verbs/completed";
+/// Activity Streams' "assign", as the xAPI vocabulary registry lists it.
+const VERB_ASSIGNED: &str = "http://activitystrea.ms/schema/1.0/assign";
 
 /// Where statements point: the home page of trainee accounts and the base of activity ids.
 #[derive(Debug, Clone)]
@@ -52,7 +56,7 @@ pub fn statement(run: &RunRow, hash: &str, trainee_name: &str, title: &str, lib_
     };
     let lang = if lib_lang == "ru" { "ru-RU" } else { "en-US" };
     json!({
-        "id": uuid::Uuid::new_v5(&NAMESPACE, hash.as_bytes()).to_string(),
+        "id": run_statement_id(hash),
         "actor": {
             "objectType": "Agent",
             "name": trainee_name,
@@ -83,7 +87,103 @@ pub fn statement(run: &RunRow, hash: &str, trainee_name: &str, title: &str, lib_
     })
 }
 
-/// Statements for every run played since `since`, oldest first.
+/// The agent of a trainee (an account named by their id).
+fn trainee_agent(id: &Identity, trainee_id: i64, name: &str) -> Value {
+    json!({ "objectType": "Agent", "name": name, "account": { "homePage": id.home_page, "name": trainee_id.to_string() } })
+}
+
+/// The activity an assignment is: its own id under the home page, its task in words, what it asks.
+fn assignment_activity(a: &Assignment, title: Option<&str>, id: &Identity) -> Value {
+    let ext = |k: &str| format!("{}/xapi/extensions/{k}", id.home_page);
+    let assignee = match a.assignee {
+        Assignee::Trainee(t) => format!("trainee:{t}"),
+        Assignee::Role(r) => format!("role:{}", r.as_str()),
+    };
+    let (target, mode) = match &a.task {
+        Task::Call { scenario, mode } => (format!("{}{scenario}", id.activity_base), mode.as_str().to_owned()),
+        Task::Drills { stage, .. } => (stage.clone().unwrap_or_default(), Mode::Drill.as_str().to_owned()),
+    };
+    json!({
+        "objectType": "Activity",
+        "id": format!("{}/assignments/{}", id.home_page, a.id),
+        "definition": {
+            "name": { "en-US": a.task.describe_in(Lang::En, title), "ru-RU": a.task.describe_in(Lang::Ru, title) },
+            "type": "http://adlnet.gov/expapi/activities/assessment",
+            "extensions": {
+                ext("task"): a.task.kind(),
+                ext("target"): target,
+                ext("mode"): mode,
+                ext("answers"): a.needed(),
+                ext("due"): format_time(a.due),
+                ext("min-score"): a.min_score,
+                ext("assignee"): assignee,
+            }
+        }
+    })
+}
+
+/// What makes an assignment's statement ids its own: its id, when and by whom it was set, its task.
+fn assignment_key(a: &Assignment) -> String {
+    format!("assignment:{}:{}:{}:{}", a.id, a.created_at, a.manager, a.task.describe())
+}
+
+/// The "assigned" statement of one assignment: the manager assigned it.
+pub fn assigned_statement(a: &Assignment, title: Option<&str>, id: &Identity) -> Value {
+    json!({
+        "id": uuid::Uuid::new_v5(&NAMESPACE, format!("{}:assigned", assignment_key(a)).as_bytes()).to_string(),
+        "actor": {
+            "objectType": "Agent",
+            "name": a.manager,
+            "account": { "homePage": id.home_page, "name": format!("manager:{}", a.manager) }
+        },
+        "verb": { "id": VERB_ASSIGNED, "display": { "en-US": "assigned" } },
+        "object": assignment_activity(a, title, id),
+        "timestamp": format_time(a.created_at),
+        "version": "1.0.3"
+    })
+}
+
+/// The "completed" statement of a trainee who met an assignment, pointing at the statement of the
+/// run that met it (`run_statement`).
+pub fn completed_statement(
+    a: &Assignment,
+    p: &Progress,
+    trainee_id: i64,
+    trainee_name: &str,
+    title: Option<&str>,
+    run_statement: Option<String>,
+    id: &Identity,
+) -> Value {
+    let key = format!("{}:completed:{trainee_id}", assignment_key(a));
+    let mut s = json!({
+        "id": uuid::Uuid::new_v5(&NAMESPACE, key.as_bytes()).to_string(),
+        "actor": trainee_agent(id, trainee_id, trainee_name),
+        "verb": { "id": VERB_COMPLETED, "display": { "en-US": "completed" } },
+        "object": assignment_activity(a, title, id),
+        "result": {
+            "success": !p.late,
+            "completion": true,
+            "extensions": { format!("{}/xapi/extensions/late", id.home_page): p.late }
+        },
+        "timestamp": format_time(p.done_at.unwrap_or(a.created_at)),
+        "version": "1.0.3"
+    });
+    if let Some(b) = p.best {
+        s["result"]["score"] = json!({ "scaled": f64::from(b) / 100.0, "raw": b, "min": 0, "max": 100 });
+    }
+    if let Some(run) = run_statement {
+        s["context"] = json!({ "statement": { "objectType": "StatementRef", "id": run } });
+    }
+    s
+}
+
+/// The id of a run's statement, from its chained hash.
+fn run_statement_id(hash: &str) -> String {
+    uuid::Uuid::new_v5(&NAMESPACE, hash.as_bytes()).to_string()
+}
+
+/// Statements for every run played since `since`, oldest first, then for assignments: one
+/// "assigned" per assignment set since then, and one "completed" per trainee who met one since then.
 pub fn statements(
     records: &mut Records,
     lib: &Library,
@@ -104,7 +204,35 @@ pub fn statements(
             let hash = hashes.get(&r.id).cloned().unwrap_or_else(|| r.id.to_string());
             statement(r, &hash, &name, &title, &lang, id)
         })
+        .chain(assignment_statements(records, lib, since, id, &hashes)?)
         .collect())
+}
+
+/// The assignments' statements for [`statements`].
+fn assignment_statements(
+    records: &mut Records,
+    lib: &Library,
+    since: Option<i64>,
+    id: &Identity,
+    hashes: &std::collections::HashMap<i64, String>,
+) -> Result<Vec<Value>, RecordsError> {
+    let after = |t: i64| since.is_none_or(|s| t >= s);
+    let title = |a: &Assignment| match &a.task {
+        Task::Call { scenario, .. } => lib.scenario(scenario).map(|p| p.scenario.title.clone()),
+        Task::Drills { .. } => None,
+    };
+    let mut out = Vec::new();
+    for (a, who) in records.assignment_overview(lib, true)? {
+        let title = title(&a);
+        if after(a.created_at) {
+            out.push(assigned_statement(&a, title.as_deref(), id));
+        }
+        for (t, p) in who.iter().filter(|(_, p)| p.state == State::Done && p.done_at.is_some_and(after)) {
+            let run = p.run.and_then(|r| hashes.get(&r)).map(|h| run_statement_id(h));
+            out.push(completed_statement(&a, p, t.id, &t.name, title.as_deref(), run, id));
+        }
+    }
+    Ok(out)
 }
 
 /// How many times one request is sent before giving up: a network failure, no answer in time, or
