@@ -229,3 +229,98 @@ crate::both!(forged_edited_or_silently_withdrawn_assignments_are_reported_by_ver
     assert!(has(&format!("assignment {second}: "), "withdrawn behind callforge's back"), "{found:#?}");
     assert!(has("assignment 3: ", "its signature is not its manager's"), "{found:#?}");
 });
+
+/// The `callforge` binary on its own records file; (exit code, stdout, stderr).
+fn cli(db: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (Option<i32>, String, String) {
+    let mut all: Vec<&str> = args.to_vec();
+    let db = db.display().to_string();
+    all.extend(["--db", &db]);
+    let out = crate::cli::callforge(&all, stdin);
+    (out.status.code(), crate::cli::text(&out.stdout), crate::cli::text(&out.stderr))
+}
+
+#[test]
+fn the_command_line_sets_lists_and_withdraws_assignments_and_the_trainee_sees_them() {
+    let db = crate::cli::tmp("assign.db");
+    let _ = std::fs::remove_file(&db);
+    let password = "anna's password\n";
+    assert_eq!(cli(&db, &["trainee", "add", "Olga"], None).0, Some(0));
+    assert_eq!(cli(&db, &["manager", "add", "anna", "--password-stdin"], Some(password)).0, Some(0));
+    let scenario = "generator/busy-office-manager";
+    let (code, out, err) = cli(
+        &db,
+        &[
+            "assign",
+            "call",
+            scenario,
+            "--trainee",
+            "Olga",
+            "--due",
+            "+7",
+            "--min-score",
+            "70",
+            "--note",
+            "Сначала этот",
+        ]
+        .iter()
+        .chain(&["--manager", "anna", "--password-stdin"])
+        .copied()
+        .collect::<Vec<_>>(),
+        Some(password),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("assignment 1: call generator/busy-office-manager (Practice) for Olga (id 1), due "),
+        "{out}"
+    );
+    let drills = ["assign", "drills", "--role", "generator", "--count", "2", "--manager", "anna", "--password-stdin"];
+    // A due date in the past, or one that is no date, is refused with what to type instead.
+    let (code, _, err) = cli(&db, &[&drills[..], &["--due", "2020-01-01"]].concat(), Some(password));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("has passed"), "{err}");
+    let (code, _, err) = cli(&db, &[&drills[..], &["--due", "friday"]].concat(), Some(password));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("is no due date") && err.contains("+7"), "{err}");
+    let (code, _, err) = cli(&db, &[&drills[..], &["--due", "+3", "--stage", "nonsense"]].concat(), Some(password));
+    assert_eq!(code, Some(1));
+    assert!(err.contains("no scenario of the Generator rung expects a stage \"nonsense\""), "{err}");
+    assert_eq!(cli(&db, &[&drills[..], &["--due", "+3"]].concat(), Some(password)).0, Some(0));
+    // The trainee sees both, open; the manager's list says the same.
+    let (code, due, _) = cli(&db, &["due", "--trainee", "Olga"], None);
+    assert_eq!(code, Some(0));
+    assert!(
+        due.contains("Assigned by your manager:") && due.contains("#1 call") && due.contains("#2 2 drill answers"),
+        "{due}"
+    );
+    assert!(due.contains("«Сначала этот» — anna"), "{due}");
+    // A perfect call meets the first.
+    let lib = bundled();
+    let run = crate::support::perfect_run(&lib, scenario, 5, Mode::Practice, "Olga");
+    let file = crate::cli::tmp("assign-run.ron");
+    callforge::domain::model::write_run(&file, &run).expect("run file");
+    let (code, _, err) = cli(&db, &["record", &file.display().to_string(), "--trainee", "Olga"], None);
+    assert_eq!(code, Some(0), "{err}");
+    let (_, list, _) = cli(&db, &["assign", "list"], None);
+    assert!(list.contains("#1 call generator/busy-office-manager (Practice) — for Olga (id 1)"), "{list}");
+    assert!(list.contains("Olga (id 1)                  done"), "{list}");
+    assert!(list.contains("#2 2 drill answers — for every Generator"), "{list}");
+    let (_, json, _) = cli(&db, &["assign", "list", "--trainee", "Olga", "--json"], None);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(json[0]["trainees"][0]["state"], "done");
+    assert_eq!(json[1]["trainees"][0]["state"], "open");
+    // Withdrawn: gone from the trainee's list, kept with --all; verify is clean.
+    assert_eq!(
+        cli(&db, &["assign", "cancel", "2", "--manager", "anna", "--password-stdin"], Some(password)).0,
+        Some(0)
+    );
+    let (_, due, _) = cli(&db, &["due", "--trainee", "Olga", "--json"], None);
+    let due: serde_json::Value = serde_json::from_str(&due).expect("json");
+    assert_eq!(due["assignments"].as_array().map(Vec::len), Some(1));
+    let (_, all, _) = cli(&db, &["assign", "list", "--all"], None);
+    assert!(all.contains("withdrawn"), "{all}");
+    let (code, verified, err) = cli(&db, &["verify"], None);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(verified.contains("2 assignments") && verified.contains("no problems"), "{verified}");
+    let (_, help, _) = cli(&db, &["assign", "--help"], None);
+    assert!(help.contains("Examples:") && help.contains("done, open or overdue"), "{help}");
+}

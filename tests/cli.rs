@@ -171,6 +171,9 @@ fn every_command_has_a_help_that_teaches() {
         "trainee",
         "manager",
         "export xapi",
+        "assign",
+        "assign call",
+        "due",
     ] {
         let mut args: Vec<&str> = cmd.split(' ').collect();
         args.push("--help");

@@ -65,6 +65,15 @@ struct Common {
 #[derive(Debug, clap::Subcommand)]
 enum Sub {
     /// Assign a scenario to call, to its end.
+    ///
+    /// Met by the first call of the scenario (or its partner in the other language), recorded after
+    /// the assignment was set, that reaches its end in this mode or a harder one (Practice < Exam <
+    /// Recall) and scores at least --min-score.
+    ///
+    /// Examples:
+    ///   callforge assign call closer/warm-lead-price --trainee Olga --due 2027-01-15 --min-score 80 --manager anna
+    ///   callforge assign call generator/gatekeeper-secretary --role generator --mode recall --due +7 --manager anna
+    #[command(verbatim_doc_comment)]
     Call {
         /// The scenario id (see `callforge list`); its partner in the other language counts too.
         #[arg(value_name = "SCENARIO")]
@@ -80,6 +89,14 @@ enum Sub {
         db: DbArg,
     },
     /// Assign drill answers (`callforge drill`, or Drill in the window).
+    ///
+    /// Met when --count drill answers (on --stage, if given), recorded after the assignment was set,
+    /// score at least --min-score each.
+    ///
+    /// Examples:
+    ///   callforge assign drills --trainee id:3 --stage price --count 5 --due +3 --manager anna
+    ///   callforge assign drills --role closer --count 10 --min-score 70 --due 2027-01-15 --manager anna
+    #[command(verbatim_doc_comment)]
     Drills {
         /// Only answers on this stage id count (see `callforge script ROLE`); default: any stage.
         #[arg(long, value_name = "ID")]
