@@ -7,10 +7,9 @@
 //! steps on every machine.
 
 use super::library::Library;
-use super::model::{Difficulty, Mode, Role};
-use super::playable::Playable;
+use super::model::{Mode, Role};
 use super::{drill, ladder::RunFact};
-use std::sync::Arc;
+use std::cmp::Reverse;
 
 /// One step of the first day, in the order they are meant to be taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -107,18 +106,11 @@ impl Progress {
 /// asks for the script (the lowest difficulty, then the most patient customer, then the first in
 /// path order). `None` when the role has no such scenario in that language.
 pub fn guided_call(lib: &Library, role: Role, language: &str) -> Option<String> {
-    let ease = |p: &Arc<Playable>| (p.scenario.difficulty, std::cmp::Reverse(p.scenario.persona.patience));
-    let mut best: Option<(&Arc<Playable>, (Difficulty, std::cmp::Reverse<i32>))> = None;
-    for p in lib.playable() {
-        if p.scenario.role != role || p.scenario.language != language || p.expecting_lines().next().is_none() {
-            continue;
-        }
-        let e = ease(p);
-        if best.as_ref().is_none_or(|(_, b)| e < *b) {
-            best = Some((p, e));
-        }
-    }
-    best.map(|(p, _)| p.id().to_owned())
+    lib.playable()
+        .filter(|p| p.scenario.role == role && p.scenario.language == language && p.expecting_lines().next().is_some())
+        // The first of the equally easy ones: `min_by_key` keeps the first minimum.
+        .min_by_key(|p| (p.scenario.difficulty, Reverse(p.scenario.persona.patience)))
+        .map(|p| p.id().to_owned())
 }
 
 /// The stage the first Recall asks for: the script's first stage that a line of the role's
