@@ -59,6 +59,11 @@ mod window {
             .map_or_else(|| PathBuf::from("sound.ron"), |d| d.join("sound.ron"))
     }
 
+    /// Each profile's progress that no run shows (the script read) is kept beside the sound settings.
+    fn progress_file() -> PathBuf {
+        sound_file().with_file_name("progress.ron")
+    }
+
     /// `callforge` or `callforge window`: the simulator window.
     pub fn open(args: WindowArgs) -> ExitCode {
         exit_code(callforge::app::run(Options {
@@ -67,6 +72,7 @@ mod window {
             runs_dir: runs_dir(),
             voices: Some(args.voice_cache.unwrap_or_else(callforge::cli::voice::default_cache)),
             sound_file: Some(sound_file()),
+            progress_file: Some(progress_file()),
             demo: None,
         }))
     }
@@ -81,6 +87,7 @@ mod window {
             runs_dir: runs,
             voices: Some(args.voice_cache.unwrap_or_else(callforge::cli::voice::default_cache)),
             sound_file: None,
+            progress_file: None,
             demo: Some(DemoOptions {
                 screenshots: args.screenshots,
                 bench_seconds: args.bench,

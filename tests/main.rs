@@ -11,6 +11,8 @@ mod department;
 mod diagnostics;
 mod drills;
 mod faults;
+#[cfg(feature = "gui")]
+mod first_day;
 mod golden;
 mod ladder;
 mod properties;

@@ -198,6 +198,9 @@ fn tour_steps() -> Vec<Step> {
     ];
     steps.extend(drill_steps("15-home-en.png", "14-drill-en.png"));
     steps.extend([
+        // Her first day: the drill ticked the Recall of a stage; the script is next.
+        Frames(15),
+        Shot("16-first-day-en.png"),
         Press(KeyCode::Escape),
         Until("start before the Russian trainee", on(Screen::Start)),
         Press(KeyCode::F2),
@@ -220,8 +223,10 @@ fn tour_steps() -> Vec<Step> {
         Press(KeyCode::F2),
         Frames(5),
         Press(KeyCode::Escape),
-        Until("home after the script", on(Screen::Home)),
-        Frames(3),
+        // Her first day: the script read and a stage recalled; the guided call is next.
+        Until("home after the script", home_ready),
+        Frames(15),
+        Shot("17-first-day-ru.png"),
         Press(KeyCode::Digit1),
         Until("picker", on(Screen::Picker)),
         Frames(15),

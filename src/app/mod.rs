@@ -11,6 +11,7 @@ mod audio;
 pub mod demo;
 mod input;
 mod library;
+pub mod progress;
 pub mod screens;
 pub mod sound;
 pub mod text;
@@ -210,6 +211,9 @@ pub struct Options {
     pub voices: Option<PathBuf>,
     /// Where each profile's sound settings are kept; without it they last the session.
     pub sound_file: Option<PathBuf>,
+    /// Where each profile's progress that no run shows is kept (the script read on the first
+    /// day); without it that lasts the session.
+    pub progress_file: Option<PathBuf>,
     pub demo: Option<demo::DemoOptions>,
 }
 
@@ -228,6 +232,9 @@ pub fn run(options: Options) -> AppExit {
     }
     if let Some(file) = &options.sound_file {
         app.insert_resource(sound::SoundFile(file.clone()));
+    }
+    if let Some(file) = &options.progress_file {
+        app.insert_resource(progress::ProgressFile(file.clone()));
     }
     app.add_plugins(
         DefaultPlugins

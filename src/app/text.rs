@@ -166,6 +166,15 @@ pub struct Strings {
     /// Without records (or a profile in them): drills are not stored.
     pub next_not_stored: &'static str,
     pub drill_title: &'static str,
+    /// The drill screen's title for the first day's Recall of one stage.
+    pub drill_recall_title: &'static str,
+    pub first_day_title: &'static str,
+    /// "{n} of 4 done".
+    pub first_day_count: &'static str,
+    /// The first day's steps, in order (`first_day::Step::ALL`).
+    pub first_day_steps: [&'static str; 4],
+    /// What each step is, in a few words.
+    pub first_day_hints: [&'static str; 4],
     pub drill_loading: &'static str,
     pub drill_stage: &'static str,
     pub drill_hint: &'static str,
@@ -318,6 +327,16 @@ pub const EN: Strings = Strings {
     next_no_call: "Your role has no scenario in your language yet.",
     next_not_stored: "The records are not open: drills are scored but not stored.",
     drill_title: "Drill",
+    drill_recall_title: "Recall one stage",
+    first_day_title: "Your first day",
+    first_day_count: "{n} of 4 done",
+    first_day_steps: ["Read the script", "A guided Practice call", "Recall one stage", "Your first drill"],
+    first_day_hints: [
+        "every stage and its line, before the first call",
+        "the script panel shows the line each stage asks for",
+        "type the script's first stage from memory",
+        "today's stages, one typed line each",
+    ],
     drill_loading: "Preparing the exercises…",
     drill_stage: "Stage",
     drill_hint: "Type this stage's script line from memory, then press Enter",
@@ -469,6 +488,16 @@ pub const RU: Strings = Strings {
     next_no_call: "Для вашей роли пока нет сценариев на вашем языке.",
     next_not_stored: "Журнал не открыт: упражнения оцениваются, но не сохраняются.",
     drill_title: "Повторение",
+    drill_recall_title: "Один этап по памяти",
+    first_day_title: "Ваш первый день",
+    first_day_count: "Сделано: {n} из 4",
+    first_day_steps: ["Прочитать регламент", "Звонок с подсказкой", "Один этап по памяти", "Первое повторение"],
+    first_day_hints: [
+        "все этапы и их реплики — до первого звонка",
+        "тренировка: панель скрипта подсказывает каждый этап",
+        "набрать первый этап скрипта по памяти",
+        "этапы на сегодня, по одной реплике",
+    ],
     drill_loading: "Готовим упражнения…",
     drill_stage: "Этап",
     drill_hint: "Наберите по памяти реплику скрипта для этого этапа и нажмите Enter",

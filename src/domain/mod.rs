@@ -11,6 +11,7 @@ pub mod digest;
 pub mod drill;
 pub mod feedback;
 pub mod finish;
+pub mod first_day;
 pub mod ladder;
 pub mod library;
 pub mod limits;

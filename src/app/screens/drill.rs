@@ -1,4 +1,4 @@
-//! The drill screen: the due stages' exercises one after another — a customer line, the stage's script line typed from memory, its score, feedback and word diff — then a summary.
+//! The drill screen: the due stages' exercises (or the stages asked for, as the first day's Recall of one stage) one after another — a customer line, the stage's script line typed from memory, its score, feedback and word diff — then a summary.
 
 use super::super::input::{TextField, text_field};
 use super::super::text::{Strings, strings};
@@ -73,6 +73,13 @@ pub(super) fn plan_for(
     (language, plan)
 }
 
+/// A drill of chosen stages instead of the due ones, one exercise each: the first day's Recall of
+/// one stage. The drill screen takes it when it opens.
+#[derive(Resource, Debug, Clone, PartialEq)]
+pub struct DrillRequest {
+    pub stages: Vec<String>,
+}
+
 /// Where the drill session is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -112,6 +119,8 @@ pub struct DrillSession {
     pub answers: Vec<Answer>,
     /// Every stage of the role, for a drill when nothing is due.
     every_stage: Vec<String>,
+    /// The stages asked for instead of the due ones (a [`DrillRequest`]), if any.
+    pub requested: Option<Vec<String>>,
     /// Why answers are not stored, when they are not.
     not_stored: Option<String>,
     /// Where every answer's run file is saved too, as a call's is (so none is lost when the
@@ -177,8 +186,11 @@ fn start(
     session: Res<Session>,
     records: Res<RecordsRes>,
     runs_dir: Option<Res<RunsDir>>,
+    request: Option<Res<DrillRequest>>,
     mut next: ResMut<NextState<Screen>>,
 ) {
+    let requested = request.map(|r| r.stages.clone());
+    commands.remove_resource::<DrillRequest>();
     let Some(profile) = session.trainee.clone() else {
         next.set(Screen::Start);
         return;
@@ -210,6 +222,7 @@ fn start(
         dialogue: None,
         answers: Vec::new(),
         every_stage: Vec::new(),
+        requested,
         not_stored,
         runs_dir: runs_dir.map(|d| d.clone()),
         waiting,
@@ -253,6 +266,10 @@ fn receive(
     drill.language = language;
     drill.every_stage =
         drill::stages(&scenarios.lib, profile.role, &drill.language).into_iter().map(|k| k.stage).collect();
+    if let Some(stages) = drill.requested.clone() {
+        drill.begin(&stages, &scenarios.lib, &profile, seeds.draw());
+        return;
+    }
     let due: Vec<String> = plan.due.into_iter().map(|d| d.due.key.stage).collect();
     if due.is_empty() {
         drill.phase = Phase::NothingDue;
@@ -399,7 +416,11 @@ fn refresh(
         };
         p.spawn(Node { justify_content: JustifyContent::SpaceBetween, align_items: AlignItems::Center, ..default() })
             .with_children(|bar| {
-                let title = if drill.phase == Phase::Done { s.drill_done } else { s.drill_title };
+                let title = match (drill.phase, &drill.requested) {
+                    (Phase::Done, _) => s.drill_done,
+                    (_, Some(_)) => s.drill_recall_title,
+                    (_, None) => s.drill_title,
+                };
                 bar.spawn(widgets::heading(&fonts, format!("{title}{progress}"), 28.0));
                 bar.spawn(widgets::button(&fonts, s.drill_home, DrillButton::Home));
             });

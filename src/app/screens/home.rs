@@ -1,10 +1,12 @@
-//! The home screen: the trainee's rung, progress toward the next one, what to do next, the three ways to train and the script to study.
+//! The home screen: the trainee's rung, their first day while it is on, progress toward the next rung, what to do next, the three ways to train and the script to study.
 
-use super::super::text::strings;
+use super::super::progress::ProgressFile;
+use super::super::text::{Strings, strings};
 use super::super::theme::{UiFonts, palette, widgets};
-use super::super::{AppSystems, RecordsRes, Scenarios, Screen, Session};
+use super::super::{AppSystems, Profile, RecordsRes, Scenarios, Screen, Session};
 use super::digit_pressed;
-use crate::domain::ladder::Eligibility;
+use super::first_day::{self, FirstDayLog};
+use crate::domain::ladder::{Eligibility, RunFact};
 use crate::domain::model::Mode;
 use crate::domain::time::format_time;
 use bevy::prelude::*;
@@ -26,20 +28,41 @@ struct ModeButton(Mode);
 #[derive(Component, Debug, Clone, Copy)]
 struct ScriptButton;
 
-/// The trainee's current standing, as the records and the ladder say.
-pub(crate) fn standing(records: &RecordsRes, scenarios: &Scenarios, session: &Session) -> Option<Eligibility> {
+/// What the records say of the trainee on the home screen: their runs (none without records), and
+/// the language they train in (the one set in the records, else that of their latest run; without
+/// records, the window's).
+pub(crate) struct TraineeFacts {
+    pub runs: Vec<RunFact>,
+    pub language: String,
+}
+
+pub(crate) fn trainee_facts(records: &RecordsRes, scenarios: &Scenarios, session: &Session) -> Option<TraineeFacts> {
     let t = session.trainee.as_ref()?;
-    let ladder = scenarios.lib.ladder.as_ref()?;
-    let facts = t.id.and_then(|id| records.with(|r| r.run_facts(id).unwrap_or_default())).unwrap_or_default();
-    let now = records.with(|r| r.now()).unwrap_or(0);
-    // The exams in the trainee's language (the one set in the records, else that of their latest
-    // run); without records, the window's.
+    let runs = t.id.and_then(|id| records.with(|r| r.run_facts(id).unwrap_or_default())).unwrap_or_default();
     let set = t.id.and_then(|id| records.with(|r| r.trainee(crate::records::TraineeRef::Id(id)).ok())).flatten();
     let language = set.map_or_else(
-        || crate::domain::ladder::trainee_language(session.lang.code(), &facts, &scenarios.lib),
-        |t| crate::domain::ladder::trainee_language(&t.language, &facts, &scenarios.lib),
+        || crate::domain::ladder::trainee_language(session.lang.code(), &runs, &scenarios.lib),
+        |t| crate::domain::ladder::trainee_language(&t.language, &runs, &scenarios.lib),
     );
-    Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &language, &facts, now))
+    Some(TraineeFacts { runs, language })
+}
+
+/// The trainee's current standing, as the records and the ladder say.
+pub(crate) fn standing(records: &RecordsRes, scenarios: &Scenarios, session: &Session) -> Option<Eligibility> {
+    standing_of(&trainee_facts(records, scenarios, session)?, records, scenarios, session)
+}
+
+/// The standing from facts already gathered: the exams in the trainee's language.
+fn standing_of(
+    facts: &TraineeFacts,
+    records: &RecordsRes,
+    scenarios: &Scenarios,
+    session: &Session,
+) -> Option<Eligibility> {
+    let t = session.trainee.as_ref()?;
+    let ladder = scenarios.lib.ladder.as_ref()?;
+    let now = records.with(|r| r.now()).unwrap_or(0);
+    Some(crate::domain::ladder::eligibility(ladder, &scenarios.lib, t.role, &facts.language, &facts.runs, now))
 }
 
 fn spawn(
@@ -48,89 +71,34 @@ fn spawn(
     session: Res<Session>,
     records: Res<RecordsRes>,
     scenarios: Res<Scenarios>,
+    log: Res<FirstDayLog>,
+    progress_file: Option<Res<ProgressFile>>,
 ) {
     let s = strings(session.lang);
     let Some(trainee) = session.trainee.clone() else { return };
-    let standing = standing(&records, &scenarios, &session);
+    let Some(facts) = trainee_facts(&records, &scenarios, &session) else { return };
+    let standing = standing_of(&facts, &records, &scenarios, &session);
+    let day = first_day::first_day(&trainee, &facts.runs, facts.language, &log, progress_file.as_deref());
+    // While the first day is on, its panel sits above a short progress panel, so both fit beside
+    // what to do next.
+    let first_day_on = !day.progress.complete();
     let root = commands.spawn((widgets::screen_root("Home screen"), DespawnOnExit(Screen::Home))).id();
     commands.entity(root).with_children(|p| {
         p.spawn(widgets::heading(&fonts, trainee.name.clone(), 30.0));
         p.spawn(widgets::label(&fonts, format!("{}: {}", s.home_rung, s.role(trainee.role)), 22.0, palette::ACCENT));
-        // Progress toward the next rung, and beside it what to do next (drills, the best next call).
+        // The first day (while it is on) and progress toward the next rung, and beside them what
+        // to do next (drills, the best next call).
         p.spawn(Node { column_gap: px(16), align_items: AlignItems::FlexStart, ..default() }).with_children(|top| {
-            top.spawn(widgets::panel("Progress", px(760))).with_children(|panel| match &standing {
-                Some(e) if e.next.is_some() => {
-                    let next = e.next.unwrap_or(trainee.role);
-                    panel.spawn(widgets::heading(&fonts, format!("{}: {}", s.home_next, s.role(next)), 20.0));
-                    let need = e.practice_needed.max(1);
-                    panel.spawn(widgets::label(
-                        &fonts,
-                        format!("{}: {} / {}", s.home_practice_runs, e.practice_runs, e.practice_needed),
-                        17.0,
-                        palette::TEXT,
-                    ));
-                    panel.spawn(widgets::bar(e.practice_runs as f32 / need as f32, 700.0, palette::ACCENT));
-                    let passed = e.exams.iter().filter(|x| x.passed).count();
-                    panel.spawn(widgets::label(
-                        &fonts,
-                        format!("{}: {} / {}", s.home_exams, passed, e.exams.len()),
-                        17.0,
-                        palette::TEXT,
-                    ));
-                    panel.spawn(widgets::bar(passed as f32 / e.exams.len().max(1) as f32, 700.0, palette::GOOD));
-                    for x in &e.exams {
-                        let mark = if x.passed { "✓" } else { "·" };
-                        let best = x.best.map(|b| format!(" — {} {b}", s.picker_best)).unwrap_or_default();
-                        let lock = x
-                            .locked_until
-                            .map(|u| format!(" — {} {}", s.picker_locked, format_time(u)))
-                            .unwrap_or_default();
-                        panel.spawn(widgets::label(
-                            &fonts,
-                            format!("  {mark} {} ({}, ≥ {}){best}{lock}", x.scenario, s.mode(x.mode), x.min_score),
-                            15.0,
-                            if x.passed { palette::GOOD } else { palette::TEXT_DIM },
-                        ));
+            top.spawn(Node { flex_direction: FlexDirection::Column, row_gap: px(12), ..default() }).with_children(
+                |left| {
+                    if first_day_on {
+                        first_day::panel(left, &fonts, s, &day);
                     }
-                    if e.eligible {
-                        panel.spawn(widgets::label(&fonts, s.home_eligible, 17.0, palette::GOOD));
-                    } else {
-                        panel.spawn(widgets::label(
-                            &fonts,
-                            format!("{}:", s.home_not_eligible),
-                            16.0,
-                            palette::TEXT_DIM,
-                        ));
-                        if e.practice_runs < e.practice_needed {
-                            let more = e.practice_needed - e.practice_runs;
-                            panel.spawn(widgets::label(
-                                &fonts,
-                                format!("  – {} {more}", s.home_more_practice),
-                                15.0,
-                                palette::TEXT_DIM,
-                            ));
-                        }
-                        for x in e.exams.iter().filter(|x| !x.passed) {
-                            let title = scenarios
-                                .lib
-                                .scenario(&x.scenario)
-                                .map_or(x.scenario.clone(), |p| p.scenario.title.clone());
-                            panel.spawn(widgets::label(
-                                &fonts,
-                                format!("  – {} «{title}»", s.home_pass_exam),
-                                15.0,
-                                palette::TEXT_DIM,
-                            ));
-                        }
-                    }
-                }
-                Some(_) => {
-                    panel.spawn(widgets::label(&fonts, s.home_top, 18.0, palette::GOOD));
-                }
-                None => {
-                    panel.spawn(widgets::label(&fonts, records.error.clone().unwrap_or_default(), 15.0, palette::WARN));
-                }
-            });
+                    left.spawn(widgets::panel("Progress", px(760))).with_children(|panel| {
+                        progress(panel, &fonts, s, &trainee, standing.as_ref(), &scenarios, &records, first_day_on);
+                    });
+                },
+            );
             top.spawn(super::next_up::panel(&fonts, s));
         });
         p.spawn(Node { column_gap: px(16), ..default() }).with_children(|row| {
@@ -149,6 +117,88 @@ fn spawn(
         p.spawn(widgets::label(&fonts, s.home_keys, 15.0, palette::TEXT_DIM));
         p.spawn(super::super::sound::sound_line(&fonts, &session));
     });
+    commands.insert_resource(day);
+}
+
+/// Progress toward the next rung: practice runs and exams with their bars, then (unless `short`,
+/// as on the first day) each exam and what is still to do.
+fn progress(
+    panel: &mut ChildSpawnerCommands,
+    fonts: &UiFonts,
+    s: &Strings,
+    trainee: &Profile,
+    standing: Option<&Eligibility>,
+    scenarios: &Scenarios,
+    records: &RecordsRes,
+    short: bool,
+) {
+    match standing {
+        Some(e) if e.next.is_some() => {
+            let next = e.next.unwrap_or(trainee.role);
+            panel.spawn(widgets::heading(fonts, format!("{}: {}", s.home_next, s.role(next)), 20.0));
+            let need = e.practice_needed.max(1);
+            panel.spawn(widgets::label(
+                fonts,
+                format!("{}: {} / {}", s.home_practice_runs, e.practice_runs, e.practice_needed),
+                17.0,
+                palette::TEXT,
+            ));
+            panel.spawn(widgets::bar(e.practice_runs as f32 / need as f32, 700.0, palette::ACCENT));
+            let passed = e.exams.iter().filter(|x| x.passed).count();
+            panel.spawn(widgets::label(
+                fonts,
+                format!("{}: {} / {}", s.home_exams, passed, e.exams.len()),
+                17.0,
+                palette::TEXT,
+            ));
+            panel.spawn(widgets::bar(passed as f32 / e.exams.len().max(1) as f32, 700.0, palette::GOOD));
+            if short {
+                return;
+            }
+            for x in &e.exams {
+                let mark = if x.passed { "✓" } else { "·" };
+                let best = x.best.map(|b| format!(" — {} {b}", s.picker_best)).unwrap_or_default();
+                let lock =
+                    x.locked_until.map(|u| format!(" — {} {}", s.picker_locked, format_time(u))).unwrap_or_default();
+                panel.spawn(widgets::label(
+                    fonts,
+                    format!("  {mark} {} ({}, ≥ {}){best}{lock}", x.scenario, s.mode(x.mode), x.min_score),
+                    15.0,
+                    if x.passed { palette::GOOD } else { palette::TEXT_DIM },
+                ));
+            }
+            if e.eligible {
+                panel.spawn(widgets::label(fonts, s.home_eligible, 17.0, palette::GOOD));
+            } else {
+                panel.spawn(widgets::label(fonts, format!("{}:", s.home_not_eligible), 16.0, palette::TEXT_DIM));
+                if e.practice_runs < e.practice_needed {
+                    let more = e.practice_needed - e.practice_runs;
+                    panel.spawn(widgets::label(
+                        fonts,
+                        format!("  – {} {more}", s.home_more_practice),
+                        15.0,
+                        palette::TEXT_DIM,
+                    ));
+                }
+                for x in e.exams.iter().filter(|x| !x.passed) {
+                    let title =
+                        scenarios.lib.scenario(&x.scenario).map_or(x.scenario.clone(), |p| p.scenario.title.clone());
+                    panel.spawn(widgets::label(
+                        fonts,
+                        format!("  – {} «{title}»", s.home_pass_exam),
+                        15.0,
+                        palette::TEXT_DIM,
+                    ));
+                }
+            }
+        }
+        Some(_) => {
+            panel.spawn(widgets::label(fonts, s.home_top, 18.0, palette::GOOD));
+        }
+        None => {
+            panel.spawn(widgets::label(fonts, records.error.clone().unwrap_or_default(), 15.0, palette::WARN));
+        }
+    }
 }
 
 fn relabel_on_language(

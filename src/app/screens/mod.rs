@@ -2,6 +2,7 @@
 
 pub mod call;
 pub mod drill;
+pub mod first_day;
 mod home;
 pub mod manager;
 pub mod next_up;
@@ -26,6 +27,7 @@ pub(super) fn plugin(app: &mut App) {
         manager::plugin,
         drill::plugin,
         next_up::plugin,
+        first_day::plugin,
     ));
 }
 
