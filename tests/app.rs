@@ -975,3 +975,115 @@ fn sound_settings_are_kept_per_profile() {
     assert_eq!(s.trainee.map(|t| t.name), Some("Olga".to_owned()));
     assert_eq!((s.muted, s.telephone, s.volume), (true, false, 0.7));
 }
+
+/// Answers every turn of the call under way with the script's choice, by its number key, until the
+/// results show.
+fn play_by_the_script(app: &mut App) {
+    let mut turns = 0;
+    while until_awaiting(app) {
+        let right = {
+            let call = app.world().resource::<ActiveCall>();
+            let d = &call.dialogue;
+            match d.playable().node(d.node()) {
+                Node::Line { choices, expect, .. } => {
+                    choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
+                }
+                _ => 0,
+            }
+        };
+        press(app, digit(right));
+        turns += 1;
+        assert!(turns < 40);
+    }
+    for _ in 0..40 {
+        if screen(app) == Screen::Results {
+            return;
+        }
+        app.update();
+    }
+    assert_eq!(screen(app), Screen::Results);
+}
+
+/// A manager sets Olga a call from her page; it shows on her home as open; A starts it; once the
+/// call is made well enough, her home shows it done (and the manager's data too).
+#[test]
+fn an_assignment_made_by_a_manager_appears_on_the_trainees_home_and_turns_done_when_met() {
+    use callforge::app::screens::assigned::{Assigned, AssignedRow};
+    use callforge::domain::assign::{State, Task};
+    let db = tmp("assignments.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    {
+        let mut r = callforge::records::Records::open(&db).expect("records");
+        r.add_trainee("Olga", Role::Generator).expect("trainee");
+        r.add_manager("boss", "correct horse", None, None).expect("manager");
+    }
+    let mut app = headless(&db);
+    // The manager: log in, open Olga's page, N, keep the first scenario, raise the minimum to 50
+    // (→ once), sign with the password.
+    press(&mut app, KeyCode::ArrowDown);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(&app), Screen::ManagerLogin);
+    type_text(&mut app, "boss");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "correct horse");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Manager);
+    press(&mut app, KeyCode::Enter);
+    app.update();
+    let (page, _) = texts_and_highlights(&mut app);
+    assert!(page.contains("No assignments yet"), "{page}");
+    press(&mut app, KeyCode::KeyN);
+    app.update();
+    press(&mut app, KeyCode::ArrowRight);
+    type_text(&mut app, "wrong password");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    let (form, _) = texts_and_highlights(&mut app);
+    assert!(form.contains("Assign work to Olga"), "a refusal keeps the form: {form}");
+    type_text(&mut app, "correct horse");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    let (page, _) = texts_and_highlights(&mut app);
+    assert!(page.contains("Assignment set (#1)"), "{page}");
+    assert!(page.contains("#1 Call «") && page.contains("open"), "{page}");
+    let a = callforge::records::Records::open(&db).expect("records").assignment(1).expect("stored");
+    let Task::Call { scenario, mode } = a.task.clone() else { panic!("a call: {a:?}") };
+    assert_eq!((mode, a.min_score, a.manager.as_str()), (Mode::Practice, Some(50), "boss"));
+    assert_eq!(a.due % 86_400, 86_399, "the end of a day (UTC)");
+    assert!((7 * 86_400..8 * 86_400).contains(&(a.due - a.created_at)), "a week on");
+
+    // Olga: her home lists it, open; A starts its call in its mode.
+    press(&mut app, KeyCode::Escape);
+    press(&mut app, KeyCode::Escape);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Start);
+    press(&mut app, KeyCode::ArrowUp);
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Home);
+    let rows = |app: &mut App| -> Vec<AssignedRow> {
+        app.world_mut().query::<&AssignedRow>().iter(app.world()).copied().collect()
+    };
+    assert_eq!(rows(&mut app), [AssignedRow { id: 1, state: State::Open }]);
+    let (home, _) = texts_and_highlights(&mut app);
+    assert!(home.contains("From your manager") && home.contains("A  Start the first one not done"), "{home}");
+    press(&mut app, KeyCode::KeyA);
+    app.update();
+    assert_eq!(screen(&app), Screen::Call);
+    {
+        let call = app.world().resource::<ActiveCall>();
+        assert_eq!((call.dialogue.playable().id(), call.dialogue.mode()), (scenario.as_str(), Mode::Practice));
+    }
+    play_by_the_script(&mut app);
+    assert!(app.world().resource::<LastResult>().stored.is_ok());
+    press(&mut app, KeyCode::Escape);
+    settle(&mut app);
+    assert_eq!(screen(&app), Screen::Home);
+    assert_eq!(rows(&mut app), [AssignedRow { id: 1, state: State::Done }]);
+    let (home, _) = texts_and_highlights(&mut app);
+    assert!(home.contains("· done") && !home.contains("A  Start the first one not done"), "{home}");
+    let assigned = app.world().resource::<Assigned>();
+    assert_eq!(assigned.items[0].progress.state, State::Done);
+}

@@ -78,10 +78,13 @@ fn spawn(
     let Some(trainee) = session.trainee.clone() else { return };
     let Some(facts) = trainee_facts(&records, &scenarios, &session) else { return };
     let standing = standing_of(&facts, &records, &scenarios, &session);
+    let assigned = super::assigned::Assigned::load(&records, &scenarios.lib, trainee.id, trainee.role, &facts.language);
     let day = first_day::first_day(&trainee, &facts.runs, facts.language, &log, progress_file.as_deref());
     // While the first day is on, its panel sits above a short progress panel, so both fit beside
     // what to do next.
     let first_day_on = !day.progress.complete();
+    // Beside the first day, room for two assignments; otherwise three.
+    let assigned_rows = if first_day_on { 2 } else { 3 };
     let root = commands.spawn((widgets::screen_root("Home screen"), DespawnOnExit(Screen::Home))).id();
     commands.entity(root).with_children(|p| {
         p.spawn(widgets::heading(&fonts, trainee.name.clone(), 30.0));
@@ -94,8 +97,10 @@ fn spawn(
                     if first_day_on {
                         first_day::panel(left, &fonts, s, &day);
                     }
+                    super::assigned::panel(left, &fonts, s, &scenarios.lib, &assigned, assigned_rows);
+                    let short = first_day_on || !assigned.items.is_empty();
                     left.spawn(widgets::panel("Progress", px(760))).with_children(|panel| {
-                        progress(panel, &fonts, s, &trainee, standing.as_ref(), &scenarios, &records, first_day_on);
+                        progress(panel, &fonts, s, &trainee, standing.as_ref(), &scenarios, &records, short);
                     });
                 },
             );
@@ -118,6 +123,7 @@ fn spawn(
         p.spawn(super::super::sound::sound_line(&fonts, &session));
     });
     commands.insert_resource(day);
+    commands.insert_resource(assigned);
 }
 
 /// Progress toward the next rung: practice runs and exams with their bars, then (unless `short`,

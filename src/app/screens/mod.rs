@@ -1,5 +1,6 @@
 //! The screens, one plugin per file; this module only declares them and shared keyboard helpers.
 
+pub mod assigned;
 pub mod call;
 pub mod drill;
 pub mod first_day;
@@ -27,6 +28,7 @@ pub(super) fn plugin(app: &mut App) {
         manager::plugin,
         drill::plugin,
         next_up::plugin,
+        assigned::plugin,
         first_day::plugin,
     ));
 }

@@ -1,5 +1,6 @@
 //! The manager's screens, behind a manager login: the team table, a page per trainee with a
-//! score chart, stage strengths and run transcripts, the team heatmap, and promotion approval.
+//! score chart, stage strengths, assignments and run transcripts, the team heatmap, promotion
+//! approval and setting assignments.
 //!
 //! They show the same `report::team` data as the HTML report and promote through the same
 //! records functions as the command line. `ManagerView`, a sub-state of `Screen::Manager`, says
@@ -8,6 +9,7 @@
 //! Bevy's `AsyncComputeTaskPool` (see `screens::work`).
 
 mod approve;
+mod assign;
 mod heatmap;
 mod login;
 mod team;
@@ -38,6 +40,7 @@ pub(super) fn plugin(app: &mut App) {
             transcript::plugin,
             heatmap::plugin,
             approve::plugin,
+            assign::plugin,
         ));
 }
 
@@ -58,6 +61,8 @@ pub enum ManagerView {
     Heatmap,
     /// The manager's password approves that trainee's promotion.
     Approve,
+    /// The manager sets that trainee an assignment.
+    Assign,
 }
 
 /// The manager who logged in.

@@ -6,6 +6,7 @@ use crate::app::screens::{enter_pressed, move_selection};
 use crate::app::text::{Strings, strings};
 use crate::app::theme::{UiFonts, palette, widgets};
 use crate::app::{AppSystems, RecordsRes, Scenarios, Screen, Session};
+use crate::domain::assign::State;
 use crate::report::{TeamReport, TraineeSummary};
 use bevy::prelude::*;
 
@@ -33,7 +34,11 @@ pub(super) enum Column {
     RunsThisWeek,
     Average,
     Best,
+    /// Drill answers in the period.
+    Drills,
     LastActivity,
+    /// Assignments done of all, and how many are overdue.
+    Assignments,
     Eligible,
 }
 
@@ -46,13 +51,15 @@ enum SortKey {
 
 impl Column {
     /// Every column, left to right.
-    const ALL: [Column; 7] = [
+    const ALL: [Column; 9] = [
         Column::Trainee,
         Column::Rung,
         Column::RunsThisWeek,
         Column::Average,
         Column::Best,
+        Column::Drills,
         Column::LastActivity,
+        Column::Assignments,
         Column::Eligible,
     ];
 
@@ -62,13 +69,15 @@ impl Column {
 
     fn width(self) -> f32 {
         match self {
-            Column::Trainee => 260.0,
-            Column::Rung => 150.0,
+            Column::Trainee => 220.0,
+            Column::Rung => 140.0,
             Column::RunsThisWeek => 120.0,
-            Column::Average => 100.0,
-            Column::Best => 80.0,
-            Column::LastActivity => 190.0,
-            Column::Eligible => 150.0,
+            Column::Average => 90.0,
+            Column::Best => 70.0,
+            Column::Drills => 110.0,
+            Column::LastActivity => 170.0,
+            Column::Assignments => 130.0,
+            Column::Eligible => 110.0,
         }
     }
 
@@ -84,7 +93,9 @@ impl Column {
             Column::RunsThisWeek => SortKey::Number(i64::from(t.runs_this_week)),
             Column::Average => SortKey::Number((t.average.unwrap_or(-1.0) * 10.0) as i64),
             Column::Best => SortKey::Number(t.best.map_or(-1, i64::from)),
+            Column::Drills => SortKey::Number(i64::from(t.drills)),
             Column::LastActivity => SortKey::Number(t.last_activity.unwrap_or(0)),
+            Column::Assignments => SortKey::Number(overdue(t) as i64),
             Column::Eligible => SortKey::Number(i64::from(t.eligible())),
         }
     }
@@ -100,10 +111,24 @@ impl Column {
             Column::LastActivity => {
                 (t.last_activity.map_or("—".into(), crate::domain::time::format_minute), palette::TEXT_DIM)
             }
+            Column::Drills => (t.drills.to_string(), palette::TEXT),
+            Column::Assignments if t.assignments.is_empty() => ("—".into(), palette::TEXT_DIM),
+            Column::Assignments => {
+                let done = t.assignments.iter().filter(|a| a.progress.state == State::Done).count();
+                match overdue(t) {
+                    0 => (format!("{done}/{}", t.assignments.len()), palette::TEXT),
+                    late => (format!("{done}/{} · {late}!", t.assignments.len()), palette::BAD),
+                }
+            }
             Column::Eligible if t.eligible() => (s.manager_yes.to_owned(), palette::GOOD),
             Column::Eligible => (s.manager_no.to_owned(), palette::TEXT_DIM),
         }
     }
+}
+
+/// How many of a trainee's assignments are overdue.
+fn overdue(t: &TraineeSummary) -> usize {
+    t.assignments.iter().filter(|a| a.progress.state == State::Overdue).count()
 }
 
 /// The table's order: a column, either way.

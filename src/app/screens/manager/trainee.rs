@@ -35,6 +35,7 @@ fn spawn(mut commands: Commands, view: ViewData) {
     root.with_children(|p| {
         p.spawn(widgets::heading(fonts, format!("{} — {}", t.trainee.name, s.role(t.trainee.role)), 26.0));
         progress(p, fonts, s, t);
+        assignments(p, fonts, s, t);
         p.spawn((PageMessage, status_line(fonts, open.message.as_deref().unwrap_or_default(), palette::WARN)));
         p.spawn(Node { column_gap: px(20), ..default() }).with_children(|row| charts(row, fonts, s, &team.0, t));
         p.spawn(widgets::heading(fonts, s.manager_runs, 16.0));
@@ -91,31 +92,128 @@ fn progress(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &Trai
     }
 }
 
-/// The score over time (a bar per run, the latest 60, green when passed) and the strength per
-/// script stage.
+/// The trainee's assignments, open and overdue first: at most three lines, and how many more.
+fn assignments(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &TraineeSummary) {
+    use crate::domain::assign::State;
+    let open = t.assignments.iter().filter(|a| a.progress.state != State::Done).count();
+    p.spawn(widgets::label(
+        fonts,
+        format!("{}: {} / {}", s.manager_assignments, t.assignments.len() - open, t.assignments.len()),
+        15.0,
+        palette::TEXT_DIM,
+    ));
+    if t.assignments.is_empty() {
+        p.spawn(widgets::label(fonts, s.manager_no_assignments, 14.0, palette::TEXT_DIM));
+    }
+    for item in t.assignments.iter().take(3) {
+        let (a, pr) = (&item.assignment, &item.progress);
+        let color = match pr.state {
+            State::Done => palette::GOOD,
+            State::Overdue => palette::BAD,
+            State::Open => palette::TEXT,
+        };
+        let min = a.min_score.map(|m| format!(", ≥ {m}")).unwrap_or_default();
+        let tally = if pr.needed > 1 { format!(" {}/{}", pr.counted, pr.needed) } else { String::new() };
+        let line = format!(
+            "  #{} {}{min} — {} {} · {}{tally}",
+            a.id,
+            a.task.describe_in(s.lang, None),
+            s.home_due,
+            crate::domain::time::format_minute(a.due),
+            pr.state.name_in(s.lang, pr.late)
+        );
+        p.spawn(widgets::label(fonts, line, 14.0, color));
+    }
+    if t.assignments.len() > 3 {
+        p.spawn(widgets::label(
+            fonts,
+            s.home_assigned_more.replace("{n}", &(t.assignments.len() - 3).to_string()),
+            13.0,
+            palette::TEXT_DIM,
+        ));
+    }
+}
+
+/// The score over time (a bar per call, the latest 60, green when passed, on a 0–100 scale with
+/// the dates of the first and last call beneath) and the strength per script stage (names wrap at
+/// word boundaries). An empty chart says why.
 fn charts(row: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, team: &TeamReport, t: &TraineeSummary) {
     row.spawn(widgets::panel("Score chart", px(560))).with_children(|c| {
         c.spawn(widgets::heading(fonts, s.manager_scores, 16.0));
-        c.spawn(Node { height: px(120), align_items: AlignItems::FlexEnd, column_gap: px(2), ..default() })
+        let start = t.runs.len().saturating_sub(60);
+        let shown = &t.runs[start..];
+        if shown.is_empty() {
+            c.spawn(widgets::label(fonts, s.manager_no_calls, 14.0, palette::TEXT_DIM));
+            return;
+        }
+        c.spawn(Node { column_gap: px(6), ..default() }).with_children(|plot| {
+            // The scale: 100 at the top, 50 in the middle, 0 at the bottom.
+            plot.spawn(Node {
+                height: px(120),
+                width: px(28),
+                flex_direction: FlexDirection::Column,
+                justify_content: JustifyContent::SpaceBetween,
+                align_items: AlignItems::FlexEnd,
+                ..default()
+            })
+            .with_children(|axis| {
+                for v in ["100", "50", "0"] {
+                    axis.spawn(widgets::label(fonts, v, 11.0, palette::TEXT_DIM));
+                }
+            });
+            plot.spawn((
+                Node {
+                    height: px(120),
+                    align_items: AlignItems::FlexEnd,
+                    column_gap: px(2),
+                    border: UiRect { left: px(1), bottom: px(1), ..default() },
+                    ..default()
+                },
+                BorderColor::all(palette::TEXT_DIM),
+            ))
             .with_children(|bars| {
-                let start = t.runs.len().saturating_sub(60);
-                for r in &t.runs[start..] {
+                for r in shown {
                     bars.spawn((
                         Node { width: px(6), height: percent(f32::max(r.score as f32, 2.0)), ..default() },
                         BackgroundColor(if r.passed { palette::GOOD } else { palette::BAD }),
                     ));
                 }
             });
+        });
+        let (first, last) = (shown[0].played_at, shown[shown.len() - 1].played_at);
+        c.spawn(widgets::label(
+            fonts,
+            format!(
+                "{} {} → {} (UTC) · {} {}",
+                s.manager_calls_axis,
+                crate::domain::time::format_minute(first).chars().take(10).collect::<String>(),
+                crate::domain::time::format_minute(last).chars().take(10).collect::<String>(),
+                shown.len(),
+                s.manager_drills_aside.replace("{n}", &t.drills.to_string())
+            ),
+            12.0,
+            palette::TEXT_DIM,
+        ));
     });
     row.spawn(widgets::panel("Stage strength", px(520))).with_children(|c| {
         c.spawn(widgets::heading(fonts, s.manager_strength, 16.0));
-        let strengths =
-            team.stages.iter().filter_map(|col| Some((col, team.heat.get(&(t.trainee.id, col.key.clone()))?.0)));
-        for (col, q) in strengths.take(7) {
+        let strengths: Vec<_> = team
+            .stages
+            .iter()
+            .filter_map(|col| Some((col, team.heat.get(&(t.trainee.id, col.key.clone()))?.0)))
+            .take(6)
+            .collect();
+        if strengths.is_empty() {
+            c.spawn(widgets::label(fonts, s.manager_no_stages, 14.0, palette::TEXT_DIM));
+        }
+        for (col, q) in strengths {
             c.spawn(Node { column_gap: px(8), align_items: AlignItems::Center, ..default() }).with_children(|r| {
-                r.spawn(cell(fonts, col.title.chars().take(34).collect::<String>(), 270.0, palette::TEXT));
+                // The whole name, wrapped at word boundaries within its column.
+                r.spawn(Node { width: px(270), ..default() }).with_children(|name| {
+                    name.spawn(widgets::label(fonts, col.title.clone(), 13.0, palette::TEXT));
+                });
                 r.spawn(widgets::bar(q as f32, 160.0, heat(q)));
-                r.spawn(widgets::label(fonts, format!("{:.0}", q * 100.0), 13.0, palette::TEXT_DIM));
+                r.spawn(widgets::label(fonts, format!("{:.0}%", q * 100.0), 13.0, palette::TEXT_DIM));
             });
         }
     });
@@ -138,6 +236,10 @@ fn keys(
         open.run = run;
     } else if enter_pressed(&keys) && runs > 0 {
         view.set(ManagerView::Transcript);
+    } else if keys.just_pressed(KeyCode::KeyN) {
+        if trainee.is_some() {
+            view.set(ManagerView::Assign);
+        }
     } else if keys.just_pressed(KeyCode::KeyA) {
         if trainee.is_some_and(TraineeSummary::eligible) {
             view.set(ManagerView::Approve);
