@@ -299,6 +299,16 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         "13-drill-ru.png",
         "14-drill-en.png",
         "15-home-en.png",
+        "16-first-day-en.png",
+        "17-first-day-ru.png",
+        "07-manager-team.png",
+        "08-manager-trainee.png",
+        "09-manager-heatmap.png",
+        "18-assign-ru.png",
+        "19-assign-en.png",
+        "20-manager-assigned-en.png",
+        "21-home-assigned-en.png",
+        "22-home-assigned-ru.png",
     ];
     for name in names {
         let path = dir.join(name);
@@ -1047,7 +1057,7 @@ fn an_assignment_made_by_a_manager_appears_on_the_trainees_home_and_turns_done_w
     settle(&mut app);
     let (page, _) = texts_and_highlights(&mut app);
     assert!(page.contains("Assignment set (#1)"), "{page}");
-    assert!(page.contains("#1 Call «") && page.contains("open"), "{page}");
+    assert!(page.contains("#1 Call \"") && page.contains("in Practice, ≥ 50") && page.contains("· open"), "{page}");
     let a = callforge::records::Records::open(&db).expect("records").assignment(1).expect("stored");
     let Task::Call { scenario, mode } = a.task.clone() else { panic!("a call: {a:?}") };
     assert_eq!((mode, a.min_score, a.manager.as_str()), (Mode::Practice, Some(50), "boss"));

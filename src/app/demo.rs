@@ -126,6 +126,10 @@ fn on(screen: Screen) -> fn(&mut World) -> bool {
     }
 }
 
+fn in_view(w: &mut World, v: ManagerView) -> bool {
+    w.get_resource::<State<ManagerView>>().is_some_and(|st| *st.get() == v)
+}
+
 fn in_screen(w: &mut World, s: Screen) -> bool {
     w.get_resource::<State<Screen>>().is_some_and(|st| *st.get() == s)
 }
@@ -305,11 +309,40 @@ fn tour_steps() -> Vec<Step> {
         Press(KeyCode::Enter),
         Frames(15),
         Shot("08-manager-trainee.png"),
+        // An assignment for her: the form in both languages, then signed with the password.
+        Press(KeyCode::KeyN),
+        Until("the assignment form", |w| in_view(w, ManagerView::Assign)),
+        Press(KeyCode::ArrowRight),
+        Frames(2),
+        Press(KeyCode::ArrowRight),
+        Frames(15),
+        Shot("18-assign-ru.png"),
+        Press(KeyCode::F2),
+        Frames(15),
+        Shot("19-assign-en.png"),
+        Type(DEMO_MANAGER.1),
+        Press(KeyCode::Enter),
+        Until("her page with the assignment", |w| in_view(w, ManagerView::Trainee)),
+        Frames(15),
+        Shot("20-manager-assigned-en.png"),
         Press(KeyCode::Escape),
         Frames(3),
         Press(KeyCode::KeyH),
         Frames(15),
         Shot("09-manager-heatmap.png"),
+        Press(KeyCode::Escape),
+        Frames(3),
+        // Log out; Ольга (still selected) sees it on her home.
+        Press(KeyCode::Escape),
+        Until("start after the manager", on(Screen::Start)),
+        Frames(3),
+        Press(KeyCode::Enter),
+        Until("her home with the assignment", home_ready),
+        Frames(15),
+        Shot("21-home-assigned-en.png"),
+        Press(KeyCode::F2),
+        Frames(15),
+        Shot("22-home-assigned-ru.png"),
         Exit,
     ]);
     steps

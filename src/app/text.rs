@@ -583,7 +583,7 @@ pub const RU: Strings = Strings {
     home_due: "срок",
     manager_assignments: "Задания",
     manager_no_assignments: "Заданий пока нет: N — дать задание.",
-    manager_assign_title: "Задание для",
+    manager_assign_title: "Задание — стажёр",
     manager_assign_what: "Что",
     manager_assign_any_stage: "Упражнения, любой этап",
     manager_assign_stage: "Упражнения:",

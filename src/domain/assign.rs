@@ -53,12 +53,16 @@ impl Task {
     /// caller knows it (`title`): «Call "Busy office manager" in Recall», «3 drill answers on
     /// stage price».
     pub fn describe_in(&self, lang: Lang, title: Option<&str>) -> String {
+        // A title in quotes of its own («Where did you get my number?») is not quoted again.
+        let quoted = |t: &str| {
+            if t.starts_with('«') || t.starts_with('"') { t.to_owned() } else { format!("«{t}»") }
+        };
         match (self, lang) {
             (Task::Call { scenario, mode }, Lang::En) => {
-                format!("Call «{}» in {}", title.unwrap_or(scenario), lang.mode_name(*mode))
+                format!("Call {} in {}", quoted(title.unwrap_or(scenario)), lang.mode_name(*mode))
             }
             (Task::Call { scenario, mode }, Lang::Ru) => {
-                format!("Звонок «{}», режим «{}»", title.unwrap_or(scenario), lang.mode_name(*mode))
+                format!("Звонок {}, режим «{}»", quoted(title.unwrap_or(scenario)), lang.mode_name(*mode))
             }
             (Task::Drills { stage, count }, Lang::En) => {
                 let answers = if *count == 1 { "1 drill answer".to_owned() } else { format!("{count} drill answers") };
@@ -410,5 +414,6 @@ mod tests {
         assert!(recall.describe_in(Lang::Ru, None).starts_with("Звонок «closer/x», режим «"));
         assert_eq!(Task::Drills { stage: None, count: 2 }.describe_in(Lang::Ru, None), "Упражнения: 2, любой этап");
         assert_eq!(State::Done.name_in(Lang::Ru, true), "выполнено с опозданием");
+        assert_eq!(recall.describe_in(Lang::En, Some("«Send it by email»")), "Call «Send it by email» in Recall");
     }
 }

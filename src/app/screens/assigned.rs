@@ -82,7 +82,15 @@ pub(super) fn panel(
         return;
     }
     p.spawn(widgets::panel("Assignments", px(760))).with_children(|panel| {
-        panel.spawn(widgets::heading(fonts, s.home_assigned, 20.0));
+        // The heading and, beside it, the key that starts the first one not done.
+        panel
+            .spawn(Node { justify_content: JustifyContent::SpaceBetween, align_items: AlignItems::Center, ..default() })
+            .with_children(|top| {
+                top.spawn(widgets::heading(fonts, s.home_assigned, 20.0));
+                if assigned.first_open().is_some() {
+                    top.spawn(widgets::button(fonts, format!("A  {}", s.home_assigned_start), StartButton));
+                }
+            });
         for item in assigned.items.iter().take(rows) {
             let (a, pr) = (&item.assignment, &item.progress);
             let color = match pr.state {
@@ -117,11 +125,6 @@ pub(super) fn panel(
                 13.0,
                 palette::TEXT_DIM,
             ));
-        }
-        if assigned.first_open().is_some() {
-            panel.spawn(Node::default()).with_children(|row| {
-                row.spawn(widgets::button(fonts, format!("A  {}", s.home_assigned_start), StartButton));
-            });
         }
     });
 }

@@ -98,9 +98,14 @@ fn spawn(
                         first_day::panel(left, &fonts, s, &day);
                     }
                     super::assigned::panel(left, &fonts, s, &scenarios.lib, &assigned, assigned_rows);
-                    let short = first_day_on || !assigned.items.is_empty();
+                    // The more panels above it, the shorter the progress panel.
+                    let detail = match (first_day_on, !assigned.items.is_empty()) {
+                        (true, true) => Detail::Line,
+                        (false, false) => Detail::Full,
+                        _ => Detail::Bars,
+                    };
                     left.spawn(widgets::panel("Progress", px(760))).with_children(|panel| {
-                        progress(panel, &fonts, s, &trainee, standing.as_ref(), &scenarios, &records, short);
+                        progress(panel, &fonts, s, &trainee, standing.as_ref(), &scenarios, &records, detail);
                     });
                 },
             );
@@ -126,8 +131,18 @@ fn spawn(
     commands.insert_resource(assigned);
 }
 
-/// Progress toward the next rung: practice runs and exams with their bars, then (unless `short`,
-/// as on the first day) each exam and what is still to do.
+/// How much of the progress toward the next rung the home screen has room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Practice runs and exams with their bars, each exam and what is still to do.
+    Full,
+    /// The counts with their bars (beside the first day, or assignments).
+    Bars,
+    /// The counts on one line (beside both).
+    Line,
+}
+
+/// Progress toward the next rung, in as much `detail` as there is room for.
 fn progress(
     panel: &mut ChildSpawnerCommands,
     fonts: &UiFonts,
@@ -136,9 +151,29 @@ fn progress(
     standing: Option<&Eligibility>,
     scenarios: &Scenarios,
     records: &RecordsRes,
-    short: bool,
+    detail: Detail,
 ) {
     match standing {
+        Some(e) if e.next.is_some() && detail == Detail::Line => {
+            let next = e.next.unwrap_or(trainee.role);
+            let passed = e.exams.iter().filter(|x| x.passed).count();
+            panel.spawn(widgets::label(
+                fonts,
+                format!(
+                    "{}: {} · {}: {} / {} · {}: {} / {}",
+                    s.home_next,
+                    s.role(next),
+                    s.home_practice_runs,
+                    e.practice_runs,
+                    e.practice_needed,
+                    s.home_exams,
+                    passed,
+                    e.exams.len()
+                ),
+                15.0,
+                palette::TEXT,
+            ));
+        }
         Some(e) if e.next.is_some() => {
             let next = e.next.unwrap_or(trainee.role);
             panel.spawn(widgets::heading(fonts, format!("{}: {}", s.home_next, s.role(next)), 20.0));
@@ -158,7 +193,7 @@ fn progress(
                 palette::TEXT,
             ));
             panel.spawn(widgets::bar(passed as f32 / e.exams.len().max(1) as f32, 700.0, palette::GOOD));
-            if short {
+            if detail != Detail::Full {
                 return;
             }
             for x in &e.exams {

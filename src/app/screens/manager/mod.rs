@@ -33,6 +33,7 @@ pub(super) fn plugin(app: &mut App) {
             c.remove_resource::<Team>();
             c.remove_resource::<OpenTrainee>();
         })
+        .add_systems(Update, switch_language.in_set(crate::app::AppSystems::Update).run_if(in_state(Screen::Manager)))
         .add_plugins((
             login::plugin,
             team::plugin,
@@ -42,6 +43,23 @@ pub(super) fn plugin(app: &mut App) {
             approve::plugin,
             assign::plugin,
         ));
+}
+
+/// F2 switches the interface language here too: the view is built again in the other language
+/// (a form being filled in starts afresh).
+fn switch_language(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut session: ResMut<Session>,
+    view: Res<State<ManagerView>>,
+    mut next: ResMut<NextState<ManagerView>>,
+) {
+    if keys.just_pressed(KeyCode::F2) && *view.get() != ManagerView::Loading {
+        session.lang = match session.lang {
+            crate::domain::feedback::Lang::En => crate::domain::feedback::Lang::Ru,
+            crate::domain::feedback::Lang::Ru => crate::domain::feedback::Lang::En,
+        };
+        next.set(*view.get());
+    }
 }
 
 /// What the manager is looking at, while on `Screen::Manager`.

@@ -5,7 +5,8 @@ use super::{ManagerView, OpenTrainee, Team, ViewData, cell, heat, latest, set_st
 use crate::app::screens::{enter_pressed, move_selection};
 use crate::app::text::{Strings, strings};
 use crate::app::theme::{UiFonts, palette, widgets};
-use crate::app::{AppSystems, Session};
+use crate::app::{AppSystems, Scenarios, Session};
+use crate::domain::Library;
 use crate::report::{TeamReport, TraineeSummary};
 use bevy::prelude::*;
 
@@ -28,16 +29,17 @@ struct PageMessage;
 #[derive(Component, Debug, Clone, Copy)]
 struct RunLine(usize);
 
-fn spawn(mut commands: Commands, view: ViewData) {
+fn spawn(mut commands: Commands, view: ViewData, scenarios: Res<Scenarios>) {
     let (s, fonts) = (view.strings(), &view.fonts);
     let mut root = view.root(&mut commands, "Manager trainee", ManagerView::Trainee);
     let (Some(team), Some(open), Some(t)) = (&view.team, &view.open, view.trainee()) else { return };
     root.with_children(|p| {
         p.spawn(widgets::heading(fonts, format!("{} — {}", t.trainee.name, s.role(t.trainee.role)), 26.0));
         progress(p, fonts, s, t);
-        assignments(p, fonts, s, t);
+        assignments(p, fonts, s, t, &scenarios.lib);
         p.spawn((PageMessage, status_line(fonts, open.message.as_deref().unwrap_or_default(), palette::WARN)));
-        p.spawn(Node { column_gap: px(20), ..default() }).with_children(|row| charts(row, fonts, s, &team.0, t));
+        p.spawn(Node { column_gap: px(20), ..default() })
+            .with_children(|row| charts(row, fonts, s, &team.0, t, &scenarios.lib));
         p.spawn(widgets::heading(fonts, s.manager_runs, 16.0));
         p.spawn(widgets::scroll_list(2.0)).with_children(|list| {
             for (i, r) in latest(t).iter().enumerate() {
@@ -93,7 +95,7 @@ fn progress(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &Trai
 }
 
 /// The trainee's assignments, open and overdue first: at most three lines, and how many more.
-fn assignments(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &TraineeSummary) {
+fn assignments(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &TraineeSummary, lib: &Library) {
     use crate::domain::assign::State;
     let open = t.assignments.iter().filter(|a| a.progress.state != State::Done).count();
     p.spawn(widgets::label(
@@ -117,7 +119,7 @@ fn assignments(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &T
         let line = format!(
             "  #{} {}{min} — {} {} · {}{tally}",
             a.id,
-            a.task.describe_in(s.lang, None),
+            crate::app::screens::assigned::task_text(lib, s.lang, &t.language, t.trainee.role, &a.task),
             s.home_due,
             crate::domain::time::format_minute(a.due),
             pr.state.name_in(s.lang, pr.late)
@@ -137,7 +139,14 @@ fn assignments(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &T
 /// The score over time (a bar per call, the latest 60, green when passed, on a 0–100 scale with
 /// the dates of the first and last call beneath) and the strength per script stage (names wrap at
 /// word boundaries). An empty chart says why.
-fn charts(row: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, team: &TeamReport, t: &TraineeSummary) {
+fn charts(
+    row: &mut ChildSpawnerCommands,
+    fonts: &UiFonts,
+    s: &Strings,
+    team: &TeamReport,
+    t: &TraineeSummary,
+    lib: &Library,
+) {
     row.spawn(widgets::panel("Score chart", px(560))).with_children(|c| {
         c.spawn(widgets::heading(fonts, s.manager_scores, 16.0));
         let start = t.runs.len().saturating_sub(60);
@@ -208,15 +217,23 @@ fn charts(row: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, team: &T
         }
         for (col, q) in strengths {
             c.spawn(Node { column_gap: px(8), align_items: AlignItems::Center, ..default() }).with_children(|r| {
-                // The whole name, wrapped at word boundaries within its column.
+                // The whole name, in the trainee's language (a stage is the same stage in every
+                // language), wrapped at word boundaries within its column.
+                let key = crate::domain::schedule::StageKey { role: col.role, stage: stage_id(&col.key).to_owned() };
+                let title = crate::domain::drill::stage_title(lib, &key, &t.language);
                 r.spawn(Node { width: px(270), ..default() }).with_children(|name| {
-                    name.spawn(widgets::label(fonts, col.title.clone(), 13.0, palette::TEXT));
+                    name.spawn(widgets::label(fonts, title, 13.0, palette::TEXT));
                 });
                 r.spawn(widgets::bar(q as f32, 160.0, heat(q)));
                 r.spawn(widgets::label(fonts, format!("{:.0}%", q * 100.0), 13.0, palette::TEXT_DIM));
             });
         }
     });
+}
+
+/// The stage id of a heatmap column's key (`role/stage`).
+fn stage_id(key: &str) -> &str {
+    key.rsplit_once('/').map_or(key, |(_, stage)| stage)
 }
 
 fn keys(
