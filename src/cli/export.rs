@@ -18,13 +18,16 @@ enum Format {
     Xapi(XapiArgs),
 }
 
-/// Export every finished run as an xAPI 1.0.3 statement.
+/// Export every finished run, and every assignment, as xAPI 1.0.3 statements.
 ///
-/// Each statement: actor = the trainee (an account named by the trainee id), verb = passed or
+/// A run's statement: actor = the trainee (an account named by the trainee id), verb = passed or
 /// failed for Exam and Recall runs and completed for Practice (ADL vocabulary), object = the
 /// scenario as an activity with its version, result = score (scaled, raw, min, max), success,
-/// completion and duration, and the time it was played. Statement ids are stable, so exporting
-/// again never duplicates a run in the LRS.
+/// completion and duration, and the time it was played. An assignment gives an "assigned"
+/// statement (actor = the manager, verb = Activity Streams' assign, object = the assignment with
+/// its task, due date, minimum score and who it is for) and a "completed" statement for each
+/// trainee who met it (success = met by its due date; context = the statement of the run that met
+/// it). Statement ids are stable, so exporting again never duplicates anything in the LRS.
 ///
 /// Each request to the LRS must be answered within 30 s (CALLFORGE_NET_TIMEOUT_MS sets the limit
 /// in milliseconds); a network failure, no answer, HTTP 5xx or 429 is tried again after a pause

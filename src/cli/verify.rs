@@ -12,8 +12,8 @@ use std::time::Instant;
 /// and must give the stored score and every stored column; every run and promotion row must match
 /// its hash and chain to the previous one. Every signature is checked: manager accounts (each
 /// approved by another manager, back to the department's first manager, the root), promotions,
-/// proctors' exam tickets (and that each exam run is its ticket's trainee, scenario and seed), and
-/// checkpoints (no row before the latest one changed, even with its hashes recomputed). Each
+/// proctors' exam tickets (and that each exam run is its ticket's trainee, scenario and seed),
+/// assignments and their withdrawals, and checkpoints (no row before the latest one changed, even with its hashes recomputed). Each
 /// trainee's rung must be what their signed promotions say. Every problem says what was changed.
 ///
 /// Rows made before signatures existed (in records upgraded from an older callforge) are listed as

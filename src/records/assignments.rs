@@ -39,6 +39,9 @@ pub struct NewAssignment {
     pub note: String,
 }
 
+/// One assignment and where it stands for each trainee it is for.
+pub type Overview = (Assignment, Vec<(Trainee, Progress)>);
+
 /// One trainee's assignments and where each stands.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TraineeAssignment {
@@ -366,11 +369,7 @@ impl Records {
 
     /// Every assignment (withdrawn ones only with `withdrawn`), each with where it stands for each
     /// trainee it is for (by trainee id, in id order), as the reports and `assign list` show them.
-    pub fn assignment_overview(
-        &mut self,
-        lib: &Library,
-        withdrawn: bool,
-    ) -> Result<Vec<(Assignment, Vec<(Trainee, Progress)>)>, RecordsError> {
+    pub fn assignment_overview(&mut self, lib: &Library, withdrawn: bool) -> Result<Vec<Overview>, RecordsError> {
         let all = self.assignments()?;
         let mut by_id: HashMap<i64, Vec<(Trainee, Progress)>> = HashMap::new();
         for t in self.trainees()? {

@@ -40,7 +40,7 @@ mod trainees;
 mod verify;
 
 pub use crate::domain::ladder::ExamNote;
-pub use assignments::{AssignTo, MAX_NOTE_CHARS, NewAssignment, TraineeAssignment};
+pub use assignments::{AssignTo, MAX_NOTE_CHARS, NewAssignment, Overview, TraineeAssignment};
 pub use checkpoints::Checkpoint;
 pub use error::RecordsError;
 pub use managers::{LOCK_SECONDS, MAX_FAILURES, MIN_PASSWORD_CHARS, ManagerAdded, ManagerRow};

@@ -418,8 +418,9 @@ fn refresh(
             .with_children(|bar| {
                 let title = match (drill.phase, &drill.requested) {
                     (Phase::Done, _) => s.drill_done,
-                    (_, Some(_)) => s.drill_recall_title,
-                    (_, None) => s.drill_title,
+                    // One stage asked for: the first day's Recall of a stage; more: drills asked for.
+                    (_, Some(stages)) if stages.len() == 1 => s.drill_recall_title,
+                    _ => s.drill_title,
                 };
                 bar.spawn(widgets::heading(&fonts, format!("{title}{progress}"), 28.0));
                 bar.spawn(widgets::button(&fonts, s.drill_home, DrillButton::Home));
