@@ -309,6 +309,8 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         "20-manager-assigned-en.png",
         "21-home-assigned-en.png",
         "22-home-assigned-ru.png",
+        "23-progress-ru.png",
+        "24-progress-en.png",
     ];
     for name in names {
         let path = dir.join(name);
@@ -1096,4 +1098,70 @@ fn an_assignment_made_by_a_manager_appears_on_the_trainees_home_and_turns_done_w
     assert!(home.contains("· done") && !home.contains("A  Start the first one not done"), "{home}");
     let assigned = app.world().resource::<Assigned>();
     assert_eq!(assigned.items[0].progress.state, State::Done);
+}
+
+/// M on the home screen opens the trainee's own progress: an empty chart says why it is empty;
+/// with calls and drills, a bar per call on a labelled scale and each stage met with its trend.
+#[test]
+fn my_progress_shows_scores_over_time_and_stage_strength_with_labelled_axes() {
+    use callforge::app::screens::my_progress::Shown;
+    let db = tmp("my-progress.db").display().to_string();
+    let _ = std::fs::remove_file(&db);
+    let lib = bundled();
+    {
+        let mut r = callforge::records::Records::open(&db).expect("records");
+        r.add_trainee("Olga", Role::Generator).expect("trainee");
+        for (day, seed) in [(0, 1), (2, 2), (5, 3)] {
+            r.set_clock(callforge::clock::Clock::Fixed(1_800_000_000 + day * 86_400));
+            let run = crate::support::perfect_run(&lib, "generator/busy-office-manager", seed, Mode::Practice, "Olga");
+            r.store_run("Olga", &lib, &run).expect("a call");
+        }
+    }
+    let mut app = headless(&db);
+    // A new profile first: nothing to show, and the screen says why.
+    type_text(&mut app, "Pavel");
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    press(&mut app, KeyCode::KeyM);
+    app.update();
+    assert_eq!(screen(&app), Screen::MyProgress);
+    assert_eq!(app.world().resource::<Shown>().calls.len(), 0);
+    let (texts, _) = texts_and_highlights(&mut app);
+    assert!(texts.contains("No calls yet") && texts.contains("No stage met yet"), "{texts}");
+    press(&mut app, KeyCode::Escape);
+    app.update();
+    assert_eq!(screen(&app), Screen::Home);
+    // Olga: three calls, every stage of the call met.
+    press(&mut app, KeyCode::Escape);
+    app.update();
+    // Pavel (the profile just used) is selected; Olga is the row above.
+    press(&mut app, KeyCode::ArrowUp);
+    press(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    assert_eq!(app.world().resource::<Session>().trainee.as_ref().map(|t| t.name.clone()).as_deref(), Some("Olga"));
+    press(&mut app, KeyCode::KeyM);
+    app.update();
+    let shown = app.world().resource::<Shown>().clone();
+    assert_eq!(shown.calls.iter().map(|c| (c.score, c.passed)).collect::<Vec<_>>(), [(100, true); 3]);
+    assert!(!shown.stages.is_empty());
+    assert!(shown.stages.iter().all(|s| s.strength > 0.99 && s.days == 3), "{:?}", shown.stages);
+    let (texts, _) = texts_and_highlights(&mut app);
+    for label in [
+        "Score per call",
+        "score (0–100)",
+        "100",
+        "0",
+        "2027-01-15",
+        "2027-01-20",
+        "Strength per script stage",
+        "50%",
+        "→",
+    ] {
+        assert!(texts.contains(label), "{label} in {texts}");
+    }
+    press(&mut app, KeyCode::F2);
+    app.update();
+    app.update();
+    let (texts, _) = texts_and_highlights(&mut app);
+    assert!(texts.contains("Оценка за звонок") && texts.contains("Сила по этапам скрипта"), "{texts}");
 }

@@ -46,6 +46,8 @@ pub enum Screen {
     Script,
     /// Drills: the due stages' exercises, one typed line each.
     Drill,
+    /// The trainee's own progress: scores over time, strength per stage with its trend.
+    MyProgress,
     /// A proctor signs in to start an exam.
     Proctor,
     /// A manager logs in.

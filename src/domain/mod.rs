@@ -18,6 +18,7 @@ pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod playable;
+pub mod progress;
 mod reporter;
 pub mod runtime;
 pub mod schedule;

@@ -264,6 +264,7 @@ fn keys(keys: Res<ButtonInput<KeyCode>>, mut session: ResMut<Session>, mut next:
         Some(1) => choose(Mode::Exam, &mut session, &mut next),
         Some(2) => choose(Mode::Recall, &mut session, &mut next),
         _ if keys.just_pressed(KeyCode::KeyS) => next.set(Screen::Script),
+        _ if keys.just_pressed(KeyCode::KeyM) => next.set(Screen::MyProgress),
         _ if keys.just_pressed(KeyCode::Escape) => next.set(Screen::Start),
         _ => {}
     }

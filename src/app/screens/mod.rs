@@ -6,6 +6,7 @@ pub mod drill;
 pub mod first_day;
 mod home;
 pub mod manager;
+pub mod my_progress;
 pub mod next_up;
 mod picker;
 mod proctor;
@@ -29,6 +30,7 @@ pub(super) fn plugin(app: &mut App) {
         drill::plugin,
         next_up::plugin,
         assigned::plugin,
+        my_progress::plugin,
         first_day::plugin,
     ));
 }
