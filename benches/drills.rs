@@ -1,16 +1,19 @@
-//! Drill planning speed: a trainee's due list (FSRS over every stage of every run) with 10,000 runs.
+//! Drill planning speed: a trainee's due list (FSRS over every stage of every run), their assignments and their own progress, with 10,000 runs.
 //!
 //! `cargo bench --no-default-features --bench drills` (SQLite in a temporary folder). The trainee's
 //! 10,000 runs (perfect calls and Recall calls, alternately) are spread over 200 days, 50 a day.
 //! Measured: the whole plan (the records query, FSRS over one review per stage and day, the due
-//! list and the best next call), and the query and FSRS parts alone.
+//! list and the best next call), and the query and FSRS parts alone; then what else the home screen
+//! and the progress screen read: five assignments set before all the runs (so every run is
+//! checked against each), and the stage strengths with their trends.
 
 use callforge::clock::Clock;
-use callforge::domain::drill;
+use callforge::domain::assign::Task;
 use callforge::domain::model::{Input, Mode, Role, Run};
 use callforge::domain::schedule::DAY;
 use callforge::domain::{Library, scorer};
-use callforge::records::{Records, TraineeRef};
+use callforge::domain::{drill, progress};
+use callforge::records::{AssignTo, NewAssignment, Records, TraineeRef};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -55,6 +58,25 @@ fn main() {
     let t0 = 1_800_000_000 - 1_800_000_000 % DAY + 9 * 3600;
     r.set_clock(Clock::Fixed(t0));
     let id = r.add_trainee("Bench", Role::Generator).expect("trainee");
+    r.add_manager("boss", "bench password 1", None, None).expect("manager");
+    let stage_ids: Vec<String> = drill::stages(&lib, Role::Generator, "en").into_iter().map(|k| k.stage).collect();
+    let tasks = [
+        Task::Call { scenario: "generator/busy-office-manager".into(), mode: Mode::Practice },
+        Task::Call { scenario: "generator/busy-office-manager".into(), mode: Mode::Recall },
+        Task::Call { scenario: "generator/send-email".into(), mode: Mode::Practice },
+        Task::Drills { stage: None, count: 20 },
+        Task::Drills { stage: stage_ids.first().cloned(), count: 5 },
+    ];
+    for task in tasks {
+        let new = NewAssignment {
+            to: AssignTo::Trainee(TraineeRef::Id(id)),
+            task,
+            due: t0 + 300 * DAY,
+            min_score: Some(90),
+            note: String::new(),
+        };
+        r.add_assignment(new, "boss", "bench password 1", &lib).expect("assignment");
+    }
     let all = runs(&lib, 10_000);
     for (day, chunk) in all.chunks(50).enumerate() {
         r.set_clock(Clock::Fixed(t0 + day as i64 * DAY));
@@ -88,5 +110,32 @@ fn main() {
     );
     println!("  of which the records query: median {:.2} ms", ms(median(query)));
     println!("  of which FSRS, one review per stage and day: median {:.2} ms", ms(median(compute)));
+
+    let mut assigned = Vec::new();
+    let mut states = String::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let items = r.trainee_assignments(TraineeRef::Id(id), &lib).expect("assignments");
+        assigned.push(t.elapsed());
+        states = items.iter().map(|i| i.progress.state.as_str()).collect::<Vec<_>>().join(", ");
+    }
+    println!(
+        "the trainee's 5 assignments over every run ({states}): median {:.2} ms, p95 {:.2} ms",
+        ms(median(assigned.clone())),
+        ms(p95(assigned))
+    );
+    let mut strengths = Vec::new();
+    let mut met = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let rv = r.stage_reviews(trainee.id).expect("reviews");
+        met = progress::strengths(&lib, Role::Generator, "en", &rv, now).len();
+        strengths.push(t.elapsed());
+    }
+    println!(
+        "stage strengths with trends ({met} stages, the records query included): median {:.2} ms, p95 {:.2} ms",
+        ms(median(strengths.clone())),
+        ms(p95(strengths))
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -194,6 +194,18 @@ pub fn same_scenario(lib: &Library, a: &str, b: &str) -> bool {
     a == b || lib.partner_of(a).is_some_and(|p| p.id() == b) || lib.partner_of(b).is_some_and(|p| p.id() == a)
 }
 
+/// Every scenario id [`same_scenario`] as `scenario`: itself and its partners, worked out once.
+pub fn equivalents(lib: &Library, scenario: &str) -> Vec<String> {
+    let mut out = vec![scenario.to_owned()];
+    out.extend(
+        lib.playable()
+            .map(|p| p.id())
+            .filter(|id| *id != scenario && same_scenario(lib, scenario, id))
+            .map(str::to_owned),
+    );
+    out
+}
+
 /// The scenario of a call task as a trainee in `language` plays it: the scenario itself, or its
 /// partner in that language; `None` when neither is in the library.
 pub fn scenario_in<'a>(
@@ -220,11 +232,12 @@ impl Assignment {
             }
     }
 
-    /// Whether a run is of this task (whatever its score).
-    fn attempted_by(&self, w: &Work, lib: &Library) -> bool {
+    /// Whether a run is of this task (whatever its score); `same` are the scenario ids a call
+    /// task is met by (see [`equivalents`]).
+    fn attempted_by(&self, w: &Work, same: &[String]) -> bool {
         match &self.task {
-            Task::Call { scenario, mode } => {
-                w.mode != Mode::Drill && rank(w.mode) >= rank(*mode) && same_scenario(lib, scenario, &w.scenario)
+            Task::Call { mode, .. } => {
+                w.mode != Mode::Drill && rank(w.mode) >= rank(*mode) && same.iter().any(|s| *s == w.scenario)
             }
             Task::Drills { stage, .. } => {
                 w.mode == Mode::Drill && stage.as_ref().is_none_or(|s| w.stages.iter().any(|x| x == s))
@@ -249,8 +262,12 @@ impl Assignment {
     /// Where it stands at `now` for a trainee whose runs are `work` (any order): only runs the
     /// records received after it was set count.
     pub fn progress(&self, work: &[Work], lib: &Library, now: i64) -> Progress {
+        let same = match &self.task {
+            Task::Call { scenario, .. } => equivalents(lib, scenario),
+            Task::Drills { .. } => Vec::new(),
+        };
         let mut runs: Vec<&Work> =
-            work.iter().filter(|w| w.at >= self.created_at && self.attempted_by(w, lib)).collect();
+            work.iter().filter(|w| w.at >= self.created_at && self.attempted_by(w, &same)).collect();
         runs.sort_by_key(|w| (w.at, w.run));
         let needed = self.needed();
         let mut counted = 0;

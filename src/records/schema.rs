@@ -159,7 +159,9 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX run_stages_by_day ON run_stages (trainee_id, role, stage, day, quality, typed);",
     // 8: assignments a manager sets a trainee (trainee_id) or a whole rung (role, trainee_id 0): a
     //    call (scenario, mode) or drill answers (stage, '' for any; answers), a due time, a minimum
-    //    score (-1: none) and a note, signed by the manager; a withdrawal is signed too.
+    //    score (-1: none) and a note, signed by the manager; a withdrawal is signed too. And an index
+    //    that holds what assignments read of a trainee's runs, so they are read without the run
+    //    files stored in the same rows.
     "CREATE TABLE assignments (
         id {id},
         trainee_id BIGINT NOT NULL,
@@ -179,7 +181,8 @@ pub const MIGRATIONS: &[&str] = &[
         cancelled_by TEXT NOT NULL DEFAULT '',
         cancel_signature TEXT NOT NULL DEFAULT ''
     );
-    CREATE INDEX assignments_by_trainee ON assignments (trainee_id);",
+    CREATE INDEX assignments_by_trainee ON assignments (trainee_id);
+    CREATE INDEX runs_for_assignments ON runs (trainee_id, recorded_at, scenario, mode, score, finished);",
 ];
 
 /// The schema version this callforge writes.
