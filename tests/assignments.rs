@@ -228,6 +228,13 @@ crate::both!(forged_edited_or_silently_withdrawn_assignments_are_reported_by_ver
     assert!(has(&format!("assignment {first}: "), "behind callforge's back"), "{found:#?}");
     assert!(has(&format!("assignment {second}: "), "withdrawn behind callforge's back"), "{found:#?}");
     assert!(has("assignment 3: ", "its signature is not its manager's"), "{found:#?}");
+    // Deleting one outright leaves no signature to check, but the audit trail names it.
+    tamper(loc, &format!("DELETE FROM assignments WHERE id = {first}"));
+    let found = problems(loc);
+    assert!(
+        found.iter().any(|p| p.starts_with(&format!("assignment {first}: ")) && p.contains("it is gone")),
+        "{found:#?}"
+    );
 });
 
 /// The `callforge` binary on its own records file; (exit code, stdout, stderr).

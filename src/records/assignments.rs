@@ -465,6 +465,23 @@ impl Records {
                 ));
             }
         }
+        // A row deleted outright leaves no signature to check; the audit trail still names it.
+        let ids: std::collections::HashSet<i64> = rows.iter().map(|r| r.assignment.id).collect();
+        for e in self.audit_since(None)?.into_iter().filter(|e| e.action == "assignment.add") {
+            let id =
+                e.detail.strip_prefix("assignment ").and_then(|d| d.split(':').next()).and_then(|n| n.parse().ok());
+            if let Some(id) = id.filter(|id| !ids.contains(id)) {
+                problems.push(Problem {
+                    table: "assignments",
+                    id,
+                    what: format!(
+                        "{} set it at {} (the audit trail says so), and it is gone: it was deleted behind callforge's back",
+                        e.actor,
+                        format_time(e.at)
+                    ),
+                });
+            }
+        }
         Ok(rows.len() as u64)
     }
 }
