@@ -237,7 +237,7 @@ impl Assignment {
     fn attempted_by(&self, w: &Work, same: &[String]) -> bool {
         match &self.task {
             Task::Call { mode, .. } => {
-                w.mode != Mode::Drill && rank(w.mode) >= rank(*mode) && same.iter().any(|s| *s == w.scenario)
+                w.mode != Mode::Drill && rank(w.mode) >= rank(*mode) && same.contains(&w.scenario)
             }
             Task::Drills { stage, .. } => {
                 w.mode == Mode::Drill && stage.as_ref().is_none_or(|s| w.stages.iter().any(|x| x == s))
