@@ -408,7 +408,7 @@ fn team_table(w: &Words, report: &TeamReport) -> Markup {
                         td.num data-v=(t.best.map_or(-1, i64::from)) { @if let Some(b) = t.best { (b) } @else { "—" } }
                         td.num { (t.drills) }
                         td data-v=(t.last_activity.unwrap_or(0)) { @if let Some(l) = t.last_activity { (format_minute(l)) } @else { "—" } }
-                        td data-v=(overdue(t)) { (assignment_tally(w, t)) }
+                        td data-v=(t.assignments_in(State::Overdue)) { (assignment_tally(w, t)) }
                         td { @if t.eligible() { span.ok { (w.yes) } } @else { span.dim { (w.no) } } }
                     }
                 }
@@ -518,15 +518,9 @@ fn trainee_page(w: &Words, report: &TeamReport, t: &TraineeSummary) -> Markup {
     }
 }
 
-/// How many of a trainee's assignments are overdue.
-fn overdue(t: &TraineeSummary) -> usize {
-    t.assignments.iter().filter(|a| a.progress.state == State::Overdue).count()
-}
-
 /// "2/3 done · 1 overdue", or "—" without assignments.
 fn assignment_tally(w: &Words, t: &TraineeSummary) -> Markup {
-    let done = t.assignments.iter().filter(|a| a.progress.state == State::Done).count();
-    let late = overdue(t);
+    let (done, late) = (t.assignments_in(State::Done), t.assignments_in(State::Overdue));
     html! {
         @if t.assignments.is_empty() { span.dim { "—" } } @else {
             (done) "/" (t.assignments.len()) " " (State::Done.name_in(w.lang, false))

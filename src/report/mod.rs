@@ -75,6 +75,11 @@ impl TraineeSummary {
     pub fn eligible(&self) -> bool {
         self.eligibility.as_ref().is_some_and(|e| e.eligible)
     }
+
+    /// How many of their assignments are in `state`.
+    pub fn assignments_in(&self, state: crate::domain::assign::State) -> usize {
+        self.assignments.iter().filter(|a| a.progress.state == state).count()
+    }
 }
 
 /// Gathers the team report: every trainee (of `role`, if given), their runs since `since`, their

@@ -68,6 +68,28 @@ pub fn task_text(lib: &Library, lang: Lang, language: &str, role: Role, task: &T
     }
 }
 
+/// An assignment in words, as the trainee and the manager read it (the task in the trainee's
+/// language, the minimum, the due date, the state and how far along), and its state's colour.
+pub fn line(lib: &Library, s: &Strings, language: &str, role: Role, item: &TraineeAssignment) -> (String, Color) {
+    let (a, p) = (&item.assignment, &item.progress);
+    let color = match p.state {
+        State::Done => palette::GOOD,
+        State::Overdue => palette::BAD,
+        State::Open => palette::TEXT,
+    };
+    let tally =
+        if p.needed > 1 && p.state != State::Done { format!(" {}/{}", p.counted, p.needed) } else { String::new() };
+    let min = a.min_score.map(|m| format!(", ≥ {m}")).unwrap_or_default();
+    let text = format!(
+        "{}{min} — {} {} · {}{tally}",
+        task_text(lib, s.lang, language, role, &a.task),
+        s.home_due,
+        format_minute(a.due),
+        p.state.name_in(s.lang, p.late)
+    );
+    (text, color)
+}
+
 /// The panel, when the trainee has assignments: at most `rows` of them (open and overdue first),
 /// then how many more, and the key that starts the first open one.
 pub(super) fn panel(
@@ -93,25 +115,9 @@ pub(super) fn panel(
             });
         for item in assigned.items.iter().take(rows) {
             let (a, pr) = (&item.assignment, &item.progress);
-            let color = match pr.state {
-                State::Done => palette::GOOD,
-                State::Overdue => palette::BAD,
-                State::Open => palette::TEXT,
-            };
+            let (line, color) = line(lib, s, &assigned.language, assigned.role, item);
             let mark = if pr.state == State::Done { "✓" } else { "·" };
-            let tally = if pr.needed > 1 && pr.state != State::Done {
-                format!(" {}/{}", pr.counted, pr.needed)
-            } else {
-                String::new()
-            };
-            let min = a.min_score.map(|m| format!(", ≥ {m}")).unwrap_or_default();
-            let line = format!(
-                "{mark} {}{min} — {} {} · {}{tally}",
-                task_text(lib, s.lang, &assigned.language, assigned.role, &a.task),
-                s.home_due,
-                format_minute(a.due),
-                pr.state.name_in(s.lang, pr.late)
-            );
+            let line = format!("{mark} {line}");
             panel.spawn((AssignedRow { id: a.id, state: pr.state }, widgets::label(fonts, line, 15.0, color)));
             if !a.note.is_empty() && pr.state != State::Done {
                 panel.spawn(widgets::label(fonts, format!("   «{}» — {}", a.note, a.manager), 13.0, palette::TEXT_DIM));

@@ -95,7 +95,7 @@ impl Column {
             Column::Best => SortKey::Number(t.best.map_or(-1, i64::from)),
             Column::Drills => SortKey::Number(i64::from(t.drills)),
             Column::LastActivity => SortKey::Number(t.last_activity.unwrap_or(0)),
-            Column::Assignments => SortKey::Number(overdue(t) as i64),
+            Column::Assignments => SortKey::Number(t.assignments_in(State::Overdue) as i64),
             Column::Eligible => SortKey::Number(i64::from(t.eligible())),
         }
     }
@@ -114,8 +114,8 @@ impl Column {
             Column::Drills => (t.drills.to_string(), palette::TEXT),
             Column::Assignments if t.assignments.is_empty() => ("—".into(), palette::TEXT_DIM),
             Column::Assignments => {
-                let done = t.assignments.iter().filter(|a| a.progress.state == State::Done).count();
-                match overdue(t) {
+                let done = t.assignments_in(State::Done);
+                match t.assignments_in(State::Overdue) {
                     0 => (format!("{done}/{}", t.assignments.len()), palette::TEXT),
                     late => (format!("{done}/{} · {late}!", t.assignments.len()), palette::BAD),
                 }
@@ -124,11 +124,6 @@ impl Column {
             Column::Eligible => (s.manager_no.to_owned(), palette::TEXT_DIM),
         }
     }
-}
-
-/// How many of a trainee's assignments are overdue.
-fn overdue(t: &TraineeSummary) -> usize {
-    t.assignments.iter().filter(|a| a.progress.state == State::Overdue).count()
 }
 
 /// The table's order: a column, either way.

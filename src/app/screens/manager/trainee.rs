@@ -108,23 +108,8 @@ fn assignments(p: &mut ChildSpawnerCommands, fonts: &UiFonts, s: &Strings, t: &T
         p.spawn(widgets::label(fonts, s.manager_no_assignments, 14.0, palette::TEXT_DIM));
     }
     for item in t.assignments.iter().take(3) {
-        let (a, pr) = (&item.assignment, &item.progress);
-        let color = match pr.state {
-            State::Done => palette::GOOD,
-            State::Overdue => palette::BAD,
-            State::Open => palette::TEXT,
-        };
-        let min = a.min_score.map(|m| format!(", ≥ {m}")).unwrap_or_default();
-        let tally = if pr.needed > 1 { format!(" {}/{}", pr.counted, pr.needed) } else { String::new() };
-        let line = format!(
-            "  #{} {}{min} — {} {} · {}{tally}",
-            a.id,
-            crate::app::screens::assigned::task_text(lib, s.lang, &t.language, t.trainee.role, &a.task),
-            s.home_due,
-            crate::domain::time::format_minute(a.due),
-            pr.state.name_in(s.lang, pr.late)
-        );
-        p.spawn(widgets::label(fonts, line, 14.0, color));
+        let (line, color) = crate::app::screens::assigned::line(lib, s, &t.language, t.trainee.role, item);
+        p.spawn(widgets::label(fonts, format!("  #{} {line}", item.assignment.id), 14.0, color));
     }
     if t.assignments.len() > 3 {
         p.spawn(widgets::label(
