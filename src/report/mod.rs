@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod html;
+mod html_words;
 pub mod script;
 pub mod xapi;
 
