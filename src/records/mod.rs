@@ -38,6 +38,7 @@ pub mod schema;
 mod tickets;
 mod trainees;
 mod verify;
+mod verify_signed;
 
 pub use crate::domain::ladder::ExamNote;
 pub use assignments::{AssignTo, MAX_NOTE_CHARS, NewAssignment, Overview, TraineeAssignment};
