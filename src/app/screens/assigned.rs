@@ -36,9 +36,16 @@ impl Assigned {
         Assigned { items, language: language.to_owned(), role }
     }
 
-    /// The first assignment not done yet (overdue or open, the soonest due first).
-    pub fn first_open(&self) -> Option<&TraineeAssignment> {
-        self.items.iter().find(|a| a.progress.state != State::Done)
+    /// The first assignment not done yet (overdue or open, the soonest due first) that can be
+    /// started: a call whose scenario is no longer in the library is skipped.
+    pub fn first_open(&self, lib: &Library) -> Option<&TraineeAssignment> {
+        self.items.iter().find(|a| {
+            a.progress.state != State::Done
+                && match &a.assignment.task {
+                    Task::Call { scenario, .. } => assign::scenario_in(lib, scenario, &self.language).is_some(),
+                    Task::Drills { .. } => true,
+                }
+        })
     }
 }
 
@@ -109,7 +116,7 @@ pub(super) fn panel(
             .spawn(Node { justify_content: JustifyContent::SpaceBetween, align_items: AlignItems::Center, ..default() })
             .with_children(|top| {
                 top.spawn(widgets::heading(fonts, s.home_assigned, 20.0));
-                if assigned.first_open().is_some() {
+                if assigned.first_open(lib).is_some() {
                     top.spawn(widgets::button(fonts, format!("A  {}", s.home_assigned_start), StartButton));
                 }
             });
@@ -180,7 +187,7 @@ fn keys(
         return;
     }
     let Some(assigned) = assigned else { return };
-    if let Some(item) = assigned.first_open() {
+    if let Some(item) = assigned.first_open(&scenarios.lib) {
         start(item, &assigned, &scenarios.lib, &mut session, &mut seeds, &mut commands, &mut next);
     }
 }
@@ -198,7 +205,7 @@ fn buttons(
         return;
     }
     let Some(assigned) = assigned else { return };
-    if let Some(item) = assigned.first_open() {
+    if let Some(item) = assigned.first_open(&scenarios.lib) {
         start(item, &assigned, &scenarios.lib, &mut session, &mut seeds, &mut commands, &mut next);
     }
 }
