@@ -20,7 +20,7 @@ fn tmp(name: &str) -> std::path::PathBuf {
     dir.join(name)
 }
 
-fn headless(db: &str) -> App {
+pub(crate) fn headless(db: &str) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, StatesPlugin))
         .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)))
@@ -35,7 +35,7 @@ fn headless(db: &str) -> App {
     app
 }
 
-fn press(app: &mut App, key: KeyCode) {
+pub(crate) fn press(app: &mut App, key: KeyCode) {
     app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(key);
     app.update();
     let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
@@ -43,7 +43,7 @@ fn press(app: &mut App, key: KeyCode) {
     keys.clear();
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub(crate) fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         let s = c.to_string();
         app.world_mut().write_message(KeyboardInput {
@@ -60,7 +60,7 @@ fn type_text(app: &mut App, text: &str) {
 
 /// Lets frames pass until no manager work runs off the frame (a password check, gathering the
 /// team) and the screens have caught up with its outcome; at most 30 seconds.
-fn settle(app: &mut App) {
+pub(crate) fn settle(app: &mut App) {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let mut idle = 0;
     while idle < 3 && std::time::Instant::now() < deadline {
@@ -75,7 +75,7 @@ fn settle(app: &mut App) {
     }
 }
 
-fn screen(app: &App) -> Screen {
+pub(crate) fn screen(app: &App) -> Screen {
     *app.world().resource::<State<Screen>>().get()
 }
 
@@ -476,7 +476,7 @@ fn an_exam_starts_with_a_proctors_ticket_and_is_stored_with_it() {
 }
 
 /// Every text on screen, spans included, and the spans drawn in the highlight colour.
-fn texts_and_highlights(app: &mut App) -> (String, Vec<String>) {
+pub(crate) fn texts_and_highlights(app: &mut App) -> (String, Vec<String>) {
     let mut all: Vec<String> = app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect();
     let mut marked = Vec::new();
     for (span, color) in app.world_mut().query::<(&TextSpan, &TextColor)>().iter(app.world()) {

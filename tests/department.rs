@@ -515,3 +515,56 @@ fn an_lrs_password_bound_for_plain_http_on_another_machine_is_warned_about_first
         assert!(!export(quiet).contains("warning"), "{quiet}");
     }
 }
+
+/// A window started on a department server that asks for a password: it asks before the profiles,
+/// a wrong password says why and asks again, the right one opens the records, and a new profile is
+/// stored on the server.
+#[cfg(feature = "gui")]
+#[test]
+fn the_window_asks_for_the_records_servers_password() {
+    use bevy::prelude::KeyCode;
+    use callforge::app::{RecordsRes, Screen};
+    if !have_pg() {
+        return;
+    }
+    if std::env::var_os("PGPASSWORD").is_some() || std::env::var_os("PGPASSFILE").is_some() {
+        eprintln!("SKIPPED: the window's password test (PGPASSWORD or PGPASSFILE is set, so nothing would be asked)");
+        return;
+    }
+    let certs = certs();
+    let server = Server::start(Some(&certs));
+    let mut admin = server.admin("postgres");
+    admin.batch_execute("CREATE ROLE anna LOGIN PASSWORD 'anna db password'").expect("a login");
+    admin.batch_execute("CREATE DATABASE dept OWNER anna").expect("its database");
+    let url = format!(
+        "postgres://anna@127.0.0.1:{}/dept?sslmode=verify-full&sslrootcert={}",
+        server.port,
+        certs.ca.display()
+    );
+    let mut app = crate::app::headless(&url);
+    app.update();
+    assert_eq!(crate::app::screen(&app), Screen::DbPassword);
+    crate::app::type_text(&mut app, "not the password");
+    crate::app::press(&mut app, KeyCode::Enter);
+    crate::app::settle(&mut app);
+    assert_eq!(crate::app::screen(&app), Screen::DbPassword, "a wrong password asks again");
+    let (texts, _) = crate::app::texts_and_highlights(&mut app);
+    assert!(texts.contains("password authentication failed"), "{texts}");
+    crate::app::type_text(&mut app, "anna db password");
+    crate::app::press(&mut app, KeyCode::Enter);
+    crate::app::settle(&mut app);
+    assert_eq!(crate::app::screen(&app), Screen::Start);
+    assert!(app.world().resource::<RecordsRes>().records.is_some());
+    crate::app::type_text(&mut app, "Olga");
+    crate::app::press(&mut app, KeyCode::Enter);
+    crate::app::settle(&mut app);
+    assert_eq!(crate::app::screen(&app), Screen::Home);
+    let names: Vec<String> = server
+        .admin("dept")
+        .query("SELECT name FROM trainees", &[])
+        .expect("trainees")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(names, ["Olga"], "the profile is stored on the server");
+}

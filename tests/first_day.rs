@@ -319,7 +319,7 @@ fn a_new_profile_walks_the_first_day_by_keyboard() {
 /// step is still ticked when the trainee comes back home.
 #[test]
 fn without_records_the_first_day_lasts_the_session() {
-    let records = RecordsRes { records: None, error: Some("the records are closed".to_owned()) };
+    let records = RecordsRes::closed("the records are closed");
     let mut app = headless(records, None);
     press(&mut app, KeyCode::F2);
     app.update();

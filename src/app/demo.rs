@@ -121,6 +121,7 @@ fn on(screen: Screen) -> fn(&mut World) -> bool {
         Screen::Drill => |w| in_screen(w, Screen::Drill),
         Screen::MyProgress => |w| in_screen(w, Screen::MyProgress),
         Screen::Proctor => |w| in_screen(w, Screen::Proctor),
+        Screen::DbPassword => |w| in_screen(w, Screen::DbPassword),
         Screen::ManagerLogin => |w| in_screen(w, Screen::ManagerLogin),
         // The manager screen once the team's data is in.
         Screen::Manager => |w| w.get_resource::<State<ManagerView>>().is_some_and(|v| *v.get() != ManagerView::Loading),

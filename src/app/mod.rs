@@ -50,6 +50,8 @@ pub enum Screen {
     MyProgress,
     /// A proctor signs in to start an exam.
     Proctor,
+    /// The records server asks for a password.
+    DbPassword,
     /// A manager logs in.
     ManagerLogin,
     /// The team, trainee pages and promotion approval.
@@ -102,18 +104,34 @@ pub struct Scenarios {
 
 /// The trainee records, or why they could not be opened (the app still runs, without saving).
 /// Shared, so work running off the frame (password checks, the team report) can take the lock.
-#[derive(Resource, Debug)]
+#[derive(Resource, Debug, Default)]
 pub struct RecordsRes {
     pub records: Option<Arc<Mutex<Records>>>,
     pub error: Option<String>,
+    /// A records server that asked for a password that neither PGPASSWORD nor a password file
+    /// gave: the window asks for it (`Screen::DbPassword`) and opens this location with it.
+    pub password_for: Option<String>,
 }
 
 impl RecordsRes {
     pub fn open(location: &str) -> Self {
         match Records::open(location) {
-            Ok(r) => RecordsRes { records: Some(Arc::new(Mutex::new(r))), error: None },
-            Err(e) => RecordsRes { records: None, error: Some(e.to_string()) },
+            Ok(r) => RecordsRes::opened(r),
+            Err(e @ crate::records::RecordsError::PasswordNeeded { .. }) => {
+                RecordsRes { records: None, error: Some(e.to_string()), password_for: Some(location.to_owned()) }
+            }
+            Err(e) => RecordsRes { records: None, error: Some(e.to_string()), password_for: None },
         }
+    }
+
+    /// Records that opened.
+    pub fn opened(r: Records) -> Self {
+        RecordsRes { records: Some(Arc::new(Mutex::new(r))), error: None, password_for: None }
+    }
+
+    /// Records that could not be opened, and why (the window trains without saving).
+    pub fn closed(why: impl Into<String>) -> Self {
+        RecordsRes { records: None, error: Some(why.into()), password_for: None }
     }
 
     /// Runs `f` on the records, if they are open.

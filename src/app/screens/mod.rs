@@ -2,6 +2,7 @@
 
 pub mod assigned;
 pub mod call;
+mod db_password;
 pub mod drill;
 pub mod first_day;
 mod home;
@@ -20,6 +21,7 @@ use bevy::prelude::*;
 pub(super) fn plugin(app: &mut App) {
     app.add_plugins((
         start::plugin,
+        db_password::plugin,
         home::plugin,
         picker::plugin,
         proctor::plugin,

@@ -32,6 +32,17 @@ pub(crate) fn spawn_work<T: Send + 'static>(
     commands.spawn((Name::new("Records work"), Working, Pending(task), scope));
 }
 
+/// Runs `work`, which needs no open records (opening them, say), on the `AsyncComputeTaskPool`,
+/// like [`spawn_work`].
+pub(crate) fn spawn_detached<T: Send + 'static>(
+    commands: &mut Commands,
+    scope: impl Bundle,
+    work: impl FnOnce() -> T + Send + 'static,
+) {
+    let task = AsyncComputeTaskPool::get().spawn(async move { Some(work()) });
+    commands.spawn((Name::new("Background work"), Working, Pending(task), scope));
+}
+
 /// The outcome of work of type `T` that finished since the last frame, if any: `Some(None)` when
 /// the records were not open.
 pub(crate) fn finished<T: Send + 'static>(
