@@ -21,16 +21,25 @@ fn tmp(name: &str) -> std::path::PathBuf {
 }
 
 pub(crate) fn headless(db: &str) -> App {
+    headless_with(RecordsRes::open(db), None, 41)
+}
+
+/// The window's screens without a window, on `records`, keeping each profile's progress in
+/// `progress` (none: for the session), drawing seeds after `seed`.
+pub(crate) fn headless_with(records: RecordsRes, progress: Option<std::path::PathBuf>, seed: u64) -> App {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, StatesPlugin))
         .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)))
         .insert_resource(ButtonInput::<KeyCode>::default())
         .add_message::<KeyboardInput>()
         .insert_resource(Scenarios { lib: bundled(), generation: 1 })
-        .insert_resource(RecordsRes::open(db))
+        .insert_resource(records)
         .insert_resource(RunsDir(tmp("runs")))
         .add_plugins(core_plugin)
-        .insert_resource(Seeds::Sequence(41));
+        .insert_resource(Seeds::Sequence(seed));
+    if let Some(file) = progress {
+        app.insert_resource(callforge::app::progress::ProgressFile(file));
+    }
     app.update();
     app
 }
@@ -84,7 +93,7 @@ fn digit(i: usize) -> KeyCode {
 }
 
 /// Steps time until the customer has spoken and waits for a reply, or the call is over.
-fn until_awaiting(app: &mut App) -> bool {
+pub(crate) fn until_awaiting(app: &mut App) -> bool {
     for _ in 0..200 {
         if screen(app) != Screen::Call {
             return false;
@@ -331,6 +340,55 @@ fn the_demo_tour_saves_a_screenshot_of_every_screen() {
         assert!(colours.len() > 20, "{name} is not blank: {} colours", colours.len());
         assert!(bright > 2000, "{name} has text on it: {bright} bright pixels");
     }
+    // The tour's new trainees' homes show the first-day panel with nothing ticked and its first
+    // step framed; the first-day shots show green ticks and the next step framed.
+    // palette::GOOD and palette::ACCENT in 8-bit sRGB.
+    let (good, accent) = ([70, 195, 116], [65, 144, 247]);
+    for home in ["15-home-en.png", "02-home.png"] {
+        let path = dir.join(home);
+        assert_eq!(first_day_pixels_like(&path, good), 0, "{home}: nothing ticked yet");
+        assert!(first_day_pixels_like(&path, accent) > 1000, "{home}: the first step framed");
+    }
+    for shot in ["16-first-day-en.png", "17-first-day-ru.png"] {
+        let path = dir.join(shot);
+        assert!(first_day_pixels_like(&path, good) > 50, "{shot}: green ticks");
+        assert!(first_day_pixels_like(&path, accent) > 1000, "{shot}: the next step framed");
+    }
+}
+
+/// Pixels of a shot's first-day panel area (left column, above the progress panel) close to `rgb`.
+fn first_day_pixels_like(path: &std::path::Path, rgb: [u8; 3]) -> usize {
+    let file = std::fs::File::open(path).unwrap_or_else(|_| panic!("{} was saved", path.display()));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("decodes");
+    assert_eq!((info.width, info.height), (1280, 720), "{}", path.display());
+    let px = info.color_type.samples();
+    let mut n = 0;
+    for y in 110..310 {
+        for x in 24..784 {
+            let p = &buf[(y * info.width as usize + x) * px..][..3];
+            if p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) <= 12) {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// From the start screen with the new-profile field selected: down to the manager's entry, and
+/// log in with the keyboard.
+fn log_in_as_manager(app: &mut App, user: &str, password: &str) {
+    press(app, KeyCode::ArrowDown);
+    press(app, KeyCode::Enter);
+    app.update();
+    assert_eq!(screen(app), Screen::ManagerLogin);
+    type_text(app, user);
+    press(app, KeyCode::Tab);
+    type_text(app, password);
+    press(app, KeyCode::Enter);
+    settle(app);
+    assert_eq!(screen(app), Screen::Manager);
 }
 
 /// A manager logs in, opens an eligible trainee and approves the promotion, all by keyboard.
@@ -357,16 +415,7 @@ fn a_manager_approves_a_promotion_from_the_keyboard() {
     }
     let mut app = headless(&db);
     // Profiles: Olga, the new-profile field (selected), the manager's entry.
-    press(&mut app, KeyCode::ArrowDown);
-    press(&mut app, KeyCode::Enter);
-    app.update();
-    assert_eq!(screen(&app), Screen::ManagerLogin);
-    type_text(&mut app, "boss");
-    press(&mut app, KeyCode::Tab);
-    type_text(&mut app, "correct horse");
-    press(&mut app, KeyCode::Enter);
-    settle(&mut app);
-    assert_eq!(screen(&app), Screen::Manager);
+    log_in_as_manager(&mut app, "boss", "correct horse");
     let texts = |app: &mut App| -> String {
         app.world_mut().query::<&Text>().iter(app.world()).map(|t| t.0.clone()).collect::<Vec<_>>().join("\n")
     };
@@ -988,24 +1037,25 @@ fn sound_settings_are_kept_per_profile() {
     assert_eq!((s.muted, s.telephone, s.volume), (true, false, 0.7));
 }
 
-/// Answers every turn of the call under way with the script's choice, by its number key, until the
-/// results show.
-fn play_by_the_script(app: &mut App) {
+/// Answers every turn of the call under way with the script's reply, by the number key it is shown
+/// under, until the results show.
+pub(crate) fn play_by_the_script(app: &mut App) {
     let mut turns = 0;
     while until_awaiting(app) {
-        let right = {
-            let call = app.world().resource::<ActiveCall>();
-            let d = &call.dialogue;
-            match d.playable().node(d.node()) {
+        let key = {
+            let d = &app.world().resource::<ActiveCall>().dialogue;
+            let right = match d.playable().node(d.node()) {
                 Node::Line { choices, expect, .. } => {
                     choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
                 }
                 _ => 0,
-            }
+            };
+            let shown = d.choice_order().iter().position(|&i| i == right).expect("the reply is shown");
+            digit(shown)
         };
-        press(app, digit(right));
+        press(app, key);
         turns += 1;
-        assert!(turns < 40);
+        assert!(turns < 40, "the call ends");
     }
     for _ in 0..40 {
         if screen(app) == Screen::Results {
@@ -1032,16 +1082,7 @@ fn an_assignment_made_by_a_manager_appears_on_the_trainees_home_and_turns_done_w
     let mut app = headless(&db);
     // The manager: log in, open Olga's page, N, keep the first scenario, raise the minimum to 50
     // (→ once), sign with the password.
-    press(&mut app, KeyCode::ArrowDown);
-    press(&mut app, KeyCode::Enter);
-    app.update();
-    assert_eq!(screen(&app), Screen::ManagerLogin);
-    type_text(&mut app, "boss");
-    press(&mut app, KeyCode::Tab);
-    type_text(&mut app, "correct horse");
-    press(&mut app, KeyCode::Enter);
-    settle(&mut app);
-    assert_eq!(screen(&app), Screen::Manager);
+    log_in_as_manager(&mut app, "boss", "correct horse");
     press(&mut app, KeyCode::Enter);
     app.update();
     let (page, _) = texts_and_highlights(&mut app);

@@ -1,89 +1,20 @@
 //! The first day of a new hire in the window, headless: a new profile walks the four steps by keyboard, each ticked in turn, and the ticks outlive leaving home, closed records and a restart.
 
+use crate::app::{headless_with, play_by_the_script, press, screen, settle, type_text, until_awaiting};
 use crate::support::bundled;
-use bevy::input::ButtonState;
-use bevy::input::keyboard::{Key, KeyboardInput};
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
-use bevy::time::TimeUpdateStrategy;
-use callforge::app::progress::{ProgressFile, read_progress_file};
-use callforge::app::screens::call::ActiveCall;
+use callforge::app::progress::read_progress_file;
 use callforge::app::screens::drill::{DrillSession, Phase};
 use callforge::app::screens::first_day::{FirstDay, StepRow};
-use callforge::app::screens::work::Working;
-use callforge::app::{CallRequest, LastResult, RecordsRes, RunsDir, Scenarios, Screen, Seeds, Session, core_plugin};
+use callforge::app::{CallRequest, LastResult, RecordsRes, Screen, Session};
 use callforge::domain::first_day::{self, Step};
-use callforge::domain::model::{Mode, Node, Role};
+use callforge::domain::model::{Mode, Role};
 use std::path::PathBuf;
-use std::time::Duration;
 
 fn tmp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("callforge-first-day-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir.join(name)
-}
-
-/// The window's screens without a window, on `records`, keeping the progress in `progress`.
-fn headless(records: RecordsRes, progress: Option<PathBuf>) -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, StatesPlugin))
-        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)))
-        .insert_resource(ButtonInput::<KeyCode>::default())
-        .add_message::<KeyboardInput>()
-        .insert_resource(Scenarios { lib: bundled(), generation: 1 })
-        .insert_resource(records)
-        .insert_resource(RunsDir(tmp("runs")))
-        .add_plugins(core_plugin)
-        .insert_resource(Seeds::Sequence(7));
-    if let Some(file) = progress {
-        app.insert_resource(ProgressFile(file));
-    }
-    app.update();
-    app
-}
-
-fn press(app: &mut App, key: KeyCode) {
-    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(key);
-    app.update();
-    let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
-    keys.release(key);
-    keys.clear();
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        let s = c.to_string();
-        app.world_mut().write_message(KeyboardInput {
-            key_code: KeyCode::KeyA,
-            logical_key: if c == ' ' { Key::Space } else { Key::Character(s.as_str().into()) },
-            state: ButtonState::Pressed,
-            text: Some(s.as_str().into()),
-            repeat: false,
-            window: Entity::PLACEHOLDER,
-        });
-    }
-    app.update();
-}
-
-/// Lets frames pass until no work on the records runs off the frame and the screens have caught
-/// up with its outcome; at most 30 seconds.
-fn settle(app: &mut App) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let mut idle = 0;
-    while idle < 3 && std::time::Instant::now() < deadline {
-        app.update();
-        let working = app.world_mut().query_filtered::<(), With<Working>>().iter(app.world()).next().is_some();
-        if working {
-            idle = 0;
-            std::thread::sleep(Duration::from_millis(5));
-        } else {
-            idle += 1;
-        }
-    }
-}
-
-fn screen(app: &App) -> Screen {
-    *app.world().resource::<State<Screen>>().get()
 }
 
 /// The first-day panel's rows on screen, in step order (none when the panel is not shown).
@@ -129,42 +60,6 @@ fn leave_and_come_home(app: &mut App) {
     assert_eq!(screen(app), Screen::Home);
 }
 
-/// Steps time until the customer waits for a reply; `false` once the call is over.
-fn until_awaiting(app: &mut App) -> bool {
-    for _ in 0..200 {
-        if screen(app) != Screen::Call {
-            return false;
-        }
-        if app.world().get_resource::<ActiveCall>().is_some_and(|c| c.awaiting()) {
-            return true;
-        }
-        app.update();
-    }
-    panic!("the call never waited for a reply");
-}
-
-/// Answers every turn of the call with the script's reply, by its number key, to the end.
-fn call_by_the_script(app: &mut App) {
-    let mut turns = 0;
-    while until_awaiting(app) {
-        let key = {
-            let d = &app.world().resource::<ActiveCall>().dialogue;
-            let right = match d.playable().node(d.node()) {
-                Node::Line { choices, expect, .. } => {
-                    choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
-                }
-                _ => 0,
-            };
-            let shown = d.choice_order().iter().position(|&i| i == right).expect("the reply is shown");
-            callforge::app::screens::DIGITS[shown]
-        };
-        press(app, key);
-        turns += 1;
-        assert!(turns < 30, "the call ends");
-    }
-    assert_eq!(screen(app), Screen::Results);
-}
-
 /// Answers the drill screen's exercises with their script lines until it goes home.
 fn drill_to_the_end(app: &mut App) -> usize {
     let mut answered = 0;
@@ -203,7 +98,7 @@ fn a_new_profile_walks_the_first_day_by_keyboard() {
     let _ = std::fs::remove_file(&db);
     let _ = std::fs::remove_file(&progress);
     let lib = bundled();
-    let mut app = headless(RecordsRes::open(&db), Some(progress.clone()));
+    let mut app = headless_with(RecordsRes::open(&db), Some(progress.clone()), 7);
     press(&mut app, KeyCode::F2);
     app.update();
     type_text(&mut app, "Новенькая Вера");
@@ -242,7 +137,7 @@ fn a_new_profile_walks_the_first_day_by_keyboard() {
     assert_eq!(request.scenario, "generator/friendly-noncommittal-ru");
     let panels = app.world_mut().query::<&Name>().iter(app.world()).filter(|n| n.as_str() == "Script panel").count();
     assert_eq!(panels, 1, "the script panel is open");
-    call_by_the_script(&mut app);
+    play_by_the_script(&mut app);
     let result = app.world().resource::<LastResult>();
     result.stored.clone().expect("the call is stored");
     assert_eq!(result.run.mode, Mode::Practice);
@@ -294,7 +189,7 @@ fn a_new_profile_walks_the_first_day_by_keyboard() {
 
     // A restart: the same records and progress file.
     drop(app);
-    let mut app = headless(RecordsRes::open(&db), Some(progress.clone()));
+    let mut app = headless_with(RecordsRes::open(&db), Some(progress.clone()), 7);
     press(&mut app, KeyCode::F2);
     app.update();
     type_text(&mut app, "Новенькая Вера");
@@ -306,7 +201,7 @@ fn a_new_profile_walks_the_first_day_by_keyboard() {
 
     // Without the progress file the script was never read: the records still show the rest.
     drop(app);
-    let mut app = headless(RecordsRes::open(&db), None);
+    let mut app = headless_with(RecordsRes::open(&db), None, 7);
     press(&mut app, KeyCode::F2);
     app.update();
     type_text(&mut app, "Новенькая Вера");
@@ -320,7 +215,7 @@ fn a_new_profile_walks_the_first_day_by_keyboard() {
 #[test]
 fn without_records_the_first_day_lasts_the_session() {
     let records = RecordsRes::closed("the records are closed");
-    let mut app = headless(records, None);
+    let mut app = headless_with(records, None, 7);
     press(&mut app, KeyCode::F2);
     app.update();
     type_text(&mut app, "Гость");
@@ -357,7 +252,7 @@ fn without_records_the_first_day_lasts_the_session() {
     assert_ticked(&mut app, &[Step::ReadScript, Step::StageRecall]);
     press(&mut app, KeyCode::KeyP);
     app.update();
-    call_by_the_script(&mut app);
+    play_by_the_script(&mut app);
     press(&mut app, KeyCode::Escape);
     settle(&mut app);
     assert_ticked(&mut app, &[Step::ReadScript, Step::GuidedCall, Step::StageRecall]);
@@ -369,64 +264,4 @@ fn without_records_the_first_day_lasts_the_session() {
     press(&mut app, KeyCode::Enter);
     settle(&mut app);
     assert_ticked(&mut app, &[]);
-}
-
-/// Pixels of the first-day panel's area (left column, above the progress panel) close to `rgb`.
-fn pixels_like(path: &std::path::Path, rgb: [u8; 3]) -> usize {
-    let file = std::fs::File::open(path).unwrap_or_else(|_| panic!("{} was saved", path.display()));
-    let mut reader = png::Decoder::new(std::io::BufReader::new(file)).read_info().expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-    let info = reader.next_frame(&mut buf).expect("decodes");
-    assert_eq!((info.width, info.height), (1280, 720), "{}", path.display());
-    let px = info.color_type.samples();
-    let mut n = 0;
-    for y in 110..310 {
-        for x in 24..784 {
-            let p = &buf[(y * info.width as usize + x) * px..][..3];
-            if p.iter().zip(rgb).all(|(a, b)| a.abs_diff(b) <= 12) {
-                n += 1;
-            }
-        }
-    }
-    n
-}
-
-/// The demo tour under Xvfb: its new trainees' home screens show the first-day panel, nothing
-/// ticked at first, and the first-day shots in both languages show ticks in green and the next
-/// step framed.
-#[test]
-fn the_demo_tour_shows_the_first_day_in_both_languages() {
-    let xvfb =
-        std::process::Command::new("sh").args(["-c", "command -v xvfb-run"]).output().is_ok_and(|o| o.status.success());
-    if !xvfb {
-        assert!(
-            std::env::var_os("CALLFORGE_REQUIRE_WINDOW").is_none(),
-            "CALLFORGE_REQUIRE_WINDOW is set but xvfb-run is missing"
-        );
-        eprintln!("SKIPPED: window test (no xvfb-run)");
-        return;
-    }
-    let dir = tmp("shots");
-    let _ = std::fs::remove_dir_all(&dir);
-    let out = std::process::Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1280x720x24", env!("CARGO_BIN_EXE_callforge"), "demo", "--screenshots"])
-        .arg(&dir)
-        .env("CALLFORGE_VOICE_CACHE", tmp("no-voices"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("xvfb-run runs");
-    let log = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "demo failed: {log}");
-    // palette::GOOD and palette::ACCENT in 8-bit sRGB.
-    let (good, accent) = ([70, 195, 116], [65, 144, 247]);
-    for home in ["15-home-en.png", "02-home.png"] {
-        let path = dir.join(home);
-        assert_eq!(pixels_like(&path, good), 0, "{home}: nothing ticked yet");
-        assert!(pixels_like(&path, accent) > 1000, "{home}: the first step framed");
-    }
-    for shot in ["16-first-day-en.png", "17-first-day-ru.png"] {
-        let path = dir.join(shot);
-        assert!(pixels_like(&path, good) > 50, "{shot}: green ticks");
-        assert!(pixels_like(&path, accent) > 1000, "{shot}: the next step framed");
-    }
 }
