@@ -37,6 +37,7 @@ mod runs;
 pub mod schema;
 mod tickets;
 mod trainees;
+mod trust;
 mod verify;
 mod verify_signed;
 
