@@ -138,29 +138,7 @@ fn a_whole_practice_call_driven_by_keys_is_scored_saved_and_stored() {
     assert_eq!(screen(&app), Screen::Call);
 
     // Answer every turn with the script's choice, by its number key.
-    let mut turns = 0;
-    while until_awaiting(&mut app) {
-        let right = {
-            let call = app.world().resource::<ActiveCall>();
-            let d = &call.dialogue;
-            match d.playable().node(d.node()) {
-                Node::Line { choices, expect, .. } => {
-                    choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
-                }
-                _ => 0,
-            }
-        };
-        press(&mut app, digit(right));
-        turns += 1;
-        assert!(turns < 30);
-    }
-    for _ in 0..40 {
-        if screen(&app) == Screen::Results {
-            break;
-        }
-        app.update();
-    }
-    assert_eq!(screen(&app), Screen::Results);
+    let turns = play_by_the_script(&mut app);
     assert_eq!(turns, 4);
 
     let result = app.world().resource::<LastResult>().clone();
@@ -492,28 +470,7 @@ fn an_exam_starts_with_a_proctors_ticket_and_is_stored_with_it() {
     }
 
     // Answer with the script's choice, wherever the exam's shuffle put it.
-    let mut turns = 0;
-    while until_awaiting(&mut app) {
-        let shown = {
-            let d = &app.world().resource::<ActiveCall>().dialogue;
-            let right = match d.playable().node(d.node()) {
-                Node::Line { choices, expect, .. } => {
-                    choices.iter().position(|c| c.stage.is_some() && c.stage == *expect).unwrap_or(0)
-                }
-                _ => 0,
-            };
-            d.choice_order().iter().position(|&i| i == right).unwrap_or(0)
-        };
-        press(&mut app, digit(shown));
-        turns += 1;
-        assert!(turns < 40);
-    }
-    for _ in 0..40 {
-        if screen(&app) == Screen::Results {
-            break;
-        }
-        app.update();
-    }
+    play_by_the_script(&mut app);
     assert_eq!(screen(&app), Screen::Results);
     let result = app.world().resource::<LastResult>().clone();
     assert_eq!(result.ticket, Some(ticket.id));
@@ -1038,8 +995,8 @@ fn sound_settings_are_kept_per_profile() {
 }
 
 /// Answers every turn of the call under way with the script's reply, by the number key it is shown
-/// under, until the results show.
-pub(crate) fn play_by_the_script(app: &mut App) {
+/// under, until the results show; returns how many turns were answered.
+pub(crate) fn play_by_the_script(app: &mut App) -> usize {
     let mut turns = 0;
     while until_awaiting(app) {
         let key = {
@@ -1059,11 +1016,12 @@ pub(crate) fn play_by_the_script(app: &mut App) {
     }
     for _ in 0..40 {
         if screen(app) == Screen::Results {
-            return;
+            return turns;
         }
         app.update();
     }
     assert_eq!(screen(app), Screen::Results);
+    turns
 }
 
 /// A manager sets Olga a call from her page; it shows on her home as open; A starts it; once the

@@ -96,6 +96,20 @@ pub fn value_of<M: Component + PartialEq>(fields: &Query<(&M, &mut TextField)>, 
 }
 
 /// A focused text field bundle with its text child.
+/// The value of a screen's one password field, which is cleared: a password is never kept on screen
+/// once it is sent.
+pub fn take_password(fields: &mut Query<&mut TextField>) -> String {
+    let mut password = String::new();
+    for mut f in fields.iter_mut() {
+        if password.is_empty() {
+            password = std::mem::take(&mut f.value);
+        } else {
+            f.value.clear();
+        }
+    }
+    password
+}
+
 pub fn text_field(fonts: &super::theme::UiFonts, placeholder: &str, width: f32) -> impl Bundle {
     field(fonts, placeholder, width, true, false)
 }

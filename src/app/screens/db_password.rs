@@ -1,6 +1,6 @@
 //! The records server's password: when a department's PostgreSQL server asks for one that neither PGPASSWORD nor a password file gave, the window asks for it before the profiles, and opens the records with it off the frame.
 
-use super::super::input::{TextField, password_field};
+use super::super::input::{TextField, password_field, take_password};
 use super::super::text::strings;
 use super::super::theme::{UiFonts, palette, widgets};
 use super::super::{AppSystems, RecordsRes, Screen, Session};
@@ -66,10 +66,7 @@ fn keys(
         return;
     }
     let Some(location) = records.password_for.clone() else { return };
-    let password = fields.iter().next().map(|f| f.value.clone()).unwrap_or_default();
-    for mut f in &mut fields {
-        f.value.clear();
-    }
+    let password = take_password(&mut fields);
     for mut t in &mut status {
         s.db_password_connecting.clone_into(&mut t.0);
     }

@@ -3,7 +3,7 @@
 use super::{
     ManagerSession, ManagerView, OpenTrainee, Pending, Team, ViewData, finished, set_status, spawn_work, status_line,
 };
-use crate::app::input::{TextField, password_field};
+use crate::app::input::{TextField, password_field, take_password};
 use crate::app::screens::{enter_pressed, move_selection};
 use crate::app::text::{Strings, strings};
 use crate::app::theme::{palette, widgets};
@@ -224,10 +224,7 @@ fn keys(
     if !enter_pressed(&keys) {
         return;
     }
-    let password = fields.iter().next().map(|f| f.value.clone()).unwrap_or_default();
-    for mut f in &mut fields {
-        f.value.clear();
-    }
+    let password = take_password(&mut fields);
     let (Some(t), Some(m), Some(task)) =
         (team.as_ref().and_then(|team| team.0.trainees.get(index)), manager.as_ref(), form.task())
     else {
